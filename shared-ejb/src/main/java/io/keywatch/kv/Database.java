@@ -1,0 +1,93 @@
+package io.keywatch.kv;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.keywatch.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
+ * pool and produces the {@link KvStore}. Starting while the database is down is allowed (a proxy
+ * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
+ * users through {@link #ensureSchema()}.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class Database {
+
+  private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+  @Inject Settings settings;
+
+  private HikariDataSource pool;
+  private KvStore store;
+  private volatile boolean migrated;
+
+  @PostConstruct
+  void start() {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("keywatch");
+    config.setDataSource(dataSource(0));
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setInitializationFailTimeout(-1);
+    pool = new HikariDataSource(config);
+    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
+    try {
+      ensureSchema();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "MIGRATE postponed, database unreachable: " + e.getMessage());
+    }
+  }
+
+  /** Applies the Flyway migrations once per JVM; safe to call again and from several servers. */
+  public synchronized void ensureSchema() {
+    if (!migrated) {
+      var result = Flyway.configure(Database.class.getClassLoader())
+          .dataSource(pool)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+      LOG.info(() -> "MIGRATE schema at version " + result.targetSchemaVersion);
+      migrated = true;
+    }
+  }
+
+  @Produces
+  public KvStore store() {
+    return store;
+  }
+
+  /**
+   * A data source for one dedicated, unpooled connection (the watch's LISTEN must never be handed
+   * to someone else), whose queries fail after {@code socketTimeoutSeconds} of silence.
+   */
+  public DataSource dataSource(int socketTimeoutSeconds) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(settings.jdbcUrl());
+    ds.setUser(settings.jdbcUser());
+    ds.setPassword(settings.jdbcPassword());
+    ds.setTcpKeepAlive(true);
+    ds.setConnectTimeout(10);
+    ds.setSocketTimeout(socketTimeoutSeconds);
+    ds.setApplicationName("keywatch");
+    return ds;
+  }
+
+  @PreDestroy
+  void stop() {
+    pool.close();
+  }
+}

@@ -1,0 +1,25 @@
+package io.keywatch.kv;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * One row of the store: a key's value at one revision, with etcd's per-key fields. A tombstone (the
+ * row a delete writes) has no value and version 0.
+ */
+public record KeyValue(
+    String key,
+    byte[] value,
+    long createRevision,
+    long modRevision,
+    long version,
+    Instant createdAt) {
+
+  public boolean isTombstone() {
+    return value == null;
+  }
+
+  public String valueAsString() {
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,52 @@
+package io.keywatch.kv;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The store's operations, etcd's KV service on PostgreSQL. Reads at a revision below the compacted
+ * one throw {@link CompactedException}, above the current one {@link FutureRevisionException}. Keys
+ * follow {@link Keys}; values are at most the configured size.
+ */
+public interface KvStore {
+
+  /** Puts a value; concurrent puts may share one database transaction, each keeps its revision. */
+  PutResult put(String key, byte[] value);
+
+  /** The key's live value now, if any. */
+  Optional<KeyValue> get(String key);
+
+  /** The key's live value as of a revision, if any. */
+  Optional<KeyValue> get(String key, long revision);
+
+  /** The live keys under a prefix now. */
+  Range list(String prefix);
+
+  /** The live keys under a prefix as of a revision. */
+  Range list(String prefix, long revision);
+
+  /** Deletes a key by writing a tombstone; empty (and nothing written) if it was absent. */
+  Optional<DeleteResult> delete(String key);
+
+  /** Every row of a key still kept, tombstones included, oldest first. */
+  List<KeyValue> history(String key);
+
+  /** Runs a transaction atomically. */
+  TxnResult txn(Txn txn);
+
+  /**
+   * The changes with revision in (after, upTo], oldest first, under a prefix, at most about {@code
+   * limit} of them: a transaction's changes are never split, so a batch may exceed the limit.
+   */
+  List<KvEvent> changes(long after, long upTo, String prefix, int limit);
+
+  /** Compacts to a revision (see {@code kv_compact}); returns the number of rows removed. */
+  long compact(long revision);
+
+  /** Compacts what was superseded before an instant; returns the revision compacted to, if any. */
+  OptionalLong compactBefore(Instant instant);
+
+  Revisions revisions();
+}

@@ -1,0 +1,131 @@
+package io.keywatch.kv;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
+ * the functions in {@code V1__kv.sql}; this class adds no semantics of its own.
+ */
+public final class PgStatements {
+
+  private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
+
+  static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
+  static final String PUT_MANY = "SELECT " + ROW + " FROM kv_put_many(?, ?)";
+  static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
+  static final String LOCK = "SELECT kv_lock()";
+  static final String MOD_REVISION =
+      "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL";
+  static final String GET =
+      "SELECT " + ROW + " FROM kv WHERE key = ? AND revision <= ? ORDER BY revision DESC LIMIT 1";
+  static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
+  static final String LIST =
+      "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
+          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
+          + " WHERE value IS NOT NULL ORDER BY key";
+  static final String HISTORY = "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision";
+  static final String COMPACT = "SELECT kv_compact(?)";
+  static final String COMPACT_BEFORE = "SELECT kv_compact_before(?)";
+  static final String REVISIONS = "SELECT store_id, current, compacted FROM kv_revision";
+  static final String CHANGES =
+      "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
+          + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
+          + " p.txn_revision, p.created_at"
+          + " FROM kv c LEFT JOIN kv p ON p.revision = c.prev_revision"
+          + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
+          + " ORDER BY c.revision LIMIT ?";
+  static final String CHANGES_OF_TXN =
+      CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
+
+  private PgStatements() {}
+
+  /** Reads where the store stands, in the caller's transaction. */
+  public static Revisions revisions(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(REVISIONS);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
+    }
+  }
+
+  /**
+   * The changes in (after, upTo] under a prefix, oldest first, at most about {@code limit}: if the
+   * limit cuts a transaction, the rest of it is read too. The caller checks compaction first, in
+   * the same snapshot.
+   */
+  public static List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
+      throws SQLException {
+    List<KvEvent> events = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(CHANGES)) {
+      bindRange(s, after, upTo, prefix);
+      s.setInt(5, limit);
+      readEvents(s, events);
+    }
+    if (events.size() == limit) {
+      KvEvent last = events.get(events.size() - 1);
+      try (PreparedStatement s = c.prepareStatement(CHANGES_OF_TXN)) {
+        bindRange(s, last.revision(), upTo, prefix);
+        s.setLong(5, last.txnRevision());
+        readEvents(s, events);
+      }
+    }
+    return events;
+  }
+
+  private static void bindRange(PreparedStatement s, long after, long upTo, String prefix)
+      throws SQLException {
+    s.setLong(1, after);
+    s.setLong(2, upTo);
+    s.setString(3, prefix);
+    s.setString(4, prefixEnd(prefix));
+  }
+
+  private static void readEvents(PreparedStatement s, List<KvEvent> into) throws SQLException {
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        KeyValue kv = keyValue(rs, 1);
+        rs.getLong(9);
+        KeyValue prev = rs.wasNull() ? null : keyValue(rs, 9);
+        into.add(KvEvent.of(kv, prev, rs.getLong(7)));
+      }
+    }
+  }
+
+  /**
+   * The smallest string above every string with this prefix, in byte order (the column's collation
+   * is "C"): the prefix with its last character incremented. Keys never hold U+FFFF, so a prefix
+   * never needs to carry.
+   */
+  static String prefixEnd(String prefix) {
+    int last = prefix.codePointBefore(prefix.length());
+    return prefix.substring(0, prefix.length() - Character.charCount(last))
+        + new String(Character.toChars(last + 1));
+  }
+
+  static KeyValue keyValue(ResultSet rs, int from) throws SQLException {
+    Timestamp createdAt = rs.getTimestamp(from + 7);
+    return new KeyValue(
+        rs.getString(from + 1),
+        rs.getBytes(from + 2),
+        rs.getLong(from + 3),
+        rs.getLong(from),
+        rs.getLong(from + 4),
+        createdAt.toInstant());
+  }
+
+  static Array textArray(Connection c, List<String> values) throws SQLException {
+    return c.createArrayOf("text", values.toArray());
+  }
+
+  static Array byteaArray(Connection c, List<byte[]> values) throws SQLException {
+    return c.createArrayOf("bytea", values.toArray(new byte[0][]));
+  }
+}

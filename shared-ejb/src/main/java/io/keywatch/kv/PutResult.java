@@ -1,0 +1,9 @@
+package io.keywatch.kv;
+
+/** What a put wrote, and the row it superseded (null if the key did not exist). */
+public record PutResult(KeyValue kv, KeyValue prevKv) {
+
+  public long revision() {
+    return kv.modRevision();
+  }
+}

@@ -1,0 +1,273 @@
+package io.keywatch.watch;
+
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.PgStatements;
+import io.keywatch.kv.Revisions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+
+/**
+ * The watch loop: one dedicated connection that LISTENs on the {@code keywatch} channel and reads
+ * the table whenever it wakes up. The notification is only a wake-up; the table is the truth.
+ *
+ * <pre>
+ * connect ── LISTEN ── poll ──┬── wait for a notification, at most one heartbeat ── poll ──┐
+ *    ^                        └────────────────────────────────────────────────────────────┘
+ *    └── any failure: back off (doubling, capped), reconnect; nothing is skipped or repeated
+ * </pre>
+ *
+ * <p>A poll reads, in one REPEATABLE READ snapshot, the store's revisions and then every change
+ * after the last delivered revision, in batches. Because revisions are gap-free and commit-ordered
+ * (unlike kine's ids, which can skip), "everything after R" in one snapshot is exactly what is
+ * new: nothing is missed, nothing delivered twice. A poll on a timeout is the heartbeat: a
+ * half-open connection, which a blocking wait never notices (pgjdbc issue 1144), fails its query
+ * within the socket timeout, and the loop reconnects.
+ *
+ * <p>LISTEN is issued before the first poll of a connection, so a write that commits in between
+ * is either read by that poll or wakes the next one. The first poll after each (re)connection
+ * delivers a batch even when nothing changed, so mirrors learn the store's position.
+ */
+public final class ChangeFeed implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
+  public static final String CHANNEL = "keywatch";
+
+  /** How the loop paces itself. */
+  public record Settings(
+      Duration heartbeat, Duration minBackoff, Duration maxBackoff, int batchSize) {}
+
+  private final DataSource dataSource;
+  private final Settings settings;
+  private final FeedListener listener;
+
+  /**
+   * Held while a poll delivers, and by {@link #atPosition}: whoever holds it sees a revision that
+   * every delivered batch is at or below and no new batch is delivered until it is released.
+   */
+  private final ReentrantLock position = new ReentrantLock();
+  /** Signalled, under {@link #position}, when {@link #revision} moves. */
+  private final Condition moved = position.newCondition();
+  /** The last revision delivered; -1 until the first poll. Written under {@link #position}. */
+  private volatile long revision = -1;
+  /** The store's identity at the last poll. Guarded by {@link #position}. */
+  private UUID storeId;
+
+  private volatile FeedState state = new FeedState(false, -1, -1, null, 0, null);
+  private volatile boolean closed;
+  private volatile Connection connection;
+  private final Object backoffSleep = new Object();
+  private Thread thread;
+
+  public ChangeFeed(DataSource dataSource, Settings settings, FeedListener listener) {
+    this.dataSource = dataSource;
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  public synchronized void start(ThreadFactory threads) {
+    thread = threads.newThread(this::run);
+    thread.setName("keywatch-feed");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The last delivered revision, or -1 before the first poll. */
+  public long revision() {
+    return revision;
+  }
+
+  public FeedState state() {
+    return state;
+  }
+
+  /**
+   * Runs {@code action} with the last delivered revision while no batch can be delivered, so that
+   * what it reads as of that revision joins the batches after it without gap or overlap.
+   */
+  public <T> T atPosition(LongFunction<T> action) {
+    position.lock();
+    try {
+      return action.apply(revision);
+    } finally {
+      position.unlock();
+    }
+  }
+
+  /** Waits until the feed has delivered at least {@code target}; false on timeout. */
+  public boolean awaitRevision(long target, Duration timeout) throws InterruptedException {
+    long nanos = timeout.toNanos();
+    position.lock();
+    try {
+      while (revision < target) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = moved.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      position.unlock();
+    }
+  }
+
+  private void run() {
+    Duration backoff = settings.minBackoff();
+    while (!closed) {
+      try (Connection c = dataSource.getConnection()) {
+        connection = c;
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+        }
+        LOG.info(() -> "LISTEN " + CHANNEL + " from revision " + revision);
+        poll(c, true);
+        backoff = settings.minBackoff();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (!closed) {
+          pg.getNotifications((int) settings.heartbeat().toMillis());
+          poll(c, false);
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (closed) {
+          break;
+        }
+        FeedState s = state;
+        state = new FeedState(false, revision, s.storeRevision(), s.lastPoll(), s.reconnects() + 1, String.valueOf(e.getMessage()));
+        LOG.log(Level.WARNING, "RECONNECT in " + backoff.toMillis() + " ms after: " + e.getMessage());
+        pause(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+      } finally {
+        connection = null;
+      }
+    }
+  }
+
+  private void poll(Connection c, boolean afterConnect) throws SQLException {
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      Revisions store = PgStatements.revisions(c);
+      position.lock();
+      try {
+        boolean delivered = checkContinuity(store);
+        while (revision < store.current()) {
+          List<KvEvent> events = PgStatements.changes(c, revision, store.current(), "/", settings.batchSize());
+          deliver(events);
+          delivered = true;
+        }
+        if (afterConnect && !delivered) {
+          listener.onBatch(new EventBatch(revision, revision, List.of()));
+        }
+      } finally {
+        position.unlock();
+      }
+      c.commit();
+      FeedState s = state;
+      state = new FeedState(true, revision, store.current(), Instant.now(), s.reconnects(), s.lastError());
+    } finally {
+      if (!c.isClosed()) {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /**
+   * Checks that the store's history still continues from {@link #revision}; if not, tells the
+   * listener and moves to the store's current revision. Returns whether it delivered a reset.
+   */
+  private boolean checkContinuity(Revisions store) {
+    StoreReset.Reason reason = null;
+    if (revision < 0) {
+      revision = store.current();
+    } else if (storeId != null && !storeId.equals(store.storeId())) {
+      reason = StoreReset.Reason.STORE_RECREATED;
+    } else if (store.current() < revision) {
+      reason = StoreReset.Reason.REVISION_WENT_BACKWARDS;
+    } else if (revision + 1 < store.compacted()) {
+      reason = StoreReset.Reason.HISTORY_COMPACTED;
+    }
+    storeId = store.storeId();
+    if (reason == null) {
+      return false;
+    }
+    StoreReset reset = new StoreReset(reason, revision, store.current());
+    LOG.warning(() -> "RESET " + reset);
+    revision = store.current();
+    listener.onReset(reset);
+    moved.signalAll();
+    return true;
+  }
+
+  private void deliver(List<KvEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalStateException("no change after revision " + revision + " although the store is ahead");
+    }
+    long expected = revision;
+    for (KvEvent e : events) {
+      if (e.revision() != ++expected) {
+        throw new IllegalStateException("revision gap: expected " + expected + " but read " + e.revision());
+      }
+    }
+    EventBatch batch = new EventBatch(revision, expected, events);
+    try {
+      listener.onBatch(batch);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "listener failed on batch " + batch.after() + ".." + batch.revision(), e);
+    }
+    revision = expected;
+    moved.signalAll();
+  }
+
+  private void pause(Duration d) {
+    synchronized (backoffSleep) {
+      if (closed) {
+        return;
+      }
+      try {
+        backoffSleep.wait(Math.max(1, d.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closed = true;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (backoffSleep) {
+      backoffSleep.notifyAll();
+    }
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the loop ends anyway; the connection is being dropped
+      }
+    }
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      try {
+        t.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

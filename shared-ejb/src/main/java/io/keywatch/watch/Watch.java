@@ -1,0 +1,153 @@
+package io.keywatch.watch;
+
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.StoreUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pull-based watch of one prefix from a revision, read by one consumer thread with {@link
+ * #poll}. It starts <em>unsynced</em>: each poll reads the next part of history from the table, on
+ * the consumer's thread, until it reaches the feed's position; then, under the feed's position
+ * lock, it turns <em>synced</em> and receives live batches through a bounded queue. If the
+ * consumer is so slow that the queue is full, the watch becomes a <em>victim</em>: it drops back to
+ * unsynced and later reads what it missed from the table, so neither the feed nor other watches
+ * ever wait for it.
+ *
+ * <p>Example: created after 10 while the feed is at 15; the first poll reads 11..15 from the
+ * table; the next finds nothing more to read, turns synced, and waits for the batch 16..16.
+ */
+public final class Watch implements AutoCloseable {
+
+  private final String prefix;
+  private final KvStore store;
+  private final ChangeFeed feed;
+  private final Watchers owner;
+  private final int historyBatch;
+  private final BlockingQueue<EventBatch> queue;
+
+  /** Every revision up to here was returned by poll or is in the queue. Guarded by the feed's position lock once synced. */
+  private volatile long scanned;
+  /** Guarded by the feed's position lock. */
+  private boolean synced;
+  private volatile long victimCount;
+  private volatile StoreReset reset;
+  private volatile boolean closed;
+
+  Watch(String prefix, long after, KvStore store, ChangeFeed feed, Watchers owner, int queueCapacity, int historyBatch) {
+    this.prefix = prefix;
+    this.scanned = after;
+    this.store = store;
+    this.feed = feed;
+    this.owner = owner;
+    this.historyBatch = historyBatch;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** How often this watch fell behind and went back to reading history. */
+  public long victimCount() {
+    return victimCount;
+  }
+
+  /**
+   * The next batch of changes under the prefix, waiting at most {@code timeout} for one. An empty
+   * batch is a progress report: nothing under the prefix changed up to its revision.
+   *
+   * @throws io.keywatch.kv.CompactedException if history it still has to read was compacted
+   * @throws WatchResetException if the store was reset under it; start over from a snapshot
+   * @throws StoreUnavailableException if the feed has not reached the store yet
+   */
+  public EventBatch poll(Duration timeout) throws InterruptedException {
+    while (true) {
+      if (reset != null) {
+        throw new WatchResetException(reset);
+      }
+      EventBatch queued = queue.poll();
+      if (queued != null) {
+        return queued;
+      }
+      if (isSynced()) {
+        return waitLive(timeout);
+      }
+      EventBatch history = readHistory();
+      if (history != null) {
+        return history;
+      }
+    }
+  }
+
+  private boolean isSynced() {
+    return feed.atPosition(at -> synced);
+  }
+
+  /** The next part of history, or null once caught up (then the watch is synced). */
+  private EventBatch readHistory() {
+    long target = feed.revision();
+    if (target < 0) {
+      throw new StoreUnavailableException("the watch feed has not reached the store yet", null);
+    }
+    long from = scanned;
+    if (from < target) {
+      List<KvEvent> events = store.changes(from, target, prefix, historyBatch);
+      long upTo = events.size() >= historyBatch ? events.get(events.size() - 1).revision() : target;
+      scanned = upTo;
+      return new EventBatch(from, upTo, events);
+    }
+    feed.atPosition(at -> synced = scanned >= at);
+    return null;
+  }
+
+  private EventBatch waitLive(Duration timeout) throws InterruptedException {
+    EventBatch batch = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (batch != null) {
+      return batch;
+    }
+    return feed.atPosition(
+        at -> {
+          if (!synced || !queue.isEmpty() || reset != null) {
+            return new EventBatch(scanned, scanned, List.of());
+          }
+          long from = scanned;
+          scanned = Math.max(scanned, at);
+          return new EventBatch(from, scanned, List.of());
+        });
+  }
+
+  /** Called by the feed, under its position lock. */
+  void offer(EventBatch batch) {
+    if (!synced || closed) {
+      return;
+    }
+    EventBatch mine = batch.filter(prefix);
+    if (mine.events().isEmpty()) {
+      scanned = batch.revision();
+      return;
+    }
+    if (queue.offer(mine)) {
+      scanned = batch.revision();
+    } else {
+      synced = false;
+      victimCount++;
+    }
+  }
+
+  /** Called by the feed, under its position lock. */
+  void reset(StoreReset r) {
+    reset = r;
+    synced = false;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    owner.remove(this);
+  }
+}

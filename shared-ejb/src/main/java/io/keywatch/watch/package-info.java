@@ -1,0 +1,15 @@
+/**
+ * Watching the store: one LISTEN connection per JVM ({@link io.keywatch.watch.ChangeFeed}) turns
+ * PostgreSQL notifications into ordered batches of events, which {@link io.keywatch.watch.WatchHub}
+ * fires as CDI events and hands to pull-based {@link io.keywatch.watch.Watch}es.
+ *
+ * <p>Promises: every revision is delivered exactly once per JVM, in revision order, after it is
+ * durable; a transaction's changes arrive in one batch; a restart of PostgreSQL or a lost connection
+ * loses nothing (the notification is a wake-up, the table is the truth). A store that went backwards
+ * or a gap compacted away is reported as a {@link io.keywatch.watch.StoreReset}, never papered over.
+ *
+ * <p>Vocabulary, as in etcd: an <em>unsynced</em> watch catches up from history in the table, a
+ * <em>synced</em> one receives live batches, a <em>victim</em> fell too far behind and goes back to
+ * unsynced without holding anyone else back.
+ */
+package io.keywatch.watch;
