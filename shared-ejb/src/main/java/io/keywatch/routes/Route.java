@@ -1,0 +1,37 @@
+package io.keywatch.routes;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where requests go: those whose path is {@code uri} (or starts with it, for a {@code /*} route),
+ * optionally only for some methods and one host, are forwarded to {@code upstream}.
+ *
+ * @param uri an exact path such as {@code /get}, or a prefix such as {@code /api/*}
+ * @param upstream an absolute http(s) URL; its path, if any, is put before the request's path
+ * @param methods the methods served; empty means all
+ * @param host the Host served (without port); empty means any
+ * @param timeout how long the upstream may take to answer; empty means the proxy's default
+ */
+public record Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout) {
+
+  public Route {
+    methods = Set.copyOf(methods);
+  }
+
+  /** The key a route with this id is stored under. */
+  public static String key(String id) {
+    return RouteCodec.PREFIX + RouteCodec.requireId(id);
+  }
+
+  public boolean isPrefix() {
+    return uri.endsWith("/*");
+  }
+
+  /** For a prefix route, the path every matching request starts with, e.g. {@code /api/}. */
+  public String pathPrefix() {
+    return isPrefix() ? uri.substring(0, uri.length() - 1) : uri;
+  }
+}

@@ -1,0 +1,179 @@
+package io.keywatch.routes;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes route documents, with every check a route must pass. The admin API validates
+ * with it before writing; the proxy reads with it, so what one accepts the other understands.
+ *
+ * <pre>{"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5}</pre>
+ */
+public final class RouteCodec {
+
+  public static final String PREFIX = "/routes/";
+
+  private static final Set<String> FIELDS = Set.of("uri", "upstream", "methods", "host", "timeout");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
+  private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final BigDecimal MAX_TIMEOUT_SECONDS = BigDecimal.valueOf(3600);
+
+  private RouteCodec() {}
+
+  /** A route id: 1 to 64 of {@code A-Z a-z 0-9 _ . ~ -}, not "." or "..". */
+  public static String requireId(String id) {
+    if (id == null || !ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+      throw new InvalidRouteException(List.of("id must be 1 to 64 of A-Z a-z 0-9 _ . ~ - (and not . or ..)"));
+    }
+    return id;
+  }
+
+  /** Parses and checks a route document; throws {@link InvalidRouteException} with every problem. */
+  public static Route parse(byte[] json) {
+    JsonObject o;
+    try (var reader = Json.createReader(new ByteArrayInputStream(json))) {
+      JsonValue v = reader.readValue();
+      if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+        throw new InvalidRouteException(List.of("a route must be a JSON object"));
+      }
+      o = v.asJsonObject();
+    } catch (JsonParsingException e) {
+      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
+    } catch (jakarta.json.JsonException e) {
+      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
+    }
+    List<String> problems = new ArrayList<>();
+    for (String field : o.keySet()) {
+      if (!FIELDS.contains(field)) {
+        problems.add("unknown field '" + field + "' (known: uri, upstream, methods, host, timeout)");
+      }
+    }
+    String uri = string(o, "uri", true, problems);
+    if (uri != null && !validUri(uri)) {
+      problems.add("uri must be a path starting with '/' (a prefix ends with '/*'), without query or spaces: " + uri);
+    }
+    URI upstream = upstream(string(o, "upstream", true, problems), problems);
+    Set<String> methods = methods(o, problems);
+    String host = string(o, "host", false, problems);
+    if (host != null && !HOST.matcher(host).matches()) {
+      problems.add("host must be a host name without port: " + host);
+    }
+    Duration timeout = timeout(o, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidRouteException(problems);
+    }
+    return new Route(uri, upstream, methods, Optional.ofNullable(host), Optional.ofNullable(timeout));
+  }
+
+  public static JsonObject toJson(Route r) {
+    JsonObjectBuilder b = Json.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
+    if (!r.methods().isEmpty()) {
+      JsonArrayBuilder a = Json.createArrayBuilder();
+      r.methods().stream().sorted().forEach(a::add);
+      b.add("methods", a);
+    }
+    r.host().ifPresent(h -> b.add("host", h));
+    r.timeout().ifPresent(t -> b.add("timeout", BigDecimal.valueOf(t.toMillis()).movePointLeft(3)));
+    return b.build();
+  }
+
+  public static byte[] toBytes(Route r) {
+    return toJson(r).toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean validUri(String uri) {
+    if (!PATH.matcher(uri).matches()) {
+      return false;
+    }
+    int star = uri.indexOf('*');
+    return star < 0 || (star == uri.length() - 1 && uri.endsWith("/*"));
+  }
+
+  private static String string(JsonObject o, String field, boolean required, List<String> problems) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.NULL) {
+      if (required) {
+        problems.add(field + " is required");
+      }
+      return null;
+    }
+    if (!(v instanceof JsonString s)) {
+      problems.add(field + " must be a string");
+      return null;
+    }
+    return s.getString();
+  }
+
+  private static URI upstream(String s, List<String> problems) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(s);
+      if (!u.isAbsolute() || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+          || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+        problems.add("upstream must be an absolute http(s) URL with a host and no query, fragment or user: " + s);
+        return null;
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      problems.add("upstream is not a URL: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Set<String> methods(JsonObject o, List<String> problems) {
+    JsonValue v = o.get("methods");
+    if (v == null || v == JsonValue.NULL) {
+      return Set.of();
+    }
+    if (!(v instanceof JsonArray a)) {
+      problems.add("methods must be an array of HTTP methods");
+      return Set.of();
+    }
+    Set<String> methods = new LinkedHashSet<>();
+    for (JsonValue m : a) {
+      if (m instanceof JsonString s && METHODS.contains(s.getString())) {
+        methods.add(s.getString());
+      } else {
+        problems.add("methods: " + m + " is not one of " + new java.util.TreeSet<>(METHODS));
+      }
+    }
+    return methods;
+  }
+
+  private static Duration timeout(JsonObject o, List<String> problems) {
+    JsonValue v = o.get("timeout");
+    if (v == null || v == JsonValue.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonNumber n) || n.bigDecimalValue().signum() <= 0
+        || n.bigDecimalValue().compareTo(MAX_TIMEOUT_SECONDS) > 0) {
+      problems.add("timeout must be a number of seconds above 0 and at most 3600");
+      return null;
+    }
+    return Duration.ofMillis(n.bigDecimalValue().movePointRight(3).longValue());
+  }
+}
