@@ -1,0 +1,176 @@
+package io.keywatch.kv;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keywatch.testdb.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** etcd's key-value semantics on a real PostgreSQL. */
+class KvStoreTest {
+
+  private TestDatabase db;
+  private KvStore store;
+
+  @BeforeEach
+  void freshStore() {
+    db = TestDatabase.create();
+    store = new PgKvStore(db.dataSource(), 1024, 64);
+  }
+
+  private static byte[] v(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @Test
+  void putsCountRevisionsAndVersionsLikeEtcd() {
+    PutResult a1 = store.put("/a", v("1"));
+    PutResult b1 = store.put("/b", v("x"));
+    PutResult a2 = store.put("/a", v("2"));
+
+    assertThat(a1.revision()).isEqualTo(1);
+    assertThat(a1.prevKv()).isNull();
+    assertThat(a1.kv().createRevision()).isEqualTo(1);
+    assertThat(a1.kv().version()).isEqualTo(1);
+    assertThat(b1.revision()).isEqualTo(2);
+    assertThat(a2.revision()).isEqualTo(3);
+    assertThat(a2.kv().createRevision()).isEqualTo(1);
+    assertThat(a2.kv().version()).isEqualTo(2);
+    assertThat(a2.prevKv().valueAsString()).isEqualTo("1");
+    assertThat(store.revisions().current()).isEqualTo(3);
+  }
+
+  @Test
+  void deleteWritesATombstoneAndRecreationStartsAtVersionOne() {
+    store.put("/a", v("1"));
+    store.put("/a", v("2"));
+    DeleteResult deleted = store.delete("/a").orElseThrow();
+    PutResult again = store.put("/a", v("3"));
+
+    assertThat(deleted.revision()).isEqualTo(3);
+    assertThat(deleted.tombstone().isTombstone()).isTrue();
+    assertThat(deleted.prevKv().valueAsString()).isEqualTo("2");
+    assertThat(store.get("/a", 3)).isEmpty();
+    assertThat(again.kv().version()).isEqualTo(1);
+    assertThat(again.kv().createRevision()).isEqualTo(4);
+    assertThat(again.prevKv().isTombstone()).isTrue();
+    assertThat(store.history("/a")).extracting(KeyValue::modRevision, KeyValue::version)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, 1L),
+            org.assertj.core.groups.Tuple.tuple(2L, 2L),
+            org.assertj.core.groups.Tuple.tuple(3L, 0L),
+            org.assertj.core.groups.Tuple.tuple(4L, 1L));
+  }
+
+  @Test
+  void deletingAnAbsentKeyWritesNothing() {
+    store.put("/a", v("1"));
+    assertThat(store.delete("/missing")).isEmpty();
+    store.delete("/a");
+    assertThat(store.delete("/a")).isEmpty();
+    assertThat(store.revisions().current()).isEqualTo(2);
+  }
+
+  @Test
+  void getAsOfRevisionSeesThePast() {
+    store.put("/a", v("1"));
+    store.put("/a", v("2"));
+    store.delete("/a");
+
+    assertThat(store.get("/a", 1).orElseThrow().valueAsString()).isEqualTo("1");
+    assertThat(store.get("/a", 2).orElseThrow().valueAsString()).isEqualTo("2");
+    assertThat(store.get("/a", 3)).isEmpty();
+    assertThat(store.get("/a")).isEmpty();
+    assertThat(store.get("/a", 0)).isEmpty();
+    assertThatThrownBy(() -> store.get("/a", 4)).isInstanceOf(FutureRevisionException.class);
+  }
+
+  @Test
+  void listAsOfRevisionByPrefixInByteOrder() {
+    store.put("/routes/b", v("b"));
+    store.put("/routes/a", v("a"));
+    store.put("/routesx", v("not under /routes/"));
+    store.put("/routes/ü", v("unicode"));
+    store.delete("/routes/b");
+    store.put("/routes/c", v("c"));
+
+    assertThat(store.list("/routes/").kvs()).extracting(KeyValue::key)
+        .containsExactly("/routes/a", "/routes/c", "/routes/ü");
+    assertThat(store.list("/routes/").revision()).isEqualTo(6);
+    Range at3 = store.list("/routes/", 3);
+    assertThat(at3.revision()).isEqualTo(3);
+    assertThat(at3.kvs()).extracting(KeyValue::key).containsExactly("/routes/a", "/routes/b");
+    assertThat(store.list("/", 0).kvs()).isEmpty();
+  }
+
+  @Test
+  void valuesAboveTheLimitAreRefusedAndNothingIsWritten() {
+    assertThatThrownBy(() -> store.put("/big", new byte[1025])).isInstanceOf(ValueTooLargeException.class);
+    assertThat(store.put("/fits", new byte[1024]).revision()).isEqualTo(1);
+    assertThat(store.revisions().current()).isEqualTo(1);
+  }
+
+  @Test
+  void badKeysAreRefused() {
+    for (String key : List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/trailing/", "/" + "x".repeat(1024))) {
+      assertThatThrownBy(() -> store.put(key, v("x"))).as(key).isInstanceOf(InvalidKeyException.class);
+    }
+    assertThat(store.put("/unicode/ключ/🔑", v("ok")).revision()).isEqualTo(1);
+    assertThat(store.get("/unicode/ключ/🔑").orElseThrow().valueAsString()).isEqualTo("ok");
+  }
+
+  @Test
+  void keysWithSqlMetacharactersAreJustKeys() {
+    String key = "/x'; DROP TABLE kv; --%_";
+    store.put(key, v("1"));
+    store.put("/x'_other", v("2"));
+    assertThat(store.get(key).orElseThrow().valueAsString()).isEqualTo("1");
+    assertThat(store.list("/x'; DROP TABLE kv; --%").kvs()).extracting(KeyValue::key).containsExactly(key);
+  }
+
+  @Test
+  void txnAppliesSuccessWhenComparesHoldAndFailureOtherwise() {
+    long a = store.put("/a", v("1")).revision();
+
+    TxnResult ok = store.txn(new Txn(
+        List.of(new Txn.Compare("/a", a), new Txn.Compare("/b", 0)),
+        List.of(new Txn.Put("/a", v("2")), new Txn.Put("/b", v("new")), new Txn.Delete("/absent")),
+        List.of()));
+    assertThat(ok.succeeded()).isTrue();
+    assertThat(ok.events()).extracting(KvEvent::revision).containsExactly(2L, 3L);
+    assertThat(ok.events()).extracting(KvEvent::txnRevision).containsOnly(2L);
+    assertThat(ok.revision()).isEqualTo(3);
+
+    TxnResult stale = store.txn(new Txn(
+        List.of(new Txn.Compare("/a", a)),
+        List.of(new Txn.Put("/a", v("lost"))),
+        List.of(new Txn.Delete("/b"))));
+    assertThat(stale.succeeded()).isFalse();
+    assertThat(stale.events()).extracting(KvEvent::type).containsExactly(KvEvent.Type.DELETE);
+    assertThat(store.get("/a").orElseThrow().valueAsString()).isEqualTo("2");
+  }
+
+  @Test
+  void aFailingTxnWritesNothing() {
+    store.put("/a", v("1"));
+    assertThatThrownBy(() -> store.txn(new Txn(List.of(),
+        List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", new byte[2048])), List.of())))
+        .isInstanceOf(ValueTooLargeException.class);
+    assertThat(store.get("/b")).isEmpty();
+    assertThat(store.revisions().current()).isEqualTo(1);
+  }
+
+  @Test
+  void changesNeverSplitATransaction() {
+    store.put("/a", v("1"));
+    store.txn(new Txn(List.of(), List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", v("1")), new Txn.Put("/d", v("1"))), List.of()));
+    store.put("/e", v("1"));
+
+    List<KvEvent> firstTwo = store.changes(0, 5, "/", 2);
+    assertThat(firstTwo).extracting(KvEvent::revision).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(store.changes(4, 5, "/", 2)).extracting(KvEvent::revision).containsExactly(5L);
+  }
+}

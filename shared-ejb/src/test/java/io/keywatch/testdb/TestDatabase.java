@@ -1,0 +1,120 @@
+package io.keywatch.testdb;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real PostgreSQL for tests: the server named by {@code KEYWATCH_TEST_JDBC_URL} (with
+ * KEYWATCH_TEST_JDBC_USER / _PASSWORD), or else an embedded one started once per JVM. Every {@link
+ * #create()} makes a fresh database with the Keywatch schema, so tests never see each other's
+ * revisions.
+ */
+public final class TestDatabase {
+
+  private static final AtomicInteger NEXT = new AtomicInteger();
+  private static Server server;
+
+  private final String name;
+
+  private TestDatabase(String name) {
+    this.name = name;
+  }
+
+  /** A new, migrated database. */
+  public static synchronized TestDatabase create() {
+    if (server == null) {
+      server = Server.start();
+    }
+    String name = "keywatch_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
+    try (Connection c = server.admin().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database " + name, e);
+    }
+    TestDatabase db = new TestDatabase(name);
+    Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load().migrate();
+    return db;
+  }
+
+  public String jdbcUrl() {
+    return server.url(name);
+  }
+
+  /** Connections to this database (unpooled). */
+  public PGSimpleDataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(jdbcUrl());
+    ds.setUser(server.user);
+    ds.setPassword(server.password);
+    return ds;
+  }
+
+  /** Runs SQL on this database, e.g. to terminate the watch's backend. */
+  public void execute(String sql) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Drops and recreates the schema: the store starts over, with a new store id. */
+  public void recreate() {
+    execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    Flyway.configure().dataSource(dataSource()).locations("classpath:db/migration").load().migrate();
+  }
+
+  private record Server(EmbeddedPostgres embedded, String baseUrl, String user, String password) {
+
+    static Server start() {
+      String url = System.getenv("KEYWATCH_TEST_JDBC_URL");
+      if (url != null && !url.isBlank()) {
+        return new Server(null, url, env("KEYWATCH_TEST_JDBC_USER", "postgres"), env("KEYWATCH_TEST_JDBC_PASSWORD", ""));
+      }
+      try {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            pg.close();
+          } catch (IOException ignored) {
+            // the JVM is going away; zonky removes the data directory itself
+          }
+        }));
+        return new Server(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", "");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+      }
+    }
+
+    private static String env(String name, String fallback) {
+      String v = System.getenv(name);
+      return v == null ? fallback : v;
+    }
+
+    /** The URL of another database on the same server: the last path segment replaced. */
+    String url(String database) {
+      int q = baseUrl.indexOf('?');
+      String base = q < 0 ? baseUrl : baseUrl.substring(0, q);
+      String params = q < 0 ? "" : baseUrl.substring(q);
+      return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
+    }
+
+    DataSource admin() {
+      PGSimpleDataSource ds = new PGSimpleDataSource();
+      ds.setUrl(baseUrl);
+      ds.setUser(user);
+      ds.setPassword(password);
+      return ds;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.keywatch.watch;
+
+import io.keywatch.kv.KvEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A feed listener that keeps everything it is given, for assertions. */
+final class Recorder implements FeedListener {
+
+  final List<EventBatch> batches = new ArrayList<>();
+  final List<StoreReset> resets = new ArrayList<>();
+
+  @Override
+  public synchronized void onBatch(EventBatch batch) {
+    batches.add(batch);
+  }
+
+  @Override
+  public synchronized void onReset(StoreReset reset) {
+    resets.add(reset);
+  }
+
+  synchronized List<Long> revisions() {
+    return batches.stream().flatMap(b -> b.events().stream()).map(KvEvent::revision).toList();
+  }
+
+  synchronized List<StoreReset> resets() {
+    return List.copyOf(resets);
+  }
+
+  synchronized List<EventBatch> batches() {
+    return List.copyOf(batches);
+  }
+}

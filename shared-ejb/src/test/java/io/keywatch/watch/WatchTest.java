@@ -1,0 +1,204 @@
+package io.keywatch.watch;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.Txn;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The feed and pull watches deliver every revision once, in order, whatever happens. */
+class WatchTest {
+
+  private FeedFixture f;
+
+  @BeforeEach
+  void start() {
+    f = FeedFixture.start();
+  }
+
+  @AfterEach
+  void stop() {
+    f.close();
+  }
+
+  private static byte[] v(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  private static List<Long> oneTo(long n) {
+    return LongStream.rangeClosed(1, n).boxed().toList();
+  }
+
+  /** Reads a watch on its own thread until it has seen {@code last}. */
+  private static Future<List<KvEvent>> drain(Watch w, long last) {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    try {
+      return ex.submit(() -> {
+        List<KvEvent> seen = new ArrayList<>();
+        long at = -1;
+        while (at < last) {
+          EventBatch b = w.poll(Duration.ofMillis(200));
+          seen.addAll(b.events());
+          at = b.revision();
+        }
+        return seen;
+      });
+    } finally {
+      ex.shutdown();
+    }
+  }
+
+  @Test
+  void watcherFromZeroSeesEveryRevisionOnceUnderEightConcurrentWriters() throws Exception {
+    int writers = 8;
+    int writes = 500;
+    long total = (long) writers * writes;
+    await().until(() -> f.feed.revision() >= 0);
+    Watch watch = f.watchers.watch("/", 0);
+    Future<List<KvEvent>> watched = drain(watch, total);
+
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      done.add(pool.submit(() -> {
+        for (int i = 0; i < writes; i++) {
+          f.store.put("/w/" + writer + "/" + (i % 17), v(writer + ":" + i));
+        }
+      }));
+    }
+    for (Future<?> d : done) {
+      d.get();
+    }
+    pool.shutdown();
+
+    assertThat(f.store.revisions().current()).isEqualTo(total);
+    List<KvEvent> seen = watched.get();
+    assertThat(seen).extracting(KvEvent::revision).containsExactlyElementsOf(oneTo(total));
+    await().until(() -> f.feed.revision() == total);
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(total));
+
+    Map<String, String> replayed = new HashMap<>();
+    for (KvEvent e : seen) {
+      replayed.put(e.key(), e.kv().valueAsString());
+    }
+    Map<String, String> table = f.store.list("/").kvs().stream()
+        .collect(Collectors.toMap(KeyValue::key, KeyValue::valueAsString));
+    assertThat(replayed).isEqualTo(table);
+    watch.close();
+  }
+
+  @Test
+  void aKilledListenConnectionLosesAndRepeatsNothing() throws Exception {
+    int total = 1500;
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> writing = writer.submit(() -> {
+      for (int i = 0; i < total; i++) {
+        f.store.put("/k/" + (i % 10), v("v" + i));
+      }
+    });
+    await().until(() -> f.feed.revision() >= 300);
+    f.terminateFeedBackend();
+    await().until(() -> f.feed.state().reconnects() >= 1);
+    writing.get();
+    writer.shutdown();
+
+    await().until(() -> f.feed.revision() == total);
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(total));
+    assertThat(f.feed.state().connected()).isTrue();
+  }
+
+  @Test
+  void aHundredKibValueRoundTripsThroughPutAndWatch() throws Exception {
+    byte[] big = new byte[100 * 1024];
+    Arrays.fill(big, (byte) 'x');
+    big[0] = '{';
+    Watch watch = f.watchers.watch("/big/", 0);
+    f.store.put("/big/one", big);
+    List<KvEvent> seen = drain(watch, 1).get();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).kv().value()).isEqualTo(big);
+    await().until(() -> f.recorder.revisions().contains(1L));
+  }
+
+  @Test
+  void aTransactionArrivesInOneBatch() {
+    f.store.put("/a", v("0"));
+    f.store.txn(new Txn(List.of(), List.of(
+        new Txn.Put("/a", v("1")), new Txn.Put("/b", v("1")), new Txn.Delete("/a")), List.of()));
+    await().until(() -> f.feed.revision() == 4);
+    EventBatch txnBatch = f.recorder.batches().stream()
+        .filter(b -> b.events().stream().anyMatch(e -> e.revision() == 2))
+        .findFirst().orElseThrow();
+    assertThat(txnBatch.events()).extracting(KvEvent::revision).contains(2L, 3L, 4L);
+    assertThat(txnBatch.events().get(txnBatch.events().size() - 1).prevKv().valueAsString()).isEqualTo("1");
+  }
+
+  @Test
+  void aWatcherFarBehindACompactionIsToldSo() throws Exception {
+    Watch lagging = f.watchers.watch("/", 0);
+    for (int i = 0; i < 5; i++) {
+      f.store.put("/a", v("v" + i));
+    }
+    f.store.compact(4);
+    assertThatThrownBy(() -> lagging.poll(Duration.ofSeconds(1))).isInstanceOf(CompactedException.class);
+    Watch fromCompacted = f.watchers.watch("/", 3);
+    assertThat(drain(fromCompacted, 5).get()).extracting(KvEvent::revision).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void aSlowWatcherBecomesAVictimAndStillSeesEverythingOnce() throws Exception {
+    FeedFixture small = new FeedFixture(f.db, f.db.jdbcUrl(), 2, Duration.ofSeconds(1), 5);
+    try {
+      await().until(() -> small.feed.revision() >= 0);
+      Watch slow = small.watchers.watch("/", 0);
+      assertThat(slow.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
+      for (int i = 1; i <= 50; i++) {
+        small.store.put("/s", v("v" + i));
+        long rev = i;
+        await().until(() -> small.feed.revision() >= rev);
+      }
+      assertThat(slow.victimCount()).isPositive();
+      assertThat(drain(slow, 50).get()).extracting(KvEvent::revision).containsExactlyElementsOf(oneTo(50));
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
+  void aRecreatedStoreIsReportedAsAReset() {
+    f.store.put("/a", v("1"));
+    f.store.put("/a", v("2"));
+    await().until(() -> f.feed.revision() == 2);
+    Watch watch = f.watchers.watch("/", 2);
+
+    f.db.recreate();
+    f.store.put("/fresh", v("1"));
+
+    await().until(() -> !f.recorder.resets().isEmpty());
+    StoreReset reset = f.recorder.resets().get(0);
+    assertThat(reset.reason()).isEqualTo(StoreReset.Reason.STORE_RECREATED);
+    assertThat(reset.previousRevision()).isEqualTo(2);
+    assertThatThrownBy(() -> watch.poll(Duration.ofMillis(10))).isInstanceOf(WatchResetException.class);
+    f.store.put("/fresh", v("2"));
+    await().until(() -> f.feed.revision() == 2 && f.recorder.revisions().get(f.recorder.revisions().size() - 1) == 2L);
+  }
+}
