@@ -2,7 +2,6 @@ package io.keywatch.watch;
 
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.KvStore;
-import io.keywatch.kv.StoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,13 +58,16 @@ public final class Watch implements AutoCloseable {
 
   /**
    * The next batch of changes under the prefix, waiting at most {@code timeout} for one. An empty
-   * batch is a progress report: nothing under the prefix changed up to its revision.
+   * batch is a progress report: nothing under the prefix changed up to its revision (while the
+   * feed has not reached the store yet, nothing is known and the revision does not move).
    *
    * @throws io.keywatch.kv.CompactedException if history it still has to read was compacted
    * @throws WatchResetException if the store was reset under it; start over from a snapshot
-   * @throws StoreUnavailableException if the feed has not reached the store yet
    */
   public EventBatch poll(Duration timeout) throws InterruptedException {
+    if (feed.revision() < 0 && !feed.awaitRevision(0, timeout)) {
+      return new EventBatch(scanned, scanned, List.of());
+    }
     while (true) {
       if (reset != null) {
         throw new WatchResetException(reset);
@@ -91,9 +93,6 @@ public final class Watch implements AutoCloseable {
   /** The next part of history, or null once caught up (then the watch is synced). */
   private EventBatch readHistory() {
     long target = feed.revision();
-    if (target < 0) {
-      throw new StoreUnavailableException("the watch feed has not reached the store yet", null);
-    }
     long from = scanned;
     if (from < target) {
       List<KvEvent> events = store.changes(from, target, prefix, historyBatch);

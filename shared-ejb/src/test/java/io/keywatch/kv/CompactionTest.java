@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keywatch.testdb.TestDatabase;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,12 @@ class CompactionTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.dataSource(), 1024, 64);
+    store = new PgKvStore(db.pool(), 1024, 64);
+  }
+
+  @AfterEach
+  void dropStore() {
+    db.close();
   }
 
   private static byte[] v(String s) {

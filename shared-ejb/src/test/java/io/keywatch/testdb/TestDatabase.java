@@ -1,5 +1,7 @@
 package io.keywatch.testdb;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +19,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  * #create()} makes a fresh database with the Keywatch schema, so tests never see each other's
  * revisions.
  */
-public final class TestDatabase {
+public final class TestDatabase implements AutoCloseable {
 
   private static final AtomicInteger NEXT = new AtomicInteger();
   private static Server server;
 
   private final String name;
+  private HikariDataSource pool;
 
   private TestDatabase(String name) {
     this.name = name;
@@ -56,6 +59,33 @@ public final class TestDatabase {
     ds.setUser(server.user);
     ds.setPassword(server.password);
     return ds;
+  }
+
+  /** A connection pool on this database, as the server uses. */
+  public synchronized DataSource pool() {
+    if (pool == null) {
+      HikariConfig config = new HikariConfig();
+      config.setDataSource(dataSource());
+      config.setMaximumPoolSize(16);
+      config.setMinimumIdle(1);
+      config.setPoolName(name);
+      pool = new HikariDataSource(config);
+    }
+    return pool;
+  }
+
+  /** Closes the pool and drops the database, whoever is still connected. */
+  @Override
+  public synchronized void close() {
+    if (pool != null) {
+      pool.close();
+    }
+    try (Connection c = server.admin().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test database " + name, e);
+    }
   }
 
   /** Runs SQL on this database, e.g. to terminate the watch's backend. */

@@ -4,6 +4,7 @@ import io.keywatch.kv.KvStore;
 import io.keywatch.kv.PgKvStore;
 import io.keywatch.testdb.TestDatabase;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.util.concurrent.Executors;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -15,6 +16,11 @@ final class FeedFixture implements AutoCloseable {
 
   static final String APP_NAME = "keywatch-watch";
 
+  static {
+    Awaitility.setDefaultPollDelay(Duration.ZERO);
+    Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+  }
+
   final TestDatabase db;
   final KvStore store;
   final Recorder recorder = new Recorder();
@@ -23,7 +29,7 @@ final class FeedFixture implements AutoCloseable {
 
   FeedFixture(TestDatabase db, String jdbcUrl, int watchQueue, Duration heartbeat, int socketTimeoutSeconds) {
     this.db = db;
-    this.store = new PgKvStore(db.dataSource(), 1 << 20, 64);
+    this.store = new PgKvStore(db.pool(), 1 << 20, 64);
     this.watchers = new Watchers(store, watchQueue, 100);
     PGSimpleDataSource listen = db.dataSource();
     listen.setUrl(jdbcUrl);

@@ -37,6 +37,7 @@ class WatchTest {
   @AfterEach
   void stop() {
     f.close();
+    f.db.close();
   }
 
   private static byte[] v(String s) {
