@@ -40,7 +40,7 @@ public class Database {
   void start() {
     HikariConfig config = new HikariConfig();
     config.setPoolName("keywatch");
-    config.setDataSource(dataSource(0));
+    config.setDataSource(dataSource("keywatch", 0));
     config.setMaximumPoolSize(settings.poolSize());
     config.setInitializationFailTimeout(-1);
     pool = new HikariDataSource(config);
@@ -71,10 +71,11 @@ public class Database {
   }
 
   /**
-   * A data source for one dedicated, unpooled connection (the watch's LISTEN must never be handed
-   * to someone else), whose queries fail after {@code socketTimeoutSeconds} of silence.
+   * A data source of unpooled connections (the watch's LISTEN connection must never be handed to
+   * someone else) named {@code applicationName} in pg_stat_activity, whose queries fail after
+   * {@code socketTimeoutSeconds} of silence (0: never).
    */
-  public DataSource dataSource(int socketTimeoutSeconds) {
+  public DataSource dataSource(String applicationName, int socketTimeoutSeconds) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(settings.jdbcUrl());
     ds.setUser(settings.jdbcUser());
@@ -82,7 +83,7 @@ public class Database {
     ds.setTcpKeepAlive(true);
     ds.setConnectTimeout(10);
     ds.setSocketTimeout(socketTimeoutSeconds);
-    ds.setApplicationName("keywatch");
+    ds.setApplicationName(applicationName);
     return ds;
   }
 

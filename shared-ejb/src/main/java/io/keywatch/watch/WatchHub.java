@@ -63,7 +63,7 @@ public class WatchHub {
         };
     int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
     feed = new ChangeFeed(
-        database.dataSource(socketTimeout),
+        database.dataSource("keywatch-watch", socketTimeout),
         new ChangeFeed.Settings(settings.heartbeat(), settings.backoffMin(), settings.backoffMax(), settings.batchSize()),
         listener);
     watchers.attach(feed);

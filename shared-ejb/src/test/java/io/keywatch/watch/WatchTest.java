@@ -9,6 +9,8 @@ import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
+import io.keywatch.testdb.StallingProxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,6 +127,29 @@ class WatchTest {
     await().until(() -> f.feed.revision() == total);
     assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(total));
     assertThat(f.feed.state().connected()).isTrue();
+  }
+
+  @Test
+  void aSilentlyStalledListenConnectionIsReplacedWithinBoundedTime() throws Exception {
+    URI url = URI.create(f.db.jdbcUrl().substring("jdbc:".length()));
+    try (StallingProxy relay = new StallingProxy(url.getPort())) {
+      String viaRelay = f.db.jdbcUrl().replace(":" + url.getPort() + "/", ":" + relay.port() + "/");
+      FeedFixture relayed = new FeedFixture(f.db, viaRelay, 64, Duration.ofMillis(200), 1);
+      try {
+        relayed.store.put("/a", v("before"));
+        await().until(() -> relayed.feed.revision() == 1);
+
+        relay.stallOpenConnections();
+        relayed.store.put("/a", v("during"));
+        relayed.store.put("/a", v("after"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> relayed.feed.revision() == 3);
+        assertThat(relayed.feed.state().reconnects()).isPositive();
+        assertThat(relayed.recorder.revisions()).containsExactly(1L, 2L, 3L);
+      } finally {
+        relayed.close();
+      }
+    }
   }
 
   @Test
