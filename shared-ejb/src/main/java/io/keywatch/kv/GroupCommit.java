@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -71,14 +72,14 @@ final class GroupCommit {
       return;
     }
     try {
-      List<PutResult> results = PgKvStore.inTransaction(dataSource, Connection.TRANSACTION_READ_COMMITTED, false, c -> putAll(c, batch));
+      List<PutResult> results = PgKvStore.inTransaction(dataSource, false, c -> putAll(c, batch));
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).result().complete(results.get(i));
       }
     } catch (RuntimeException batchFailure) {
       for (Request r : batch) {
         try {
-          r.result().complete(PgKvStore.inTransaction(dataSource, Connection.TRANSACTION_READ_COMMITTED, false, c -> putAll(c, List.of(r)).get(0)));
+          r.result().complete(PgKvStore.inTransaction(dataSource, false, c -> putAll(c, List.of(r)).get(0)));
         } catch (RuntimeException e) {
           r.result().completeExceptionally(e);
         }
@@ -87,20 +88,25 @@ final class GroupCommit {
   }
 
   private static List<PutResult> putAll(Connection c, List<Request> batch) throws SQLException {
-    List<PutResult> results = new ArrayList<>(batch.size());
+    List<KeyValue> written = new ArrayList<>(batch.size());
+    List<Long> prevRevisions = new ArrayList<>(batch.size());
     try (PreparedStatement s = c.prepareStatement(PgStatements.PUT_MANY)) {
       s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
       s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          KeyValue kv = PgStatements.keyValue(rs, 1);
-          long prev = rs.getLong(6);
-          results.add(new PutResult(kv, rs.wasNull() ? null : PgKvStore.previous(c, prev)));
+          written.add(PgStatements.keyValue(rs, 1));
+          prevRevisions.add(rs.getLong(6));
         }
       }
     }
-    if (results.size() != batch.size()) {
-      throw new IllegalStateException("kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
+    if (written.size() != batch.size()) {
+      throw new IllegalStateException("kv_put_many wrote " + written.size() + " rows for " + batch.size() + " puts");
+    }
+    Map<Long, KeyValue> previous = PgStatements.rowsAt(c, prevRevisions);
+    List<PutResult> results = new ArrayList<>(batch.size());
+    for (int i = 0; i < written.size(); i++) {
+      results.add(new PutResult(written.get(i), previous.get(prevRevisions.get(i))));
     }
     return results;
   }

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,7 @@ public final class PgStatements {
   static final String GET =
       "SELECT " + ROW + " FROM kv WHERE key = ? AND revision <= ? ORDER BY revision DESC LIMIT 1";
   static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
+  static final String GET_REVISIONS = "SELECT " + ROW + " FROM kv WHERE revision = ANY(?)";
   static final String LIST =
       "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
           + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
@@ -108,6 +111,25 @@ public final class PgStatements {
     int last = prefix.codePointBefore(prefix.length());
     return prefix.substring(0, prefix.length() - Character.charCount(last))
         + new String(Character.toChars(last + 1));
+  }
+
+  /** The rows at these revisions (0 stands for none), by revision; one round trip. */
+  static Map<Long, KeyValue> rowsAt(Connection c, List<Long> revisions) throws SQLException {
+    Long[] wanted = revisions.stream().filter(r -> r != 0).distinct().toArray(Long[]::new);
+    Map<Long, KeyValue> rows = new HashMap<>();
+    if (wanted.length == 0) {
+      return rows;
+    }
+    try (PreparedStatement s = c.prepareStatement(GET_REVISIONS)) {
+      s.setArray(1, c.createArrayOf("bigint", wanted));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          KeyValue kv = keyValue(rs, 1);
+          rows.put(kv.modRevision(), kv);
+        }
+      }
+    }
+    return rows;
   }
 
   static KeyValue keyValue(ResultSet rs, int from) throws SQLException {

@@ -54,6 +54,8 @@ final class FeedFixture implements AutoCloseable {
         });
     watchers.attach(feed);
     feed.start(Executors.defaultThreadFactory());
+    // the feed starts from the store's revision at its first poll: write only after that
+    Awaitility.await().until(() -> feed.revision() >= 0);
   }
 
   static FeedFixture start() {

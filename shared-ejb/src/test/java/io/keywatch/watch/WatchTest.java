@@ -74,7 +74,6 @@ class WatchTest {
     int writers = 8;
     int writes = 500;
     long total = (long) writers * writes;
-    await().until(() -> f.feed.revision() >= 0);
     Watch watch = f.watchers.watch("/", 0);
     Future<List<KvEvent>> watched = drain(watch, total);
 
@@ -194,7 +193,6 @@ class WatchTest {
   void aSlowWatcherBecomesAVictimAndStillSeesEverythingOnce() throws Exception {
     FeedFixture small = new FeedFixture(f.db, f.db.jdbcUrl(), 2, Duration.ofSeconds(1), 5);
     try {
-      await().until(() -> small.feed.revision() >= 0);
       Watch slow = small.watchers.watch("/", 0);
       assertThat(slow.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
       for (int i = 1; i <= 50; i++) {
