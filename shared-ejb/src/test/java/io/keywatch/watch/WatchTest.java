@@ -152,6 +152,47 @@ class WatchTest {
   }
 
   @Test
+  void aFeedThatWasAwayWhileItsHistoryWasCompactedIsReset() throws Exception {
+    URI url = URI.create(f.db.jdbcUrl().substring("jdbc:".length()));
+    try (StallingProxy relay = new StallingProxy(url.getPort())) {
+      String viaRelay = f.db.jdbcUrl().replace(":" + url.getPort() + "/", ":" + relay.port() + "/");
+      FeedFixture away = new FeedFixture(f.db, viaRelay, 64, Duration.ofMillis(200), 1);
+      try {
+        away.store.put("/a", v("1"));
+        await().until(() -> away.feed.revision() == 1);
+        relay.refuseConnections(true);
+        relay.stallOpenConnections();
+        await().until(() -> away.feed.state().reconnects() >= 1);
+        for (int i = 2; i <= 5; i++) {
+          away.store.put("/a", v(String.valueOf(i)));
+        }
+        away.store.compact(5);
+        relay.refuseConnections(false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !away.recorder.resets().isEmpty());
+        assertThat(away.recorder.resets().get(0))
+            .isEqualTo(new StoreReset(StoreReset.Reason.HISTORY_COMPACTED, 1, 5));
+        assertThat(away.feed.revision()).isEqualTo(5);
+      } finally {
+        away.close();
+      }
+    }
+  }
+
+  @Test
+  void aStoreRestoredToAnOlderRevisionIsReportedAsAReset() {
+    for (int i = 1; i <= 3; i++) {
+      f.store.put("/a", v(String.valueOf(i)));
+    }
+    await().until(() -> f.feed.revision() == 3);
+    f.db.execute("DELETE FROM kv WHERE revision > 1; UPDATE kv_revision SET current = 1; NOTIFY keywatch");
+
+    await().until(() -> !f.recorder.resets().isEmpty());
+    assertThat(f.recorder.resets().get(0))
+        .isEqualTo(new StoreReset(StoreReset.Reason.REVISION_WENT_BACKWARDS, 3, 1));
+  }
+
+  @Test
   void aHundredKibValueRoundTripsThroughPutAndWatch() throws Exception {
     byte[] big = new byte[100 * 1024];
     Arrays.fill(big, (byte) 'x');
