@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  * keeps its own revision and its own answer. A lone put pays nothing extra: it finds no one to wait
  * for and commits at once.
  *
- * <p>If a batch fails, its puts are retried one transaction each, so that one bad put cannot fail
- * the others.
+ * <p>If a batch is refused by the database, its puts are retried one transaction each, so that one
+ * bad put cannot fail the others.
  */
 final class GroupCommit {
 
@@ -77,6 +77,10 @@ final class GroupCommit {
         batch.get(i).result().complete(results.get(i));
       }
     } catch (RuntimeException batchFailure) {
+      if (outcomeUnknown(batchFailure)) {
+        batch.forEach(r -> r.result().completeExceptionally(batchFailure));
+        return;
+      }
       for (Request r : batch) {
         try {
           r.result().complete(PgKvStore.inTransaction(dataSource, false, c -> putAll(c, List.of(r)).get(0)));
@@ -85,6 +89,18 @@ final class GroupCommit {
         }
       }
     }
+  }
+
+  /**
+   * A lost connection may have lost the commit's answer, not the commit: retrying could write a
+   * put twice, so such a failure goes back to the callers as it is.
+   */
+  private static boolean outcomeUnknown(RuntimeException e) {
+    if (!(e.getCause() instanceof SQLException sql)) {
+      return false;
+    }
+    String state = sql.getSQLState();
+    return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
   private static List<PutResult> putAll(Connection c, List<Request> batch) throws SQLException {
