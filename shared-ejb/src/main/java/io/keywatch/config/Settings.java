@@ -34,6 +34,11 @@ public class Settings {
   @ConfigProperty(name = "keywatch.jdbc.pool-size")
   int poolSize;
 
+  /** KEYWATCH_JDBC_WAIT: how long a request waits for a pooled connection before it fails. */
+  @Inject
+  @ConfigProperty(name = "keywatch.jdbc.wait")
+  Duration poolWait;
+
   /** KEYWATCH_VALUE_LIMIT: the largest value in bytes (etcd allows 1.5 MiB). */
   @Inject
   @ConfigProperty(name = "keywatch.value-limit")
@@ -87,6 +92,10 @@ public class Settings {
 
   public int poolSize() {
     return poolSize;
+  }
+
+  public Duration poolWait() {
+    return poolWait;
   }
 
   public long valueLimit() {

@@ -43,6 +43,7 @@ public class Database {
     config.setDataSource(dataSource("keywatch", 0));
     config.setMaximumPoolSize(settings.poolSize());
     config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
     store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
     try {

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * A real PostgreSQL for tests: the server named by {@code KEYWATCH_TEST_JDBC_URL} (with
  * KEYWATCH_TEST_JDBC_USER / _PASSWORD), or else an embedded one started once per JVM. Every {@link
  * #create()} makes a fresh database with the Keywatch schema, so tests never see each other's
- * revisions.
+ * revisions. The embedded server can be stopped and started again on the same port and data.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -44,8 +46,23 @@ public final class TestDatabase implements AutoCloseable {
       throw new IllegalStateException("cannot create test database " + name, e);
     }
     TestDatabase db = new TestDatabase(name);
-    Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load().migrate();
+    db.migrate();
     return db;
+  }
+
+  /** Whether {@link #stopServer()} is possible: only for the embedded server. */
+  public static boolean canRestart() {
+    return System.getenv("KEYWATCH_TEST_JDBC_URL") == null;
+  }
+
+  /** Stops the embedded server, keeping its data; every connection breaks. */
+  public static synchronized void stopServer() {
+    server.stop();
+  }
+
+  /** Starts the embedded server again, on the same port with the same data. */
+  public static synchronized void startServer() {
+    server.restart();
   }
 
   public String jdbcUrl() {
@@ -68,6 +85,7 @@ public final class TestDatabase implements AutoCloseable {
       config.setDataSource(dataSource());
       config.setMaximumPoolSize(16);
       config.setMinimumIdle(1);
+      config.setConnectionTimeout(1000);
       config.setPoolName(name);
       pool = new HikariDataSource(config);
     }
@@ -101,28 +119,64 @@ public final class TestDatabase implements AutoCloseable {
   /** Drops and recreates the schema: the store starts over, with a new store id. */
   public void recreate() {
     execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    migrate();
+  }
+
+  private void migrate() {
     Flyway.configure().dataSource(dataSource()).locations("classpath:db/migration").load().migrate();
   }
 
-  private record Server(EmbeddedPostgres embedded, String baseUrl, String user, String password) {
+  private static final class Server {
+    private final String baseUrl;
+    private final String user;
+    private final String password;
+    private final Path dataDir;
+    private int port;
+    private EmbeddedPostgres embedded;
+
+    private Server(String baseUrl, String user, String password, Path dataDir, EmbeddedPostgres embedded) {
+      this.baseUrl = baseUrl;
+      this.user = user;
+      this.password = password;
+      this.dataDir = dataDir;
+      this.embedded = embedded;
+      this.port = embedded == null ? -1 : embedded.getPort();
+    }
 
     static Server start() {
       String url = System.getenv("KEYWATCH_TEST_JDBC_URL");
       if (url != null && !url.isBlank()) {
-        return new Server(null, url, env("KEYWATCH_TEST_JDBC_USER", "postgres"), env("KEYWATCH_TEST_JDBC_PASSWORD", ""));
+        return new Server(url, env("KEYWATCH_TEST_JDBC_USER", "postgres"), env("KEYWATCH_TEST_JDBC_PASSWORD", ""), null, null);
       }
       try {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            pg.close();
-          } catch (IOException ignored) {
-            // the JVM is going away; zonky removes the data directory itself
-          }
-        }));
-        return new Server(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", "");
+        Path dir = Files.createTempDirectory("keywatch-pg");
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
+        Server s = new Server(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, pg);
+        Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        return s;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+      }
+    }
+
+    synchronized void stop() {
+      if (embedded != null) {
+        try {
+          embedded.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        embedded = null;
+      }
+    }
+
+    synchronized void restart() {
+      if (embedded == null) {
+        try {
+          embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot restart embedded PostgreSQL", e);
+        }
       }
     }
 
