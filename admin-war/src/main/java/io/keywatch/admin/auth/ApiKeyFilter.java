@@ -1,0 +1,52 @@
+package io.keywatch.admin.auth;
+
+import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.admin.problems.Problem;
+import io.keywatch.admin.problems.Problems;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
+
+/**
+ * Refuses every admin call without the right {@code X-API-KEY} with 401. Runs before matching, so
+ * an unauthenticated caller cannot even learn which paths exist. Payara's own {@code /health},
+ * {@code /metrics} and {@code /openapi} are other applications and stay open.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+@ApplicationScoped
+public class ApiKeyFilter implements ContainerRequestFilter {
+
+  public static final String HEADER = "X-API-KEY";
+
+  static final String HOW_TO_SET =
+      "set the configuration property keywatch.api-key (environment variable KEYWATCH_API_KEY) to a long random"
+          + " secret, e.g. KEYWATCH_API_KEY=$(openssl rand -hex 32), and restart the admin server";
+
+  @Inject AdminSettings settings;
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    Optional<String> configured = settings.apiKey();
+    String presented = request.getHeaderString(HEADER);
+    if (configured.isEmpty()) {
+      refuse(request, Problems.unauthorized("no API key is configured, so every admin call is refused: " + HOW_TO_SET));
+    } else if (presented == null) {
+      refuse(request, Problems.unauthorized("send the API key in the " + HEADER + " header"));
+    } else if (!ApiKey.matches(configured.get(), presented)) {
+      refuse(request, Problems.unauthorized("the " + HEADER + " header does not hold the configured API key"));
+    }
+  }
+
+  private static void refuse(ContainerRequestContext request, Problem problem) {
+    request.abortWith(problem.toResponseBuilder().header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + HEADER + "\"").build());
+  }
+}

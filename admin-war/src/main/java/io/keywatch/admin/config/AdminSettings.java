@@ -1,0 +1,81 @@
+package io.keywatch.admin.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every setting of the admin API, in one place. Each is a MicroProfile Config property and so can
+ * be set by the environment variable named beside it; defaults live in this module's {@code
+ * META-INF/microprofile-config.properties}. The store's own settings (JDBC, value limit, watch
+ * queue) are in {@link io.keywatch.config.Settings}.
+ */
+@ApplicationScoped
+public class AdminSettings {
+
+  /** KEYWATCH_API_KEY: the key every admin call must send as {@code X-API-KEY}; unset refuses all. */
+  @Inject
+  @ConfigProperty(name = "keywatch.api-key")
+  Optional<String> apiKey;
+
+  /** KEYWATCH_RETENTION: compact what was superseded longer ago than this (ISO-8601, e.g. P7D); unset: never. */
+  @Inject
+  @ConfigProperty(name = "keywatch.retention")
+  Optional<Duration> retention;
+
+  /** KEYWATCH_RETENTION_INTERVAL: how often the retention runs. */
+  @Inject
+  @ConfigProperty(name = "keywatch.retention.interval")
+  Duration retentionInterval;
+
+  /** KEYWATCH_WATCH_PROGRESS_INTERVAL: the longest a watch stream stays silent before a progress event. */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.progress-interval")
+  Duration progressInterval;
+
+  /** KEYWATCH_WATCH_MAX_CLIENTS: the most watch streams open at once (each holds one thread). */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.max-clients")
+  int maxWatchClients;
+
+  /** KEYWATCH_TXN_MAX_OPS: the most compares plus operations in one transaction (etcd: 128). */
+  @Inject
+  @ConfigProperty(name = "keywatch.txn.max-ops")
+  int txnMaxOps;
+
+  /** KEYWATCH_TXN_MAX_BYTES: the largest transaction request body. */
+  @Inject
+  @ConfigProperty(name = "keywatch.txn.max-bytes")
+  long txnMaxBytes;
+
+  /** The configured key; a blank one counts as unset, so no empty key can ever match. */
+  public Optional<String> apiKey() {
+    return apiKey.filter(k -> !k.isBlank());
+  }
+
+  public Optional<Duration> retention() {
+    return retention;
+  }
+
+  public Duration retentionInterval() {
+    return retentionInterval;
+  }
+
+  public Duration progressInterval() {
+    return progressInterval;
+  }
+
+  public int maxWatchClients() {
+    return maxWatchClients;
+  }
+
+  public int txnMaxOps() {
+    return txnMaxOps;
+  }
+
+  public long txnMaxBytes() {
+    return txnMaxBytes;
+  }
+}

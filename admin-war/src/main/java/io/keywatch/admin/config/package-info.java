@@ -1,0 +1,2 @@
+/** The admin API's own settings, all in {@link io.keywatch.admin.config.AdminSettings}. */
+package io.keywatch.admin.config;

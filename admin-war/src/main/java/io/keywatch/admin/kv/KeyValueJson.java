@@ -1,0 +1,62 @@
+package io.keywatch.admin.kv;
+
+import io.keywatch.kv.KeyValue;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The JSON shapes of the API, after etcd's: every answer starts with {@code "header":{"revision":R}}
+ * (the store revision) and carries it in {@code X-Keywatch-Revision}; a key-value shows etcd's
+ * per-key fields.
+ *
+ * <pre>{"key":"/routes/foo","value":{...},"createRevision":8,"modRevision":10,"version":2,"createdAt":"..."}</pre>
+ */
+public final class KeyValueJson {
+
+  public static final String REVISION_HEADER = "X-Keywatch-Revision";
+
+  private KeyValueJson() {}
+
+  /** A body that starts with the header of store revision {@code revision}. */
+  public static JsonObjectBuilder envelope(long revision) {
+    return Json.createObjectBuilder().add("header", Json.createObjectBuilder().add("revision", revision));
+  }
+
+  /** One key's row; a tombstone has no value, version 0 and {@code "deleted":true}. */
+  public static JsonObjectBuilder kv(KeyValue kv) {
+    JsonObjectBuilder b = Json.createObjectBuilder().add("key", kv.key());
+    return fields(kv, b);
+  }
+
+  /** The row's fields without its key, added to {@code b}. */
+  public static JsonObjectBuilder fields(KeyValue kv, JsonObjectBuilder b) {
+    if (kv.isTombstone()) {
+      b.add("deleted", true);
+    } else {
+      b.add("value", Values.render(kv.key(), kv.value()));
+    }
+    return b.add("createRevision", kv.createRevision())
+        .add("modRevision", kv.modRevision())
+        .add("version", kv.version())
+        .add("createdAt", kv.createdAt().toString());
+  }
+
+  /** Adds {@code prevKv} when there was a previous row. */
+  public static JsonObjectBuilder withPrev(JsonObjectBuilder b, KeyValue prev) {
+    return prev == null ? b : b.add("prevKv", kv(prev));
+  }
+
+  /** A JSON answer carrying the store revision in its header too. */
+  public static Response.ResponseBuilder answer(int status, JsonObject body, long revision) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).header(REVISION_HEADER, revision);
+  }
+
+  /** The ETag of a key's row: its mod revision, what {@code If-Match} compares with. */
+  public static EntityTag etag(KeyValue kv) {
+    return new EntityTag(Long.toString(kv.modRevision()));
+  }
+}

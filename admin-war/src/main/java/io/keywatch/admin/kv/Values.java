@@ -1,0 +1,78 @@
+package io.keywatch.admin.kv;
+
+import io.keywatch.routes.RouteCodec;
+import jakarta.json.Json;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a route
+ * (a JSON object, checked and stored in canonical form by {@link RouteCodec}); anywhere else it is
+ * opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
+ */
+public final class Values {
+
+  private Values() {}
+
+  public static boolean isRouteKey(String key) {
+    return key.startsWith(RouteCodec.PREFIX);
+  }
+
+  /**
+   * The bytes to store for a value written to a key: a route is checked (its id too) and stored
+   * canonically; anything else is stored as given.
+   *
+   * @throws io.keywatch.routes.InvalidRouteException listing every problem of a route
+   */
+  public static byte[] admit(String key, byte[] value) {
+    if (isRouteKey(key)) {
+      RouteCodec.requireId(key.substring(RouteCodec.PREFIX.length()));
+      return RouteCodec.toBytes(RouteCodec.parse(value));
+    }
+    return value;
+  }
+
+  /** The value as JSON: a route's object, else a base64 string. */
+  public static JsonValue render(String key, byte[] value) {
+    if (isRouteKey(key)) {
+      try (var reader = Json.createReader(new ByteArrayInputStream(value))) {
+        return reader.readValue();
+      } catch (jakarta.json.JsonException e) {
+        // written before the route rules existed, or by hand in SQL: show it rather than fail the read
+        return Json.createValue(base64(value));
+      }
+    }
+    return Json.createValue(base64(value));
+  }
+
+  /**
+   * The bytes of a value given in a JSON request (a transaction): a route key takes its route
+   * object, any other key a base64 string. Returns null and adds to {@code problems} if it does not fit.
+   */
+  public static byte[] fromJson(String key, JsonValue value, String where, java.util.List<String> problems) {
+    if (isRouteKey(key)) {
+      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        problems.add(where + " of route key " + key + " must be a route object");
+        return null;
+      }
+      return value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    if (!(value instanceof JsonString s)) {
+      problems.add(where + " must be a base64 string (route keys under /routes/ take a JSON object)");
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(s.getString());
+    } catch (IllegalArgumentException e) {
+      problems.add(where + " is not valid base64: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String base64(byte[] value) {
+    return Base64.getEncoder().encodeToString(value);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Keys and values over HTTP, etcd's KV service: {@code /kv/{key}} for any key, {@code /txn} for
+ * compare-and-swap transactions, and the control pieces the route resource shares (reads with the
+ * store revision, conditional writes, key rules, JSON shapes).
+ *
+ * <p>Promises: a read answers the store revision it was made at; {@code If-Match} and {@code
+ * If-None-Match: *} writes are one store transaction (compare and write cannot be separated);
+ * values under {@code /routes/} are checked by {@link io.keywatch.routes.RouteCodec} whichever
+ * endpoint writes them, so a stored route always parses. Values of route keys are shown as JSON
+ * objects, every other value as base64 (raw bytes with {@code Accept: application/octet-stream}).
+ */
+package io.keywatch.admin.kv;

@@ -1,0 +1,99 @@
+package io.keywatch.admin.routes;
+
+import io.keywatch.admin.kv.Bodies;
+import io.keywatch.admin.kv.KeyReads;
+import io.keywatch.admin.kv.KeyWrites;
+import io.keywatch.admin.kv.KvAnswers;
+import io.keywatch.admin.kv.Precondition;
+import io.keywatch.admin.kv.RevisionParams;
+import io.keywatch.config.Settings;
+import io.keywatch.routes.Route;
+import io.keywatch.routes.RouteCodec;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import org.eclipse.microprofile.metrics.annotation.Timed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code /routes}: the proxy's routes, validated before they are stored. */
+@Path("routes")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "routes", description = "The gateway's routes, as APISIX's Admin API serves them")
+public class RoutesResource {
+
+  @Inject KeyReads reads;
+  @Inject KeyWrites writes;
+  @Inject Settings settings;
+
+  @PUT
+  @Path("{id}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Timed(name = "keywatch.admin.routes.put", absolute = true, description = "PUT /routes/{id}")
+  @Operation(summary = "Create or replace a route",
+      description = "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","
+          + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates.")
+  @APIResponse(responseCode = "201", description = "created")
+  @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old route")
+  @APIResponse(responseCode = "400", description = "not a valid route; problems lists every reason")
+  @APIResponse(responseCode = "412", description = "the route is not at the If-Match revision; nothing was written")
+  public Response put(
+      @PathParam("id") String id,
+      @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+      InputStream body) {
+    String key = Route.key(id);
+    Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
+    Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
+    return KvAnswers.put(writes.put(key, RouteCodec.toBytes(route), condition));
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(summary = "Read a route", description = "?rev=N reads it as of revision N")
+  @APIResponse(responseCode = "200", description = "the route, with ETag = its mod revision")
+  @APIResponse(responseCode = "404", description = "no such route (at that revision)")
+  @APIResponse(responseCode = "410", description = "the revision is compacted")
+  public Response get(@PathParam("id") String id, @QueryParam("rev") String rev) {
+    return KvAnswers.get(Route.key(id), reads.get(Route.key(id), RevisionParams.rev(rev)));
+  }
+
+  @GET
+  @Operation(summary = "List the routes", description = "?rev=N lists them as of revision N")
+  public Response list(@QueryParam("rev") String rev) {
+    return KvAnswers.list(reads.list(RouteCodec.PREFIX, RevisionParams.rev(rev)));
+  }
+
+  @DELETE
+  @Path("{id}")
+  @Timed(name = "keywatch.admin.routes.delete", absolute = true, description = "DELETE /routes/{id}")
+  @Operation(summary = "Delete a route", description = "If-Match: <modRevision> deletes only that revision")
+  @APIResponse(responseCode = "200", description = "deleted; prevKv holds the route")
+  @APIResponse(responseCode = "404", description = "no such route; nothing was written")
+  public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+    return KvAnswers.delete(writes.delete(Route.key(id), Precondition.ifMatch(ifMatch)));
+  }
+
+  @GET
+  @Path("{id}/history")
+  @Operation(summary = "A route's kept revisions, oldest first, deletions included")
+  @APIResponse(responseCode = "404", description = "nothing kept for this id")
+  public Response history(@PathParam("id") String id) {
+    String key = Route.key(id);
+    return KvAnswers.history(key, reads.history(key));
+  }
+}

@@ -1,0 +1,81 @@
+package io.keywatch.admin.watch;
+
+import io.keywatch.admin.kv.KeyRules;
+import io.keywatch.admin.kv.RevisionParams;
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.Revisions;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.OptionalLong;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Starts a watch stream. Where it starts, in etcd's terms:
+ *
+ * <ul>
+ *   <li>{@code Last-Event-ID: R} (a reconnect): after R, so nothing is sent twice or skipped;
+ *   <li>else {@code ?rev=N}: at N inclusive (etcd's start_revision), i.e. after N - 1;
+ *   <li>else: after the current revision, i.e. from now.
+ * </ul>
+ *
+ * Everything is checked before the stream opens, so a refusal is a plain problem answer: 410 when
+ * the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
+ */
+@Path("watch")
+@RequestScoped
+@Tag(name = "watch", description = "Changes as Server-Sent Events (etcd's Watch)")
+public class WatchResource {
+
+  @Inject KvStore store;
+  @Inject WatchStreams streams;
+
+  @GET
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @Operation(summary = "Watch the changes under a prefix",
+      description = "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision."
+          + " Events: put/delete (id = revision, data = {type, kv, prevKv}), progress (id = revision, data = {revision}),"
+          + " error (a problem document, then the stream ends)")
+  @APIResponse(responseCode = "200", description = "the event stream")
+  @APIResponse(responseCode = "410", description = "the start revision is compacted; read a snapshot and watch from its revision")
+  public void watch(
+      @QueryParam("prefix") String prefix,
+      @QueryParam("rev") String rev,
+      @HeaderParam("Last-Event-ID") String lastEventId,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
+    String watched = KeyRules.requirePrefix(prefix == null ? "/" : prefix);
+    OptionalLong start = RevisionParams.rev(rev);
+    Revisions store = this.store.revisions();
+    long after;
+    if (lastEventId != null) {
+      after = RevisionParams.parse("Last-Event-ID", lastEventId, 0);
+      if (after > store.current()) {
+        throw new FutureRevisionException(after, store.current());
+      }
+    } else if (start.isPresent()) {
+      after = start.getAsLong() - 1;
+      if (after > store.current()) {
+        throw new FutureRevisionException(start.getAsLong(), store.current());
+      }
+    } else {
+      after = store.current();
+    }
+    if (after + 1 < store.compacted()) {
+      throw new CompactedException(after + 1, store.compacted());
+    }
+    streams.open(watched, after, sink, sse);
+  }
+}

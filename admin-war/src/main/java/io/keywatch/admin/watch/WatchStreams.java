@@ -1,0 +1,80 @@
+package io.keywatch.admin.watch;
+
+import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.admin.problems.Problems;
+import io.keywatch.watch.Watch;
+import io.keywatch.watch.WatchHub;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The open watch streams of this server, each on a thread of its own (a managed thread, not a pooled
+ * one: a stream lives as long as its client, and a bounded pool would make later clients queue).
+ * Their number is capped by {@code keywatch.watch.max-clients}; on shutdown each is told and closed.
+ */
+@ApplicationScoped
+public class WatchStreams {
+
+  private static final Logger LOG = Logger.getLogger(WatchStreams.class.getName());
+
+  @Inject WatchHub hub;
+  @Inject AdminSettings settings;
+  @Resource ManagedThreadFactory threads;
+
+  private final Set<WatchStream> open = ConcurrentHashMap.newKeySet();
+  /** Counts reservations too, so that concurrent opens cannot pass the cap together. */
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+
+  /**
+   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code sink}.
+   *
+   * @throws io.keywatch.admin.problems.ProblemException 503 when the cap is reached
+   */
+  void open(String prefix, long after, SseEventSink sink, Sse sse) {
+    int limit = settings.maxWatchClients();
+    if (count.incrementAndGet() > limit) {
+      count.decrementAndGet();
+      throw Problems.tooManyWatchers(limit).exception();
+    }
+    try {
+      Watch watch = hub.watch(prefix, after);
+      long id = ids.incrementAndGet();
+      WatchStream stream = new WatchStream(watch, after, sink, sse, settings.progressInterval(), this::closed);
+      open.add(stream);
+      Thread thread = threads.newThread(stream);
+      thread.setName("keywatch-watch-" + id);
+      stream.start(thread);
+      LOG.fine(() -> "WATCH open #" + id + " prefix " + prefix + " after " + after + ", " + count.get() + " open");
+    } catch (RuntimeException e) {
+      count.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private void closed(WatchStream stream) {
+    if (open.remove(stream)) {
+      count.decrementAndGet();
+    }
+  }
+
+  /** Streams open now. */
+  public int size() {
+    return count.get();
+  }
+
+  @PreDestroy
+  void stop() {
+    open.forEach(WatchStream::stop);
+  }
+}
