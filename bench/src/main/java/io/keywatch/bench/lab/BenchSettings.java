@@ -1,0 +1,68 @@
+package io.keywatch.bench.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every knob of the benchmarks in one place. Each is a system property {@code bench.*} (bench/run
+ * sets the ports it started things on); the defaults are the sizes the report was made with.
+ */
+public record BenchSettings(
+    Path work,
+    String etcdEndpoint,
+    int postgresPort,
+    boolean durablePostgres,
+    int adminPort,
+    int proxyPort,
+    int upstreamPort,
+    int nginxPort,
+    int nginxManyRoutesPort,
+    int manyRoutes,
+    int watchWarmup,
+    int watchPuts,
+    int propagationWarmup,
+    int propagationCount,
+    Duration writesWarmup,
+    Duration writesRun,
+    int manyWatchers,
+    Duration wrkWarmup,
+    Duration wrkRun,
+    int wrkThreads,
+    int wrkConnections,
+    String serverJavaOptions) {
+
+  public static BenchSettings fromSystemProperties() {
+    return new BenchSettings(
+        Path.of(string("bench.work", "target/bench")).toAbsolutePath(),
+        string("bench.etcd.endpoint", "http://127.0.0.1:49379"),
+        integer("bench.postgres.port", 49432),
+        Boolean.parseBoolean(string("bench.postgres.durable", "true")),
+        integer("bench.admin.port", 49180),
+        integer("bench.proxy.port", 49090),
+        integer("bench.upstream.port", 49081),
+        integer("bench.nginx.port", 49082),
+        integer("bench.nginx.many-routes.port", 49083),
+        integer("bench.routes.many", 10_000),
+        integer("bench.watch.warmup", 200),
+        integer("bench.watch.puts", 2_000),
+        integer("bench.propagation.warmup", 50),
+        integer("bench.propagation.count", 500),
+        Duration.parse(string("bench.writes.warmup", "PT1S")),
+        Duration.parse(string("bench.writes.run", "PT5S")),
+        integer("bench.writes.many-watchers", 100),
+        Duration.parse(string("bench.wrk.warmup", "PT3S")),
+        Duration.parse(string("bench.wrk.run", "PT10S")),
+        integer("bench.wrk.threads", 2),
+        integer("bench.wrk.connections", 64),
+        string("bench.server.java-options", ""));
+  }
+
+  private static String string(String name, String fallback) {
+    String v = System.getProperty(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  private static int integer(String name, int fallback) {
+    return Integer.parseInt(string(name, String.valueOf(fallback)));
+  }
+}

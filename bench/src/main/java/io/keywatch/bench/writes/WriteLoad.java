@@ -1,0 +1,66 @@
+package io.keywatch.bench.writes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * N writer threads putting as fast as their store answers, each over its own 100 keys. Puts are
+ * counted over a window after a warm-up; {@link #total()} counts every acknowledged put, for the
+ * gap-free check afterwards.
+ */
+final class WriteLoad {
+
+  @FunctionalInterface
+  interface Put {
+    void put(String key, byte[] value) throws Exception;
+  }
+
+  /** Puts per second in the window, and every put acknowledged over the whole run. */
+  record Result(double putsPerSecond, long total) {}
+
+  private static final int KEYS_PER_WRITER = 100;
+
+  private WriteLoad() {}
+
+  static Result run(int writers, Duration warmup, Duration window, Put put) throws InterruptedException {
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    byte[] value = "{\"uri\":\"/bench/*\",\"upstream\":\"http://127.0.0.1:1\"}".getBytes(StandardCharsets.UTF_8);
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    for (int w = 0; w < writers; w++) {
+      String prefix = "/bench/writes/" + w + "/";
+      Thread t = new Thread(() -> {
+        int n = 0;
+        try {
+          while (!stop.get()) {
+            put.put(prefix + (n++ % KEYS_PER_WRITER), value);
+            done.incrementAndGet();
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "writer-" + w);
+      threads.add(t);
+      t.start();
+    }
+    Thread.sleep(warmup.toMillis());
+    long before = done.get();
+    long start = System.nanoTime();
+    Thread.sleep(window.toMillis());
+    long after = done.get();
+    long elapsed = System.nanoTime() - start;
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a writer failed", failure.get());
+    }
+    return new Result((after - before) * 1e9 / elapsed, done.get());
+  }
+}
