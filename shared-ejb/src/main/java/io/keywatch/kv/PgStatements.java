@@ -45,6 +45,15 @@ public final class PgStatements {
           + " FROM kv c LEFT JOIN kv p ON p.revision = c.prev_revision"
           + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
           + " ORDER BY c.revision LIMIT ?";
+  /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
+  static final String REVISIONS_AND_CHANGES =
+      "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
+          + " c.prev_revision, c.txn_revision, c.created_at, p.revision, p.key, p.value, p.create_revision,"
+          + " p.version, p.prev_revision, p.txn_revision, p.created_at"
+          + " FROM kv_revision r"
+          + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
+          + " LEFT JOIN kv p ON p.revision = c.prev_revision"
+          + " ORDER BY c.revision";
   static final String CHANGES_OF_TXN =
       CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
 
@@ -57,6 +66,44 @@ public final class PgStatements {
       rs.next();
       return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
     }
+  }
+
+  /** What {@link #revisionsAndChanges} read: where the store stands and what came after. */
+  public record RevisionsAndChanges(Revisions revisions, List<KvEvent> events) {}
+
+  /**
+   * The store's revisions and the changes after {@code after}, oldest first, at most about {@code
+   * limit} (a transaction cut by the limit is completed), read in one round trip. The watch's
+   * poll: with autocommit on, the first statement is one snapshot, so the revisions and the changes
+   * agree.
+   */
+  public static RevisionsAndChanges revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
+    Revisions revisions = null;
+    List<KvEvent> events = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(REVISIONS_AND_CHANGES)) {
+      s.setLong(1, after);
+      s.setInt(2, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          if (revisions == null) {
+            revisions = new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
+          }
+          rs.getLong(4);
+          if (!rs.wasNull()) {
+            events.add(event(rs, 4));
+          }
+        }
+      }
+    }
+    if (events.size() == limit) {
+      KvEvent last = events.get(events.size() - 1);
+      try (PreparedStatement s = c.prepareStatement(CHANGES_OF_TXN)) {
+        bindRange(s, last.revision(), revisions.current(), "/");
+        s.setLong(5, last.txnRevision());
+        readEvents(s, events);
+      }
+    }
+    return new RevisionsAndChanges(revisions, events);
   }
 
   /**
@@ -94,12 +141,17 @@ public final class PgStatements {
   private static void readEvents(PreparedStatement s, List<KvEvent> into) throws SQLException {
     try (ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        KeyValue kv = keyValue(rs, 1);
-        rs.getLong(9);
-        KeyValue prev = rs.wasNull() ? null : keyValue(rs, 9);
-        into.add(KvEvent.of(kv, prev, rs.getLong(7)));
+        into.add(event(rs, 1));
       }
     }
+  }
+
+  /** An event from a row followed by its previous row's columns (NULLs when there is none). */
+  private static KvEvent event(ResultSet rs, int from) throws SQLException {
+    KeyValue kv = keyValue(rs, from);
+    rs.getLong(from + 8);
+    KeyValue prev = rs.wasNull() ? null : keyValue(rs, from + 8);
+    return KvEvent.of(kv, prev, rs.getLong(from + 6));
   }
 
   /**

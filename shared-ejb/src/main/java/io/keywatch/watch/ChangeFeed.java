@@ -29,7 +29,7 @@ import org.postgresql.PGConnection;
  *    └── any failure: back off (doubling, capped), reconnect; nothing is skipped or repeated
  * </pre>
  *
- * <p>A poll reads, in one REPEATABLE READ snapshot, the store's revisions and then every change
+ * <p>A poll reads, in one statement and so one snapshot, the store's revisions and the changes
  * after the last delivered revision, in batches. Because revisions are gap-free and commit-ordered
  * (unlike kine's ids, which can skip), "everything after R" in one snapshot is exactly what is
  * new: nothing is missed, nothing delivered twice. A poll on a timeout is the heartbeat: a
@@ -154,32 +154,36 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads and delivers everything after {@link #revision}: usually one statement, one round trip,
+   * with the connection in autocommit mode (each statement is its own snapshot).
+   */
   private void poll(Connection c, boolean afterConnect) throws SQLException {
-    c.setAutoCommit(false);
-    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    position.lock();
     try {
-      Revisions store = PgStatements.revisions(c);
-      position.lock();
-      try {
-        boolean delivered = checkContinuity(store);
-        while (revision < store.current()) {
-          List<KvEvent> events = PgStatements.changes(c, revision, store.current(), "/", settings.batchSize());
-          deliver(events);
+      boolean delivered = false;
+      if (revision < 0) {
+        Revisions store = PgStatements.revisions(c);
+        storeId = store.storeId();
+        revision = store.current();
+      }
+      PgStatements.RevisionsAndChanges read;
+      do {
+        read = PgStatements.revisionsAndChanges(c, revision, settings.batchSize());
+        if (checkContinuity(read.revisions())) {
+          delivered = true;
+        } else if (revision < read.revisions().current()) {
+          deliver(read.events());
           delivered = true;
         }
-        if (afterConnect && !delivered) {
-          listener.onBatch(new EventBatch(revision, revision, List.of()));
-        }
-      } finally {
-        position.unlock();
+      } while (revision < read.revisions().current());
+      if (afterConnect && !delivered) {
+        listener.onBatch(new EventBatch(revision, revision, List.of()));
       }
-      c.commit();
       FeedState s = state;
-      state = new FeedState(true, revision, store.current(), Instant.now(), s.reconnects(), s.lastError());
+      state = new FeedState(true, revision, read.revisions().current(), Instant.now(), s.reconnects(), s.lastError());
     } finally {
-      if (!c.isClosed()) {
-        c.setAutoCommit(true);
-      }
+      position.unlock();
     }
   }
 
@@ -189,9 +193,7 @@ public final class ChangeFeed implements AutoCloseable {
    */
   private boolean checkContinuity(Revisions store) {
     StoreReset.Reason reason = null;
-    if (revision < 0) {
-      revision = store.current();
-    } else if (storeId != null && !storeId.equals(store.storeId())) {
+    if (storeId != null && !storeId.equals(store.storeId())) {
       reason = StoreReset.Reason.STORE_RECREATED;
     } else if (store.current() < revision) {
       reason = StoreReset.Reason.REVISION_WENT_BACKWARDS;
