@@ -4,9 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.PgKvStore;
 import io.keywatch.watch.ChangeFeed;
+import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.FeedListener;
+import io.keywatch.watch.StoreReset;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -21,6 +26,8 @@ public final class BenchDatabase implements AutoCloseable {
   private static final int GROUP_COMMIT_LIMIT = 256;
   private static final ChangeFeed.Settings FEED =
       new ChangeFeed.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), 1000);
+
+  private static final Duration FEED_START = Duration.ofSeconds(60);
 
   private final Postgres postgres;
   private final String name;
@@ -38,15 +45,38 @@ public final class BenchDatabase implements AutoCloseable {
     return store;
   }
 
-  /** A feed on its own connection, not started yet (a {@code Watchers} must attach first). */
-  public ChangeFeed newFeed(String applicationName, FeedListener listener) {
-    return new ChangeFeed(unpooled(applicationName), FEED, listener);
+  /** A started feed on its own connection, delivering to {@code listener} on its own thread. */
+  public ChangeFeed startFeed(String applicationName, FeedListener listener) throws InterruptedException {
+    return startFeed(applicationName, listener, feed -> {});
   }
 
-  /** A started feed on its own connection, delivering to {@code listener} on its own thread. */
-  public ChangeFeed startFeed(String applicationName, FeedListener listener) {
-    ChangeFeed feed = newFeed(applicationName, listener);
+  /**
+   * A feed on its own connection, started once {@code beforeStart} has seen it (a {@code Watchers}
+   * attaches there), and returned once it has delivered its first batch: it knows the store's
+   * revision then. (The first batch is awaited through the listener rather than {@code
+   * ChangeFeed.awaitRevision}, whose waiters the first positioning does not wake.)
+   */
+  public ChangeFeed startFeed(String applicationName, FeedListener listener, Consumer<ChangeFeed> beforeStart)
+      throws InterruptedException {
+    CountDownLatch positioned = new CountDownLatch(1);
+    ChangeFeed feed = new ChangeFeed(unpooled(applicationName), FEED, new FeedListener() {
+      @Override
+      public void onBatch(EventBatch batch) {
+        listener.onBatch(batch);
+        positioned.countDown();
+      }
+
+      @Override
+      public void onReset(StoreReset reset) {
+        listener.onReset(reset);
+      }
+    });
+    beforeStart.accept(feed);
     feed.start(Executors.defaultThreadFactory());
+    if (!positioned.await(FEED_START.toSeconds(), TimeUnit.SECONDS)) {
+      feed.close();
+      throw new IllegalStateException("feed " + applicationName + " not positioned within " + FEED_START + ": " + feed.state());
+    }
     return feed;
   }
 

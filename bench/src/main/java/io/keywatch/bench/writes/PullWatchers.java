@@ -9,7 +9,6 @@ import io.keywatch.watch.Watchers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,12 +31,7 @@ final class PullWatchers extends CountingWatchers {
 
   PullWatchers(BenchDatabase db, int n) throws InterruptedException {
     Watchers watchers = new Watchers(db.store(), QUEUE, HISTORY_BATCH);
-    feed = db.newFeed("bench-fanout", watchers);
-    watchers.attach(feed);
-    feed.start(Executors.defaultThreadFactory());
-    if (!feed.awaitRevision(0, Duration.ofSeconds(60))) {
-      throw new IllegalStateException("the feed did not connect: " + feed.state());
-    }
+    feed = db.startFeed("bench-fanout", watchers, watchers::attach);
     for (int i = 0; i < n; i++) {
       Watch w = watchers.watch("/bench/", feed.revision());
       watches.add(w);
