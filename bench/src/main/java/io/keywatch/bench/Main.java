@@ -1,8 +1,13 @@
 package io.keywatch.bench;
 
+import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
+import io.keywatch.bench.lab.KeywatchServers;
 import io.keywatch.bench.lab.Postgres;
+import io.keywatch.bench.proxy.ProxyThroughput;
 import io.keywatch.bench.report.Table;
+import io.keywatch.bench.routes.RoutePropagation;
+import io.keywatch.bench.watch.SseWatchLatency;
 import io.keywatch.bench.watch.WatchLatency;
 import io.keywatch.bench.writes.WritesUnderWatch;
 import java.time.LocalDateTime;
@@ -13,11 +18,14 @@ import java.util.Set;
 
 /**
  * Runs the benchmarks named on the command line (watch, propagation, writes, proxy; none: all)
- * against etcd and nginx, which bench/run has started, and prints the table.
+ * against etcd and nginx, which bench/run has started, and prints the table. It starts PostgreSQL
+ * itself and, for the benchmarks that need them, the Keywatch servers through the launcher.
  */
 public final class Main {
 
   private static final List<String> ALL = List.of("watch", "propagation", "writes", "proxy");
+  /** The benchmarks that use the admin and proxy servers. */
+  private static final Set<String> NEED_SERVERS = Set.of("watch", "propagation", "proxy");
 
   public static void main(String[] args) throws Exception {
     Set<String> chosen = new LinkedHashSet<>(args.length == 0 ? ALL : List.of(args));
@@ -29,20 +37,36 @@ public final class Main {
     }
     BenchSettings settings = BenchSettings.fromSystemProperties();
     Table table = new Table();
+    String durability;
     try (Postgres postgres = Postgres.start(settings.work().resolve("postgres"), settings.postgresPort(), settings.durablePostgres())) {
-      String durability = postgres.durability();
+      durability = postgres.durability();
       System.out.println("PostgreSQL for Keywatch: " + durability);
-      for (String name : chosen) {
-        System.out.println("== " + name + " (load " + Load.now() + ")");
-        switch (name) {
-          case "watch" -> table.addAll(new WatchLatency(settings, postgres, Optional.empty()).run());
-          case "writes" -> table.addAll(new WritesUnderWatch(settings, postgres).run());
-          default -> System.out.println("  (not available yet)");
+      Optional<KeywatchServers> servers = Optional.empty();
+      try {
+        if (chosen.stream().anyMatch(NEED_SERVERS::contains)) {
+          System.out.println("starting the Keywatch servers (launcher) ...");
+          servers = Optional.of(KeywatchServers.start(settings, postgres));
         }
+        try (BenchDatabase serverDb = postgres.existing("postgres", 8)) {
+          for (String name : chosen) {
+            System.out.println("== " + name + " (load " + Load.now() + ")");
+            Optional<KeywatchServers> s = servers;
+            switch (name) {
+              case "watch" -> table.addAll(new WatchLatency(settings, postgres,
+                  s.map(k -> new SseWatchLatency(k.admin(), k.apiKey(), serverDb))).run());
+              case "propagation" -> table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
+              case "writes" -> table.addAll(new WritesUnderWatch(settings, postgres).run());
+              case "proxy" -> table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
+              default -> throw new IllegalStateException(name);
+            }
+          }
+        }
+      } finally {
+        servers.ifPresent(KeywatchServers::close);
       }
-      table.print(System.out, "\nKeywatch vs etcd/nginx, " + LocalDateTime.now().withNano(0) + ", " + Runtime.getRuntime().availableProcessors()
-          + " cores, load " + Load.now() + ", PostgreSQL " + durability);
     }
+    table.print(System.out, "\nKeywatch vs etcd/nginx, " + LocalDateTime.now().withNano(0) + ", "
+        + Runtime.getRuntime().availableProcessors() + " cores, load " + Load.now() + ", PostgreSQL " + durability);
     System.exit(0);
   }
 }

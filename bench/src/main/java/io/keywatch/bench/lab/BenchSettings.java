@@ -29,7 +29,8 @@ public record BenchSettings(
     Duration wrkRun,
     int wrkThreads,
     int wrkConnections,
-    String serverJavaOptions) {
+    String serverJavaOptions,
+    Path keywatchHome) {
 
   public static BenchSettings fromSystemProperties() {
     return new BenchSettings(
@@ -54,7 +55,8 @@ public record BenchSettings(
         Duration.parse(string("bench.wrk.run", "PT10S")),
         integer("bench.wrk.threads", 2),
         integer("bench.wrk.connections", 64),
-        string("bench.server.java-options", ""));
+        string("bench.server.java-options", ""),
+        Path.of(string("bench.keywatch.home", "../server-config/target/keywatch")).toAbsolutePath());
   }
 
   private static String string(String name, String fallback) {

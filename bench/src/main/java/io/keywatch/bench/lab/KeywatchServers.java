@@ -1,0 +1,50 @@
+package io.keywatch.bench.lab;
+
+import io.keywatch.launcher.KeywatchSystem;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * The admin and proxy servers, started as the launcher starts them ({@link KeywatchSystem}), on the
+ * benchmark's PostgreSQL (the launcher's own embedded one runs with fsync off, see {@link Postgres}).
+ */
+public final class KeywatchServers implements AutoCloseable {
+
+  private final KeywatchSystem system;
+
+  private KeywatchServers(KeywatchSystem system) {
+    this.system = system;
+  }
+
+  public static KeywatchServers start(BenchSettings settings, Postgres postgres) {
+    KeywatchSystem.Builder options = KeywatchSystem.Options.builder()
+        .adminPort(settings.adminPort())
+        .proxyPort(settings.proxyPort())
+        .jdbcUrl(postgres.serverJdbcUrl())
+        .jdbcUser(postgres.user())
+        .apiKey(UUID.randomUUID().toString())
+        .workDir(settings.work().resolve("keywatch"))
+        .home(settings.keywatchHome());
+    Arrays.stream(settings.serverJavaOptions().split("\\s+")).filter(o -> !o.isBlank()).forEach(options::javaOption);
+    return new KeywatchServers(KeywatchSystem.start(options.build()));
+  }
+
+  public URI admin() {
+    return system.adminUri();
+  }
+
+  /** The gateway on 127.0.0.1 (wrk and the poller connect by address, not by name). */
+  public URI proxy() {
+    return URI.create("http://127.0.0.1:" + system.proxyUri().getPort() + "/");
+  }
+
+  public String apiKey() {
+    return system.apiKey();
+  }
+
+  @Override
+  public void close() {
+    system.close();
+  }
+}
