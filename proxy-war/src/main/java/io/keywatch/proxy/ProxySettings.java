@@ -1,0 +1,88 @@
+package io.keywatch.proxy;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every setting of the proxy, in one place. Each is a MicroProfile Config property and so can be set
+ * by the environment variable named beside it; defaults live in this module's {@code
+ * META-INF/microprofile-config.properties}.
+ */
+@ApplicationScoped
+public class ProxySettings {
+
+  /** KEYWATCH_PROXY_SNAPSHOT_FILE: where the last route table is kept, to start without PostgreSQL. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.snapshot-file")
+  String snapshotFile;
+
+  /** KEYWATCH_PROXY_SNAPSHOT_DELAY: how long after a change the file is rewritten (later changes join). */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.snapshot-delay")
+  Duration snapshotDelay;
+
+  /** KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent, for routes without a timeout. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.timeout")
+  Duration timeout;
+
+  /** KEYWATCH_PROXY_CONNECT_TIMEOUT: how long connecting to an upstream may take. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.connect-timeout")
+  Duration connectTimeout;
+
+  /** KEYWATCH_PROXY_POOL_MAX_IDLE: idle keep-alive connections kept per upstream. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.pool.max-idle")
+  int maxIdle;
+
+  /** KEYWATCH_PROXY_POOL_IDLE_TIMEOUT: an idle connection older than this is closed, not reused. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.pool.idle-timeout")
+  Duration idleTimeout;
+
+  /** KEYWATCH_PROXY_MAX_RESPONSE_HEADER_BYTES: the largest upstream response head accepted. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.max-response-header-bytes")
+  int maxResponseHeaderBytes;
+
+  /** KEYWATCH_PROXY_BUFFER_SIZE: bytes copied at a time between client and upstream. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.buffer-size")
+  int bufferSize;
+
+  public Path snapshotFile() {
+    return Path.of(snapshotFile);
+  }
+
+  public Duration snapshotDelay() {
+    return snapshotDelay;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public int maxIdle() {
+    return maxIdle;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public int maxResponseHeaderBytes() {
+    return maxResponseHeaderBytes;
+  }
+
+  public int bufferSize() {
+    return bufferSize;
+  }
+}

@@ -1,0 +1,130 @@
+package io.keywatch.proxy.matcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keywatch.routes.Route;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouteIndexTest {
+
+  static Route route(String uri, String upstream) {
+    return new Route(uri, URI.create(upstream), Set.of(), Optional.empty(), Optional.empty());
+  }
+
+  static RouteIndex index(Object... keysAndRoutes) {
+    RouteIndex.Editor edit = RouteIndex.EMPTY.edit();
+    for (int i = 0; i < keysAndRoutes.length; i += 2) {
+      edit.put((String) keysAndRoutes[i], (Route) keysAndRoutes[i + 1]);
+    }
+    return edit.build();
+  }
+
+  static String keyOf(Target t) {
+    return t == null ? null : t.key();
+  }
+
+  @Test
+  void exactBeatsPrefixAndLongestPrefixWins() {
+    RouteIndex index = index(
+        "/routes/root", route("/*", "http://a"),
+        "/routes/api", route("/api/*", "http://b"),
+        "/routes/v1", route("/api/v1/*", "http://c"),
+        "/routes/exact", route("/api/v1/users", "http://d"));
+
+    assertThat(keyOf(index.match("GET", "h", "/api/v1/users"))).isEqualTo("/routes/exact");
+    assertThat(keyOf(index.match("GET", "h", "/api/v1/users/7"))).isEqualTo("/routes/v1");
+    assertThat(keyOf(index.match("GET", "h", "/api/v1/"))).isEqualTo("/routes/v1");
+    assertThat(keyOf(index.match("GET", "h", "/api/v2"))).isEqualTo("/routes/api");
+    assertThat(keyOf(index.match("GET", "h", "/api"))).isEqualTo("/routes/root");
+    assertThat(keyOf(index.match("GET", "h", "/"))).isEqualTo("/routes/root");
+  }
+
+  @Test
+  void noRouteWithoutMatch() {
+    RouteIndex index = index("/routes/get", route("/get", "http://a"), "/routes/api", route("/api/*", "http://a"));
+    assertThat(index.match("GET", "h", "/get/more")).isNull();
+    assertThat(index.match("GET", "h", "/gets")).isNull();
+    assertThat(index.match("GET", "h", "/api")).isNull();
+    assertThat(RouteIndex.EMPTY.match("GET", "h", "/")).isNull();
+  }
+
+  @Test
+  void methodsAndHostNarrowARouteAndTheMostSpecificWins() {
+    Route any = route("/x", "http://any");
+    Route posts = new Route("/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
+    Route onHost = new Route("/x", URI.create("http://host"), Set.of(), Optional.of("A.example"), Optional.empty());
+    RouteIndex index = index("/routes/any", any, "/routes/post", posts, "/routes/host", onHost);
+
+    assertThat(keyOf(index.match("GET", "other", "/x"))).isEqualTo("/routes/any");
+    assertThat(keyOf(index.match("POST", "other", "/x"))).isEqualTo("/routes/post");
+    assertThat(keyOf(index.match("POST", "a.example", "/x"))).isEqualTo("/routes/host");
+  }
+
+  @Test
+  void aPrefixThatRefusesTheMethodFallsBackToAShorterOne() {
+    Route getOnly = new Route("/api/*", URI.create("http://b"), Set.of("GET"), Optional.empty(), Optional.empty());
+    RouteIndex index = index("/routes/root", route("/*", "http://a"), "/routes/api", getOnly);
+    assertThat(keyOf(index.match("GET", "h", "/api/x"))).isEqualTo("/routes/api");
+    assertThat(keyOf(index.match("DELETE", "h", "/api/x"))).isEqualTo("/routes/root");
+  }
+
+  @Test
+  void putReplacesAndRemoveForgetsWithoutTouchingTheOldIndex() {
+    RouteIndex first = index("/routes/a", route("/a", "http://one"), "/routes/b", route("/b/*", "http://one"));
+    RouteIndex.Editor edit = first.edit();
+    edit.put("/routes/a", route("/moved", "http://two"));
+    edit.remove("/routes/b");
+    edit.remove("/routes/absent");
+    RouteIndex second = edit.build();
+
+    assertThat(second.size()).isEqualTo(1);
+    assertThat(second.match("GET", "h", "/a")).isNull();
+    assertThat(second.match("GET", "h", "/b/c")).isNull();
+    assertThat(second.match("GET", "h", "/moved").address().host()).isEqualTo("two");
+    assertThat(first.size()).isEqualTo(2);
+    assertThat(first.match("GET", "h", "/a").address().host()).isEqualTo("one");
+    assertThat(keyOf(first.match("GET", "h", "/b/c"))).isEqualTo("/routes/b");
+  }
+
+  @Test
+  void twoRoutesOnOneUriLeaveTheOtherWhenOneGoes() {
+    Route posts = new Route("/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
+    RouteIndex index = index("/routes/any", route("/x", "http://any"), "/routes/post", posts);
+    RouteIndex.Editor edit = index.edit();
+    edit.remove("/routes/post");
+    assertThat(keyOf(edit.build().match("POST", "h", "/x"))).isEqualTo("/routes/any");
+  }
+
+  @Test
+  void upstreamIsTakenApartOnce() {
+    Route r = new Route("/x", URI.create("http://127.0.0.1:8080/base/"), Set.of(), Optional.empty(), Optional.of(Duration.ofSeconds(2)));
+    Target t = Target.of("/routes/x", r);
+    assertThat(t.address()).isEqualTo(new Target.Address(false, "127.0.0.1", 8080));
+    assertThat(t.basePath()).isEqualTo("/base");
+    assertThat(t.hostHeader()).isEqualTo("127.0.0.1:8080");
+    Target v6 = Target.of("/routes/y", route("/y", "https://[::1]"));
+    assertThat(v6.address()).isEqualTo(new Target.Address(true, "::1", 443));
+    assertThat(v6.hostHeader()).isEqualTo("[::1]");
+    assertThat(v6.basePath()).isEmpty();
+  }
+
+  @Test
+  void manyRoutesAllMatchTheirOwn() {
+    RouteIndex.Editor edit = RouteIndex.EMPTY.edit();
+    for (int i = 0; i < 20_000; i++) {
+      edit.put("/routes/e" + i, route("/svc/" + i, "http://e"));
+      edit.put("/routes/p" + i, route("/svc/" + i + "/*", "http://p"));
+    }
+    RouteIndex index = edit.build();
+    assertThat(index.size()).isEqualTo(40_000);
+    for (int i = 0; i < 20_000; i += 7) {
+      assertThat(keyOf(index.match("GET", "h", "/svc/" + i))).isEqualTo("/routes/e" + i);
+      assertThat(keyOf(index.match("GET", "h", "/svc/" + i + "/deep/path"))).isEqualTo("/routes/p" + i);
+    }
+    assertThat(index.match("GET", "h", "/svc/20000")).isNull();
+  }
+}
