@@ -7,6 +7,7 @@ import io.keywatch.proxy.matcher.Target;
 import io.keywatch.proxy.table.RouteTable;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
@@ -33,6 +34,8 @@ import java.util.logging.Logger;
  * one buffer, never held whole.
  *
  * <pre>
+ * local path (/health, /metrics, ...) ─ served by this server, never forwarded
+ *   │
  * match ─ none: 404 "no route"
  *   │
  * check path and framing ─ a . or .. segment: 400; a transfer coding other than chunked: 501
@@ -83,8 +86,13 @@ public class ForwardingFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException {
+  protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
+    if (settings.isLocal(path)) {
+      chain.doFilter(req, res);
+      return;
+    }
     Target target = table.index().match(req.getMethod(), req.getServerName(), path);
     if (target == null) {
       reply(res, HttpServletResponse.SC_NOT_FOUND, "no route");

@@ -1,6 +1,7 @@
 package io.keywatch.proxy.table;
 
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.Range;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.RouteCodec;
@@ -70,7 +71,7 @@ public class RouteTable {
   void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
     RouteSnapshot loaded;
     try {
-      loaded = RouteSnapshot.load(store.revisions().storeId(), hub.snapshot(RouteCodec.PREFIX));
+      loaded = readStore();
     } catch (RuntimeException e) {
       LOG.info(() -> "ROUTE serving " + current.size() + " routes from disk until the store is reachable: " + e.getMessage());
       return;
@@ -111,10 +112,16 @@ public class RouteTable {
   /** Reads every route again; on failure keeps serving the table it has, and retries at the next batch. */
   private void reload() {
     try {
-      install(RouteSnapshot.load(store.revisions().storeId(), hub.snapshot(RouteCodec.PREFIX)), "store");
+      install(readStore(), "store");
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ROUTE reload failed, keeping " + current.size() + " routes rev=" + current.revision() + ": " + e.getMessage());
     }
+  }
+
+  /** Every route at the watch's position; fails at once while the watch has not reached the store. */
+  private RouteSnapshot readStore() {
+    Range routes = hub.snapshot(RouteCodec.PREFIX);
+    return RouteSnapshot.load(store.revisions().storeId(), routes);
   }
 
   private void install(RouteSnapshot s, String from) {
