@@ -1,12 +1,17 @@
 package io.keywatch.bench.lab;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.keywatch.bench.prototype.HandoffGroupCommit;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.PgKvStore;
 import io.keywatch.watch.ChangeFeed;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.FeedListener;
 import io.keywatch.watch.StoreReset;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -45,6 +50,11 @@ public final class BenchDatabase implements AutoCloseable {
     return store;
   }
 
+  /** The prototype of the proposed group commit, on the same pool (see its javadoc). */
+  public HandoffGroupCommit handoffGroupCommit() {
+    return new HandoffGroupCommit(pool, GROUP_COMMIT_LIMIT);
+  }
+
   /** A started feed on its own connection, delivering to {@code listener} on its own thread. */
   public ChangeFeed startFeed(String applicationName, FeedListener listener) throws InterruptedException {
     return startFeed(applicationName, listener, feed -> {});
@@ -78,6 +88,18 @@ public final class BenchDatabase implements AutoCloseable {
       throw new IllegalStateException("feed " + applicationName + " not positioned within " + FEED_START + ": " + feed.state());
     }
     return feed;
+  }
+
+  /** How many transactions wrote the store's rows: one per group commit batch. */
+  public long writeTransactions() {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(DISTINCT xmin::text) FROM kv")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   DataSource unpooled(String applicationName) {

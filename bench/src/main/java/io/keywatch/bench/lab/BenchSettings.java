@@ -2,6 +2,8 @@ package io.keywatch.bench.lab;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every knob of the benchmarks in one place. Each is a system property {@code bench.*} (bench/run
@@ -24,7 +26,9 @@ public record BenchSettings(
     int propagationCount,
     Duration writesWarmup,
     Duration writesRun,
-    int manyWatchers,
+    List<Integer> writerCounts,
+    List<Integer> watcherCounts,
+    boolean handoffGroupCommit,
     Duration wrkWarmup,
     Duration wrkRun,
     int wrkThreads,
@@ -50,7 +54,9 @@ public record BenchSettings(
         integer("bench.propagation.count", 500),
         Duration.parse(string("bench.writes.warmup", "PT1S")),
         Duration.parse(string("bench.writes.run", "PT5S")),
-        integer("bench.writes.many-watchers", 100),
+        integers("bench.writes.writers", "1,8,32"),
+        integers("bench.writes.watchers", "1,100"),
+        string("bench.writes.group-commit", "shipped").equals("handoff"),
         Duration.parse(string("bench.wrk.warmup", "PT3S")),
         Duration.parse(string("bench.wrk.run", "PT10S")),
         integer("bench.wrk.threads", 2),
@@ -62,6 +68,10 @@ public record BenchSettings(
   private static String string(String name, String fallback) {
     String v = System.getProperty(name);
     return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  private static List<Integer> integers(String name, String fallback) {
+    return Arrays.stream(string(name, fallback).split(",")).map(String::trim).map(Integer::valueOf).toList();
   }
 
   private static int integer(String name, int fallback) {

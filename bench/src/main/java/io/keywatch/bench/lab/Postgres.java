@@ -94,6 +94,11 @@ public final class Postgres implements AutoCloseable {
     return new BenchDatabase(this, name, poolSize);
   }
 
+  /** Starts sampling what the backends of a database do. */
+  public PgActivity activity(String database) {
+    return new PgActivity(admin(), database);
+  }
+
   PGSimpleDataSource dataSource(String database, String applicationName) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(url(database));
