@@ -1,0 +1,416 @@
+package io.keywatch.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A running Keywatch: PostgreSQL (embedded, or an existing one), the admin server and the proxy
+ * server, each a Payara Micro process. The launcher's {@code main} and the system tests both start
+ * it here, so the tests run what a user runs.
+ *
+ * <p>Start-up order: 1. check the ports, 2. start or reach PostgreSQL, 3. start both servers at
+ * once (each migrates the schema with Flyway; Flyway's lock lets only one do it), 4. wait until
+ * both report ready. {@link #close()} stops them in the reverse order.
+ */
+public final class KeywatchSystem implements AutoCloseable {
+
+  private final Options options;
+  private final Optional<EmbeddedDatabase> postgres;
+  private final String jdbcUrl;
+  private final String jdbcUser;
+  private final String jdbcPassword;
+  private final Map<ServerRole, PayaraServer> servers = new EnumMap<>(ServerRole.class);
+  private final Thread shutdownHook = new Thread(this::close, "keywatch-shutdown");
+  private boolean closed; // guarded by this
+
+  private KeywatchSystem(Options options, Optional<EmbeddedDatabase> postgres) {
+    this.options = options;
+    this.postgres = postgres;
+    this.jdbcUrl = postgres.map(EmbeddedDatabase::jdbcUrl).orElseGet(() -> options.jdbcUrl().orElseThrow());
+    this.jdbcUser = postgres.map(EmbeddedDatabase::user).orElse(options.jdbcUser());
+    this.jdbcPassword = postgres.isPresent() ? "" : options.jdbcPassword();
+  }
+
+  /**
+   * Starts everything and returns once both servers are ready; on any failure, stops what it had
+   * started and throws {@link ServerStartException} with the reason (and the server's log tail).
+   */
+  public static KeywatchSystem start(Options requested) {
+    Options options = requested.withFreePorts();
+    options.checkPorts();
+    KeywatchHome home = options.home().map(KeywatchHome::new).orElseGet(KeywatchHome::locate);
+    Optional<EmbeddedDatabase> postgres = options.jdbcUrl().isPresent()
+        ? Optional.empty()
+        : Optional.of(new EmbeddedDatabase(options.dataDir(), options.workDir().resolve("postgres-binaries"),
+            options.workDir().resolve("logs").resolve("postgres.log"), options.pgPort()));
+    KeywatchSystem system = new KeywatchSystem(options, postgres);
+    Runtime.getRuntime().addShutdownHook(system.shutdownHook);
+    try {
+      system.startAll(home);
+      return system;
+    } catch (RuntimeException e) {
+      boolean stopping = system.isClosed();
+      system.close();
+      throw stopping ? new ServerStartException("stopped while starting", e) : e;
+    }
+  }
+
+  private void startAll(KeywatchHome home) {
+    postgres.ifPresentOrElse(EmbeddedDatabase::start, this::checkDatabaseReachable);
+    for (ServerRole role : ServerRole.values()) {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("KEYWATCH_JDBC_URL", jdbcUrl);
+      env.put("KEYWATCH_JDBC_USER", jdbcUser);
+      env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
+      env.put("KEYWATCH_API_KEY", options.apiKey());
+      env.putAll(options.env().getOrDefault(role, Map.of()));
+      synchronized (this) {
+        servers.put(role, PayaraServer.start(role, options.port(role), home, options.workDir(), options.javaOptions(),
+            options.systemProperties().getOrDefault(role, Map.of()), env));
+      }
+    }
+    // both servers boot at once: on two cores that is about as fast as one alone
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    for (PayaraServer server : servers.values()) {
+      ready.add(CompletableFuture.runAsync(() -> server.awaitReady(options.startTimeout())));
+    }
+    try {
+      CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void checkDatabaseReachable() {
+    try (Connection c = dataSource().getConnection()) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      throw new ServerStartException("cannot reach PostgreSQL at " + jdbcUrl + " as user '" + jdbcUser + "': "
+          + e.getMessage() + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)", e);
+    }
+  }
+
+  private PGSimpleDataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(jdbcUrl);
+    ds.setUser(jdbcUser);
+    ds.setPassword(jdbcPassword);
+    ds.setLoginTimeout(10);
+    return ds;
+  }
+
+  public URI adminUri() {
+    return uri(ServerRole.ADMIN);
+  }
+
+  public URI proxyUri() {
+    return uri(ServerRole.PROXY);
+  }
+
+  private URI uri(ServerRole role) {
+    return URI.create("http://localhost:" + options.port(role) + "/");
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String jdbcUser() {
+    return jdbcUser;
+  }
+
+  public String jdbcPassword() {
+    return jdbcPassword;
+  }
+
+  public String apiKey() {
+    return options.apiKey();
+  }
+
+  /** The options in force, with the free ports chosen for those that were 0. */
+  public Options options() {
+    return options;
+  }
+
+  /** Where a server writes its log. */
+  public Path log(ServerRole role) {
+    return options.workDir().resolve("logs").resolve(role.label() + ".log");
+  }
+
+  /**
+   * The embedded PostgreSQL, to stop and start it again (same port, same data) in fault tests.
+   *
+   * @throws IllegalStateException when the system runs on an existing database
+   */
+  public EmbeddedDatabase postgres() {
+    return postgres.orElseThrow(() -> new IllegalStateException("this system uses the database at " + jdbcUrl + ", not an embedded one"));
+  }
+
+  /** The store's current revision, read from the database (the servers create the schema). */
+  public long storeRevision() {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current FROM kv_revision")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the store's revision at " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Blocks until a server process exits. Returns the server that stopped by itself, or empty when
+   * it stopped because the system was closed.
+   */
+  public Optional<ServerRole> awaitServerExit() {
+    Map<ServerRole, PayaraServer> started;
+    synchronized (this) {
+      started = new EnumMap<>(servers);
+    }
+    CompletableFuture<?>[] exits = started.values().stream().map(PayaraServer::onExit).toArray(CompletableFuture[]::new);
+    CompletableFuture.anyOf(exits).join();
+    synchronized (this) {
+      if (closed) {
+        return Optional.empty();
+      }
+    }
+    return started.entrySet().stream().filter(e -> e.getValue().onExit().isDone()).map(Map.Entry::getKey).findFirst();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Stops both servers (at once), then PostgreSQL. Safe to call more than once. */
+  @Override
+  public void close() {
+    List<PayaraServer> running;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      running = List.copyOf(servers.values());
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // we are the hook, or the JVM is exiting and runs it anyway
+    }
+    CompletableFuture.allOf(running.stream()
+        .map(s -> CompletableFuture.runAsync(s::stop))
+        .toArray(CompletableFuture[]::new)).join();
+    postgres.ifPresent(EmbeddedDatabase::stop);
+  }
+
+  /**
+   * How to start a system. Ports given as 0 are chosen free at start; {@code dataDir} defaults to
+   * {@code workDir/postgres}. {@code env} and {@code systemProperties} are added per server, e.g.
+   * a setting a test needs only on the proxy.
+   */
+  public record Options(
+      int adminPort,
+      int proxyPort,
+      int pgPort,
+      Path dataDir,
+      Optional<String> jdbcUrl,
+      String jdbcUser,
+      String jdbcPassword,
+      String apiKey,
+      Path workDir,
+      Optional<Path> home,
+      List<String> javaOptions,
+      Map<ServerRole, Map<String, String>> env,
+      Map<ServerRole, Map<String, String>> systemProperties,
+      Duration startTimeout) {
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    int port(ServerRole role) {
+      return role == ServerRole.ADMIN ? adminPort : proxyPort;
+    }
+
+    Options withFreePorts() {
+      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, pgPort));
+      return new Options(
+          adminPort == 0 ? freePort(taken) : adminPort,
+          proxyPort == 0 ? freePort(taken) : proxyPort,
+          pgPort == 0 && jdbcUrl.isEmpty() ? freePort(taken) : pgPort,
+          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout);
+    }
+
+    /** Fails early and clearly when a port is taken, instead of deep in a server's log. */
+    void checkPorts() {
+      checkPort(adminPort, "admin", LauncherSetting.ADMIN_PORT);
+      checkPort(proxyPort, "proxy", LauncherSetting.PROXY_PORT);
+      if (jdbcUrl.isEmpty()) {
+        checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
+      }
+      if (adminPort == proxyPort) {
+        throw new ServerStartException("the admin and proxy servers cannot share port " + adminPort);
+      }
+    }
+
+    private static void checkPort(int port, String what, LauncherSetting setting) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(port));
+      } catch (IOException e) {
+        throw new ServerStartException("the " + what + " port " + port + " is already in use (" + e.getMessage()
+            + "); stop what holds it or choose another with " + setting.envVar());
+      }
+    }
+
+    private static int freePort(Set<Integer> taken) {
+      while (true) {
+        try (ServerSocket s = new ServerSocket(0)) {
+          if (taken.add(s.getLocalPort())) {
+            return s.getLocalPort();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot find a free port", e);
+        }
+      }
+    }
+  }
+
+  /** Builds {@link Options}; only {@code workDir} and {@code apiKey} have no default. */
+  public static final class Builder {
+    private int adminPort;
+    private int proxyPort;
+    private int pgPort;
+    private Path dataDir;
+    private String jdbcUrl;
+    private String jdbcUser = "postgres";
+    private String jdbcPassword = "";
+    private String apiKey;
+    private Path workDir;
+    private Path home;
+    private final List<String> javaOptions = new ArrayList<>();
+    private final Map<ServerRole, Map<String, String>> env = new EnumMap<>(ServerRole.class);
+    private final Map<ServerRole, Map<String, String>> systemProperties = new EnumMap<>(ServerRole.class);
+    private Duration startTimeout = Duration.ofMinutes(3);
+
+    private Builder() {}
+
+    /** 0 (the default) picks a free port. */
+    public Builder adminPort(int port) {
+      this.adminPort = port;
+      return this;
+    }
+
+    /** 0 (the default) picks a free port. */
+    public Builder proxyPort(int port) {
+      this.proxyPort = port;
+      return this;
+    }
+
+    /** Port of the embedded PostgreSQL; 0 (the default) picks a free port. */
+    public Builder pgPort(int port) {
+      this.pgPort = port;
+      return this;
+    }
+
+    /** Data folder of the embedded PostgreSQL, kept across restarts. */
+    public Builder dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    /** Use this existing database instead of an embedded one. */
+    public Builder jdbcUrl(String url) {
+      this.jdbcUrl = url;
+      return this;
+    }
+
+    public Builder jdbcUser(String user) {
+      this.jdbcUser = user;
+      return this;
+    }
+
+    public Builder jdbcPassword(String password) {
+      this.jdbcPassword = password;
+      return this;
+    }
+
+    public Builder apiKey(String key) {
+      this.apiKey = key;
+      return this;
+    }
+
+    /** Folder for the servers' root folders, temp files and logs. */
+    public Builder workDir(Path dir) {
+      this.workDir = dir;
+      return this;
+    }
+
+    /** Folder with payara-micro.jar and the WARs; default {@link KeywatchHome#locate()}. */
+    public Builder home(Path dir) {
+      this.home = dir;
+      return this;
+    }
+
+    /** JVM options for both server processes, e.g. {@code -Xmx512m}. */
+    public Builder javaOption(String option) {
+      this.javaOptions.add(option);
+      return this;
+    }
+
+    /** An environment variable for one server, e.g. a MicroProfile Config setting. */
+    public Builder env(ServerRole role, String name, String value) {
+      this.env.computeIfAbsent(role, r -> new LinkedHashMap<>()).put(name, value);
+      return this;
+    }
+
+    /** A system property for one server's JVM. */
+    public Builder systemProperty(ServerRole role, String name, String value) {
+      this.systemProperties.computeIfAbsent(role, r -> new LinkedHashMap<>()).put(name, value);
+      return this;
+    }
+
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    public Options build() {
+      if (workDir == null) {
+        throw new IllegalArgumentException("workDir is required");
+      }
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey is required");
+      }
+      Path work = workDir.toAbsolutePath().normalize();
+      Map<ServerRole, Map<String, String>> envCopy = new EnumMap<>(ServerRole.class);
+      env.forEach((r, m) -> envCopy.put(r, Map.copyOf(m)));
+      Map<ServerRole, Map<String, String>> propsCopy = new EnumMap<>(ServerRole.class);
+      systemProperties.forEach((r, m) -> propsCopy.put(r, Map.copyOf(m)));
+      return new Options(adminPort, proxyPort, pgPort,
+          dataDir == null ? work.resolve("postgres") : dataDir.toAbsolutePath().normalize(),
+          Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()), jdbcUser, jdbcPassword, apiKey, work,
+          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout);
+    }
+  }
+}

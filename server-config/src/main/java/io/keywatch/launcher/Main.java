@@ -1,0 +1,108 @@
+package io.keywatch.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar keywatch-launcher.jar}: runs Keywatch on this machine until Ctrl-C. Settings
+ * come from environment variables or system properties ({@code --help} lists them).
+ */
+public final class Main {
+
+  private Main() {}
+
+  /** zonky reports every step of PostgreSQL's start at INFO; the launcher's console shows only problems. */
+  private static final Logger ZONKY = Logger.getLogger("io.zonky");
+
+  public static void main(String[] args) {
+    ZONKY.setLevel(Level.WARNING);
+    PrintStream out = System.out;
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      printHelp(out);
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("keywatch: unknown argument " + args[0] + "; settings are environment variables, see --help");
+      System.exit(2);
+    }
+    KeywatchSystem system;
+    try {
+      system = start(out);
+    } catch (RuntimeException e) {
+      System.err.println("keywatch: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    out.println("Press Ctrl-C to stop (the servers and PostgreSQL stop cleanly).");
+    // Ctrl-C runs the system's shutdown hook; until then, watch for a server that dies by itself
+    system.awaitServerExit().ifPresent(role -> {
+      System.err.println("keywatch: the " + role.label() + " server stopped unexpectedly; see " + system.log(role));
+      system.close();
+      System.exit(1);
+    });
+  }
+
+  private static KeywatchSystem start(PrintStream out) {
+    Path dataDir = LauncherConfig.path(LauncherSetting.DATA_DIR).toAbsolutePath().normalize();
+    var builder = KeywatchSystem.Options.builder()
+        .adminPort(LauncherConfig.port(LauncherSetting.ADMIN_PORT))
+        .proxyPort(LauncherConfig.port(LauncherSetting.PROXY_PORT))
+        .workDir(dataDir.resolve("run"))
+        .dataDir(dataDir.resolve("postgres"))
+        .startTimeout(LauncherConfig.duration(LauncherSetting.START_TIMEOUT));
+    LauncherConfig.value(LauncherSetting.HOME).map(Path::of).ifPresent(builder::home);
+    LauncherConfig.value(LauncherSetting.SERVER_JAVA_OPTIONS)
+        .ifPresent(opts -> Arrays.stream(opts.split("\\s+")).forEach(builder::javaOption));
+
+    var jdbcUrl = LauncherConfig.value(LauncherSetting.JDBC_URL);
+    if (jdbcUrl.isPresent()) {
+      builder.jdbcUrl(jdbcUrl.get())
+          .jdbcUser(LauncherConfig.string(LauncherSetting.JDBC_USER))
+          .jdbcPassword(LauncherConfig.value(LauncherSetting.JDBC_PASSWORD).orElse(""));
+    } else {
+      builder.pgPort(LauncherConfig.port(LauncherSetting.POSTGRES_PORT));
+    }
+
+    var configuredKey = LauncherConfig.value(LauncherSetting.API_KEY);
+    ApiKeyFile keyFile = new ApiKeyFile(dataDir.resolve("api-key"));
+    ApiKeyFile.Key key = configuredKey.map(k -> new ApiKeyFile.Key(k, false)).orElseGet(keyFile::loadOrCreate);
+    builder.apiKey(key.value());
+
+    out.println("Keywatch is starting (data in " + dataDir + ", server logs in " + dataDir.resolve("run/logs") + ") ...");
+    long started = System.nanoTime();
+    KeywatchSystem system = KeywatchSystem.start(builder.build());
+    out.printf("Keywatch is ready in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+    out.println("  admin API : " + system.adminUri() + "   (send the header X-API-KEY)");
+    out.println("  gateway   : " + system.proxyUri());
+    out.println("  store     : " + system.jdbcUrl() + (jdbcUrl.isPresent() ? "" : " (embedded PostgreSQL)")
+        + ", revision " + system.storeRevision());
+    if (configuredKey.isPresent()) {
+      out.println("  API key   : from KEYWATCH_API_KEY");
+    } else {
+      out.println("  API key   : " + key.value() + (key.generated() ? " (generated now," : " (generated earlier,")
+          + " kept in " + keyFile.file() + ")");
+      out.println("              to choose your own, start with KEYWATCH_API_KEY=<secret>");
+    }
+    out.println("  try       : curl -H \"X-API-KEY: <key>\" " + system.adminUri() + "routes");
+    return system;
+  }
+
+  private static void printHelp(PrintStream out) {
+    out.println("Usage: keywatch [--help]");
+    out.println();
+    out.println("Runs Keywatch: embedded PostgreSQL (or an existing one), the admin API and the gateway.");
+    out.println("Settings are environment variables (or -D system properties of the dotted name):");
+    out.println();
+    for (LauncherSetting s : LauncherSetting.values()) {
+      String dflt = LauncherConfig.defaultOf(s);
+      out.printf("  %-30s %s%n", s.envVar(), s.description());
+      out.printf("  %-30s (%s%s)%n", "", s.property(), dflt.isEmpty() ? "" : ", default " + dflt);
+    }
+    out.println();
+    out.println("The servers also read every keywatch.* MicroProfile Config setting from the environment,");
+    out.println("e.g. KEYWATCH_RETENTION=P7D; see README.md.");
+  }
+}

@@ -1,0 +1,201 @@
+package io.keywatch.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One Payara Micro process serving one Keywatch WAR at the root context of its port. It is always
+ * started with {@code --nocluster} (else Hazelcast multicasts off the machine and servers join each
+ * other) and with its temp folder, root folder and log inside the system's work folder.
+ */
+final class PayaraServer {
+
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final int LOG_TAIL_LINES = 60;
+  /** What GlassFish logs when an application fails to deploy; the server then runs on, empty. */
+  private static final String DEPLOYMENT_FAILED = "Exception while loading the app";
+
+  private final ServerRole role;
+  private final int port;
+  private final Path log;
+  private final Process process;
+
+  private PayaraServer(ServerRole role, int port, Path log, Process process) {
+    this.role = role;
+    this.port = port;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** Starts the process; it is not ready until {@link #awaitReady} returns. */
+  static PayaraServer start(ServerRole role, int port, KeywatchHome home, Path workDir,
+      List<String> javaOptions, Map<String, String> systemProperties, Map<String, String> env) {
+    Path dir = workDir.resolve(role.label());
+    Path rootDir = dir.resolve("root");
+    Path tmpDir = dir.resolve("tmp");
+    Path log = workDir.resolve("logs").resolve(role.label() + ".log");
+    try {
+      // a root folder left by an earlier run would deploy its applications again beside ours
+      deleteTree(rootDir);
+      deleteTree(tmpDir);
+      Files.createDirectories(tmpDir);
+      Files.createDirectories(log.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + dir, e);
+    }
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(javaOptions);
+    command.add("-Djava.io.tmpdir=" + tmpDir);
+    systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", home.payaraMicro().toString(),
+        "--nocluster",
+        "--disablephonehome",
+        "--port", String.valueOf(port),
+        "--rootdir", rootDir.toString(),
+        "--deploy", home.war(role).toString(),
+        "--contextroot", "/"));
+    Path logging = home.config("logging.properties");
+    if (Files.isRegularFile(logging)) {
+      command.addAll(List.of("--logproperties", logging.toString()));
+    }
+
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    try {
+      Process process = pb.start();
+      process.getOutputStream().close(); // the server reads no input
+      return new PayaraServer(role, port, log, process);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the " + role.label() + " server", e);
+    }
+  }
+
+  /**
+   * Waits until the server answers {@code /health/ready} with 200 (MicroProfile Health: the WAR is
+   * deployed and its store connection is up). Fails with the tail of the server's log when the
+   * process dies or the time is up.
+   */
+  void awaitReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
+    Instant deadline = Instant.now().plus(timeout);
+    String lastAnswer = "no answer yet";
+    while (true) {
+      if (!process.isAlive()) {
+        throw new ServerStartException(role.label() + " server exited with code " + process.exitValue()
+            + " before it was ready; its log " + log + " ends with:\n" + logTail());
+      }
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
+        if (logContains(DEPLOYMENT_FAILED)) {
+          throw new ServerStartException("the " + role.label() + " WAR failed to deploy; its log " + log + " ends with:\n" + logTail());
+        }
+      } catch (ConnectException e) {
+        lastAnswer = "port " + port + " not open yet";
+      } catch (IOException e) {
+        lastAnswer = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServerStartException("interrupted while waiting for the " + role.label() + " server");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ServerStartException(role.label() + " server not ready after " + timeout + " (last: " + lastAnswer
+            + "); its log " + log + " ends with:\n" + logTail());
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServerStartException("interrupted while waiting for the " + role.label() + " server");
+      }
+    }
+  }
+
+  /** Asks the server to shut down (SIGTERM runs Payara's orderly shutdown), then insists. */
+  void stop() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Completes when the process has exited, for whatever reason. */
+  CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  URI uri() {
+    return URI.create("http://localhost:" + port + "/");
+  }
+
+  Path log() {
+    return log;
+  }
+
+  private boolean logContains(String text) {
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.anyMatch(l -> l.contains(text));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The last lines of the server's log, for error messages. */
+  String logTail() {
+    try {
+      List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+          .map(l -> l.replaceAll("\u001B\\[[;\\d]*m", "")) // colour codes, in case the console formatter adds them
+          .toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
