@@ -9,8 +9,10 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 /** Request bodies: read with a limit (a huge body is refused, not buffered), parsed as JSON. */
@@ -55,7 +57,8 @@ public final class Bodies {
     if (body.length == 0) {
       throw Problems.invalidRequest("the body is empty; a JSON document is required").exception();
     }
-    try (var reader = Json.createReader(new ByteArrayInputStream(body))) {
+    // a Reader, not the stream: the parser's encoding detection refuses a one-byte document such as 1
+    try (var reader = Json.createReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
       return reader.readValue();
     } catch (JsonException e) {
       throw Problems.invalidRequest("malformed JSON: " + e.getMessage()).exception();

@@ -45,9 +45,17 @@ public final class KeyValueJson {
         .add("createdAt", kv.createdAt().toString());
   }
 
-  /** Adds {@code prevKv} when there was a previous row. */
+  /**
+   * Adds {@code prevKv} when the key had a live value before; as in etcd, a key put again after a
+   * delete has none (its previous row is the tombstone).
+   */
   public static JsonObjectBuilder withPrev(JsonObjectBuilder b, KeyValue prev) {
-    return prev == null ? b : b.add("prevKv", kv(prev));
+    return hadValue(prev) ? b.add("prevKv", kv(prev)) : b;
+  }
+
+  /** Whether a write's previous row was a live value (not absent, not a tombstone). */
+  public static boolean hadValue(KeyValue prev) {
+    return prev != null && !prev.isTombstone();
   }
 
   /** A JSON answer carrying the store revision in its header too. */

@@ -59,7 +59,7 @@ public final class KvAnswers {
   /** 201 when the put created the key, else 200; the new row, its ETag, and {@code prevKv}. */
   public static Response put(PutResult r) {
     JsonObjectBuilder body = withPrev(fields(r.kv(), envelope(r.revision()).add("key", r.kv().key())), r.prevKv());
-    return answer(r.prevKv() == null ? 201 : 200, body.build(), r.revision()).tag(KeyValueJson.etag(r.kv())).build();
+    return answer(KeyValueJson.hadValue(r.prevKv()) ? 200 : 201, body.build(), r.revision()).tag(KeyValueJson.etag(r.kv())).build();
   }
 
   /** 200 with the deleted value ({@code prevKv}) and the tombstone's revision. */
