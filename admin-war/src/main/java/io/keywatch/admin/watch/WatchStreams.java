@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * The open watch streams of this server, each on a thread of its own (a managed thread, not a pooled
@@ -47,19 +49,26 @@ public class WatchStreams {
       count.decrementAndGet();
       throw Problems.tooManyWatchers(limit).exception();
     }
+    Watch watch;
     try {
-      Watch watch = hub.watch(prefix, after);
-      long id = ids.incrementAndGet();
-      WatchStream stream = new WatchStream(watch, after, sink, sse, settings.progressInterval(), this::closed);
-      open.add(stream);
-      Thread thread = threads.newThread(stream);
-      thread.setName("keywatch-watch-" + id);
-      stream.start(thread);
-      LOG.fine(() -> "WATCH open #" + id + " prefix " + prefix + " after " + after + ", " + count.get() + " open");
+      watch = hub.watch(prefix, after);
     } catch (RuntimeException e) {
       count.decrementAndGet();
       throw e;
     }
+    long id = ids.incrementAndGet();
+    WatchStream stream = new WatchStream(watch, after, sink, sse, settings.progressInterval(), this::closed);
+    open.add(stream);
+    try {
+      Thread thread = threads.newThread(stream);
+      thread.setName("keywatch-watch-" + id);
+      stream.start(thread);
+    } catch (RuntimeException e) {
+      watch.close();
+      closed(stream);
+      throw e;
+    }
+    LOG.fine(() -> "WATCH open #" + id + " prefix " + prefix + " after " + after + ", " + count.get() + " open");
   }
 
   private void closed(WatchStream stream) {
@@ -69,6 +78,7 @@ public class WatchStreams {
   }
 
   /** Streams open now. */
+  @Gauge(name = "keywatch.admin.watch.streams", absolute = true, unit = MetricUnits.NONE, description = "open watch streams")
   public int size() {
     return count.get();
   }
