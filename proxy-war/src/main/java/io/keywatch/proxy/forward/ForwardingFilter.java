@@ -50,8 +50,10 @@ import java.util.logging.Logger;
  *
  * Request smuggling is stopped in two layers: the container (Grizzly) refuses two different
  * Content-Length headers (400) and, when Transfer-Encoding comes with Content-Length, drops the
- * length, decodes the chunks and closes the connection after answering (RFC 9112 section 6.3); the
- * proxy then sends upstream exactly the body it read, re-chunked, never the client's framing.
+ * length and decodes the chunks, so the proxy cannot tell such a request from a plain chunked one;
+ * the proxy therefore closes every client connection that sent a chunked body once it has answered
+ * (RFC 9112 section 6.3), so bytes hidden after the body are never read as a request, and sends
+ * upstream exactly the body it read, re-chunked, never the client's framing.
  *
  * <p>Hop-by-hop headers (RFC 9110 section 7.6.1: Connection and the headers it names, Keep-Alive,
  * Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade) are dropped in both directions; the proxy
@@ -103,10 +105,14 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     String te = req.getHeader("Transfer-Encoding");
-    if (te != null && !te.strip().equalsIgnoreCase("chunked")) {
+    if (te != null) {
+      // it may have come with a Content-Length the container dropped: what follows on this
+      // connection cannot be trusted (RFC 9112 section 6.3 says close it)
       res.setHeader("Connection", "close");
-      reply(res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: " + te);
-      return;
+      if (!te.strip().equalsIgnoreCase("chunked")) {
+        reply(res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: " + te);
+        return;
+      }
     }
     forward(req, res, target, path);
   }
