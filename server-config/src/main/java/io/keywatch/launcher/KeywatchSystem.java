@@ -2,8 +2,10 @@ package io.keywatch.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -274,11 +276,21 @@ public final class KeywatchSystem implements AutoCloseable {
     }
 
     private static void checkPort(int port, String what, LauncherSetting setting) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(port));
-      } catch (IOException e) {
-        throw new ServerStartException("the " + what + " port " + port + " is already in use (" + e.getMessage()
+      String problem = null;
+      // something answering on loopback counts too: a server bound to 127.0.0.1 only does not stop
+      // a bind to all addresses, but it would get every request for localhost
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        problem = "something answers on it";
+      } catch (IOException nothingListens) {
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+          problem = e.getMessage();
+        }
+      }
+      if (problem != null) {
+        throw new ServerStartException("the " + what + " port " + port + " is already in use (" + problem
             + "); stop what holds it or choose another with " + setting.envVar());
       }
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,8 +31,11 @@ final class PayaraServer {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 60;
-  /** What GlassFish logs when an application fails to deploy; the server then runs on, empty. */
-  private static final String DEPLOYMENT_FAILED = "Exception while loading the app";
+  /**
+   * What Payara logs when it will never be ready although its process may run on: an application
+   * that failed to deploy (the server then runs empty), a boot that failed (e.g. the port taken).
+   */
+  private static final List<String> FATAL_LOG_LINES = List.of("Exception while loading the app", "Failed to start, exiting");
 
   private final ServerRole role;
   private final int port;
@@ -114,11 +118,10 @@ final class PayaraServer {
           return;
         }
         lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
-        if (logContains(DEPLOYMENT_FAILED)) {
-          throw new ServerStartException("the " + role.label() + " WAR failed to deploy; its log " + log + " ends with:\n" + logTail());
-        }
+        failOnFatalLogLine();
       } catch (ConnectException e) {
         lastAnswer = "port " + port + " not open yet";
+        failOnFatalLogLine();
       } catch (IOException e) {
         lastAnswer = e.toString();
       } catch (InterruptedException e) {
@@ -168,11 +171,16 @@ final class PayaraServer {
     return log;
   }
 
-  private boolean logContains(String text) {
+  private void failOnFatalLogLine() {
+    Optional<String> fatal;
     try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      return lines.anyMatch(l -> l.contains(text));
+      fatal = lines.filter(l -> FATAL_LOG_LINES.stream().anyMatch(l::contains)).findFirst();
     } catch (IOException e) {
-      return false;
+      return; // no log yet
+    }
+    if (fatal.isPresent()) {
+      throw new ServerStartException("the " + role.label() + " server cannot start (it logged \"" + fatal.get().strip()
+          + "\"); its log " + log + " ends with:\n" + logTail());
     }
   }
 

@@ -45,7 +45,8 @@ public final class Keywatch implements AutoCloseable {
   private static Path runDir; // guarded by Keywatch.class
 
   private final String name;
-  private final KeywatchSystem system;
+  private final Endpoints endpoints;
+  private final KeywatchSystem system; // null when the system runs in another process
   private final boolean shared;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: the proxy would forward them
@@ -54,9 +55,22 @@ public final class Keywatch implements AutoCloseable {
 
   private Keywatch(String name, KeywatchSystem system, boolean shared) {
     this.name = name;
+    this.endpoints = new Endpoints(system.adminUri(), system.proxyUri(), system.apiKey(),
+        system.jdbcUrl(), system.jdbcUser(), system.jdbcPassword(), system.log(ServerRole.ADMIN).getParent());
     this.system = system;
     this.shared = shared;
   }
+
+  /** A client of a system that another process runs (see {@link LauncherProcess}). */
+  Keywatch(String name, Endpoints endpoints) {
+    this.name = name;
+    this.endpoints = endpoints;
+    this.system = null;
+    this.shared = false;
+  }
+
+  /** Where a system answers and keeps its store, however it was started. */
+  record Endpoints(URI adminUri, URI proxyUri, String apiKey, String jdbcUrl, String jdbcUser, String jdbcPassword, Path logDir) {}
 
   /**
    * The system all {@link KeywatchTest}s share: on {@code KEYWATCH_TEST_JDBC_URL} (with
@@ -101,37 +115,40 @@ public final class Keywatch implements AutoCloseable {
   }
 
   public URI adminUri() {
-    return system.adminUri();
+    return endpoints.adminUri();
   }
 
   public URI proxyUri() {
-    return system.proxyUri();
+    return endpoints.proxyUri();
   }
 
   public String apiKey() {
-    return system.apiKey();
+    return endpoints.apiKey();
   }
 
   public String jdbcUrl() {
-    return system.jdbcUrl();
+    return endpoints.jdbcUrl();
   }
 
-  /** The launcher's handle, for what the helpers here do not cover (options in force, log files). */
+  /** The launcher's handle, for what the helpers here do not cover (options in force). */
   public KeywatchSystem system() {
+    if (system == null) {
+      throw new IllegalStateException(name + " runs in another process");
+    }
     return system;
   }
 
   /** A server's log file, worth printing when a test fails in a puzzling way. */
   public Path log(ServerRole role) {
-    return system.log(role);
+    return endpoints.logDir().resolve(role.label() + ".log");
   }
 
   /** Unpooled connections to the store's database, e.g. to look at the {@code kv} table. */
   public DataSource dataSource() {
     PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(system.jdbcUrl());
-    ds.setUser(system.jdbcUser());
-    ds.setPassword(system.jdbcPassword());
+    ds.setUrl(endpoints.jdbcUrl());
+    ds.setUser(endpoints.jdbcUser());
+    ds.setPassword(endpoints.jdbcPassword());
     return ds;
   }
 
@@ -143,7 +160,7 @@ public final class Keywatch implements AutoCloseable {
     if (shared) {
       throw new IllegalStateException("stop PostgreSQL only on a private system: Keywatch.startPrivate(...)");
     }
-    return system.postgres();
+    return system().postgres();
   }
 
   /** A name no other test of this JVM gets, for keys and route ids on the shared store. */
@@ -228,7 +245,7 @@ public final class Keywatch implements AutoCloseable {
     if (shared) {
       throw new IllegalStateException("the shared system is stopped by the extension, not by a test");
     }
-    system.close();
+    system().close();
   }
 
   void stopShared() {
@@ -245,7 +262,7 @@ public final class Keywatch implements AutoCloseable {
    * must not share data folders. Folders of JVMs that are gone are removed on first use; those
    * of the last run stay for reading its logs.
    */
-  private static synchronized Path runDir() {
+  static synchronized Path runDir() {
     if (runDir == null) {
       Path systems = Path.of(System.getProperty("keywatch.test.work-dir", "target/systems")).toAbsolutePath();
       try {
@@ -278,7 +295,7 @@ public final class Keywatch implements AutoCloseable {
     return v == null || v.isBlank() ? fallback : v;
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,0 +1,235 @@
+package io.keywatch;
+
+import static io.keywatch.testing.Keywatch.eventually;
+import static io.keywatch.testing.Keywatch.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.LauncherProcess;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The README's walkthrough (the seed's pg_watch_demo session) against the launcher as a user runs
+ * it: a fresh data folder, a generated API key read from the start-up lines, a local upstream
+ * instead of httpbin. The store is empty, so every revision is known exactly: the seed's 8, 9, 10,
+ * 11 are 1, 2, 3, 4 here. Then a stop (as Ctrl-C), and a second start on the same data.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkthroughIT {
+
+  private static final String NO_ROUTE = "no route\n";
+
+  private static HttpServer upstream;
+  private static String upstreamUri;
+  private static Path dataDir;
+  private static Map<String, String> env;
+  private static LauncherProcess launcher;
+  private static Keywatch kw;
+
+  @BeforeAll
+  static void start() throws IOException {
+    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext("/", exchange -> {
+      String forwardedFor = String.valueOf(exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
+      byte[] body = ("{\"url\":\"" + exchange.getRequestURI() + "\",\"method\":\"" + exchange.getRequestMethod()
+          + "\",\"forwardedFor\":\"" + forwardedFor + "\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    upstream.start();
+    upstreamUri = "http://127.0.0.1:" + upstream.getAddress().getPort();
+
+    dataDir = LauncherProcess.freshDataDir("walkthrough");
+    env = Map.of(
+        "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
+        "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
+        "KEYWATCH_POSTGRES_PORT", Integer.toString(LauncherProcess.freePort()));
+    launcher = LauncherProcess.start(dataDir, env);
+    kw = launcher.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (launcher != null) {
+      launcher.close();
+    }
+    if (upstream != null) {
+      upstream.stop(0);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aFirstStartGeneratesAnApiKeyKeepsItAndSaysHowToSetOne() throws IOException {
+    String key = launcher.printed("API key\\s*:\\s*([0-9a-f]+) \\(generated now").orElseThrow();
+    assertThat(Files.readString(dataDir.resolve("api-key")).trim()).isEqualTo(key);
+    assertThat(String.join("\n", launcher.output())).contains("KEYWATCH_API_KEY=").contains("revision 0");
+
+    HttpResponse<String> withoutKey = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes")));
+    assertThat(withoutKey.statusCode()).isEqualTo(401);
+    HttpResponse<String> wrongKey = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes"))
+        .header(Keywatch.API_KEY_HEADER, key + "x"));
+    assertThat(wrongKey.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(2)
+  void noRoutesInitially() {
+    HttpResponse<String> r = kw.proxyGet("/get");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).isEqualTo(NO_ROUTE);
+
+    JsonObject routes = json(kw.adminGet("/routes"));
+    assertThat(routes.getJsonObject("header").getJsonNumber("revision").longValue()).isZero();
+    assertThat(routes.getInt("count")).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void aRouteForGetIsFollowedByTheGateway() {
+    HttpResponse<String> put = kw.adminPut("/routes/foo", route("/get"));
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(put.headers().firstValue("X-Keywatch-Revision")).hasValue("1");
+    JsonObject body = json(put);
+    assertThat(revision(body)).isEqualTo(1);
+    assertThat(body.getString("key")).isEqualTo("/routes/foo");
+    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(1);
+    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    assertThat(body.getJsonNumber("version").longValue()).isEqualTo(1);
+    assertThat(body.containsKey("prevKv")).isFalse();
+
+    eventually().until(() -> kw.proxyGet("/get").statusCode() == 200);
+    JsonObject echoed = json(kw.proxyGet("/get?x=1"));
+    assertThat(echoed.getString("url")).isEqualTo("/get?x=1");
+    assertThat(echoed.getString("method")).isEqualTo("GET");
+    assertThat(echoed.getString("forwardedFor")).isNotEqualTo("null");
+  }
+
+  @Test
+  @Order(4)
+  void aSecondRouteForAnything() {
+    HttpResponse<String> put = kw.adminPut("/routes/bar", route("/anything"));
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(revision(json(put))).isEqualTo(2);
+
+    eventually().until(() -> kw.proxyGet("/anything").statusCode() == 200);
+    assertThat(json(kw.proxyGet("/anything")).getString("url")).isEqualTo("/anything");
+  }
+
+  @Test
+  @Order(5)
+  void overridingARouteKeepsItsCreateRevisionAndCountsItsVersion() {
+    HttpResponse<String> put = kw.adminPut("/routes/foo", route("/get"));
+    assertThat(put.statusCode()).isEqualTo(200);
+    JsonObject body = json(put);
+    assertThat(revision(body)).isEqualTo(3);
+    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(1);
+    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(3);
+    assertThat(body.getJsonNumber("version").longValue()).isEqualTo(2);
+    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
+  void currentAndHistoricalVersionsOfARoute() {
+    HttpResponse<String> now = kw.adminGet("/routes/foo");
+    assertThat(now.statusCode()).isEqualTo(200);
+    assertThat(now.headers().firstValue("ETag")).hasValue("\"3\"");
+    JsonObject current = json(now);
+    assertThat(revision(current)).isEqualTo(3);
+    assertThat(current.getJsonNumber("modRevision").longValue()).isEqualTo(3);
+    assertThat(current.getJsonObject("value").getString("uri")).isEqualTo("/get");
+    assertThat(current.getJsonObject("value").getString("upstream")).isEqualTo(upstreamUri);
+
+    JsonObject first = json(kw.adminGet("/routes/foo?rev=1"));
+    assertThat(first.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    assertThat(first.getJsonNumber("version").longValue()).isEqualTo(1);
+    JsonObject asOfTwo = json(kw.adminGet("/routes/foo?rev=2"));
+    assertThat(asOfTwo.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+
+    JsonObject history = json(kw.adminGet("/routes/foo/history"));
+    assertThat(history.getJsonArray("history").getValuesAs(JsonObject.class))
+        .extracting(h -> h.getJsonNumber("modRevision").longValue())
+        .containsExactly(1L, 3L);
+  }
+
+  @Test
+  @Order(7)
+  void deletingARouteStopsTheGatewayServingIt() {
+    HttpResponse<String> delete = kw.adminDelete("/routes/bar");
+    assertThat(delete.statusCode()).isEqualTo(200);
+    JsonObject body = json(delete);
+    assertThat(revision(body)).isEqualTo(4);
+    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(2);
+
+    eventually().until(() -> kw.proxyGet("/anything").statusCode() == 404);
+    assertThat(kw.proxyGet("/anything").body()).isEqualTo(NO_ROUTE);
+    assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
+
+    assertThat(kw.adminGet("/routes/bar").statusCode()).isEqualTo(404);
+    assertThat(kw.adminDelete("/routes/bar").statusCode()).isEqualTo(404);
+    assertThat(revision(json(kw.adminGet("/routes")))).isEqualTo(4); // the refused delete wrote nothing
+    assertThat(json(kw.adminGet("/routes/bar/history")).getJsonArray("history").getValuesAs(JsonObject.class))
+        .extracting(h -> h.getBoolean("deleted", false))
+        .containsExactly(false, true);
+  }
+
+  @Test
+  @Order(8)
+  void stoppingItStopsEverythingAndASecondStartKeepsTheStoreAndTheKey() {
+    String key = kw.apiKey();
+    int exit = launcher.stop();
+    assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+    for (String port : env.values()) {
+      assertThat(isListening(Integer.parseInt(port))).as("port %s after the launcher stopped", port).isFalse();
+    }
+
+    launcher = LauncherProcess.start(dataDir, env);
+    kw = launcher.client();
+    assertThat(launcher.printed("API key\\s*:\\s*(\\S+) \\(generated earlier")).hasValue(key);
+    assertThat(launcher.printed("revision (\\d+)")).hasValue("4");
+    assertThat(kw.adminGet("/routes/foo").headers().firstValue("ETag")).hasValue("\"3\"");
+    // the gateway loads its routes before it reports ready
+    assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
+    assertThat(kw.proxyGet("/anything").statusCode()).isEqualTo(404);
+  }
+
+  private String route(String uri) {
+    return "{\"uri\":\"" + uri + "\",\"upstream\":\"" + upstreamUri + "\"}";
+  }
+
+  private static long revision(JsonObject body) {
+    return body.getJsonObject("header").getJsonNumber("revision").longValue();
+  }
+
+  private static boolean isListening(int port) {
+    try (Socket s = new Socket("localhost", port)) {
+      return true;
+    } catch (ConnectException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
