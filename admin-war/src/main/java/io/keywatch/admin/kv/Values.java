@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a route
@@ -52,7 +53,7 @@ public final class Values {
    * The bytes of a value given in a JSON request (a transaction): a route key takes its route
    * object, any other key a base64 string. Returns null and adds to {@code problems} if it does not fit.
    */
-  public static byte[] fromJson(String key, JsonValue value, String where, java.util.List<String> problems) {
+  public static byte[] fromJson(String key, JsonValue value, String where, List<String> problems) {
     if (isRouteKey(key)) {
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
         problems.add(where + " of route key " + key + " must be a route object");
