@@ -39,6 +39,13 @@ public final class Keywatch implements AutoCloseable {
   /** The admin API's key header (as APISIX names it). */
   public static final String API_KEY_HEADER = "X-API-KEY";
 
+  /**
+   * JVM options of every server the tests start. Only the quick JIT: it halves a server's start on
+   * two busy cores (measured 43 s against 20 s, and 155 s against 43 s under load), and tests do not
+   * run long enough to gain from the optimising compiler.
+   */
+  static final String SERVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1";
+
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final AtomicInteger UNIQUE = new AtomicInteger();
   private static final String RUN_PREFIX = "run-";
@@ -110,6 +117,7 @@ public final class Keywatch implements AutoCloseable {
     byte[] key = new byte[16];
     new SecureRandom().nextBytes(key);
     return KeywatchSystem.Options.builder()
+        .javaOption(SERVER_JAVA_OPTIONS)
         .workDir(workDir)
         .apiKey("test-" + HexFormat.of().formatHex(key));
   }

@@ -73,6 +73,7 @@ public final class LauncherProcess implements AutoCloseable {
         .redirectErrorStream(true);
     Map<String, String> env = new HashMap<>(environment);
     env.put("KEYWATCH_DATA_DIR", dataDir.toString());
+    env.putIfAbsent("KEYWATCH_SERVER_JAVA_OPTIONS", Keywatch.SERVER_JAVA_OPTIONS);
     pb.environment().keySet().removeIf(k -> k.startsWith("KEYWATCH_")); // only what the test says
     pb.environment().putAll(env);
     LauncherProcess launcher;
