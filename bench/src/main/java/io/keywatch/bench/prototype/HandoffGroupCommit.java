@@ -1,12 +1,13 @@
 package io.keywatch.bench.prototype;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -15,9 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * PROTOTYPE of a change proposed for shared-ejb's {@code GroupCommit}, measured by the writes
- * benchmark (bench.writes.group-commit=handoff). Same SQL as the shipped class (kv_put_many, then
- * the superseded rows in one query), different coordination:
+ * PROTOTYPE of a change proposed for shared-ejb's {@code GroupCommit}, measured by the writes and
+ * watch benchmarks (bench/run with BENCH_OPTS=-Dbench.put=prototype). Two differences to the shipped class:
+ *
+ * <p>1. One round trip per batch instead of four (BEGIN with the first statement, kv_put_many, the
+ * superseded rows, COMMIT): one statement in autocommit mode returns the new rows joined to the
+ * rows they supersede.
+ *
+ * <p>2. Coordination:
  *
  * <p>Shipped: every waiting caller blocks in {@code committer.lock()}. When a batch commits, its
  * callers cannot return before each has taken and released the lock in turn, so new puts trickle in
@@ -33,10 +39,10 @@ import javax.sql.DataSource;
  */
 public final class HandoffGroupCommit {
 
-  private static final String PUT_MANY =
-      "SELECT revision, key, value, create_revision, version, prev_revision, txn_revision, created_at FROM kv_put_many(?, ?)";
-  private static final String ROWS_AT =
-      "SELECT revision, key, value, create_revision, version, prev_revision, txn_revision, created_at FROM kv WHERE revision = ANY(?)";
+  private static final String PUT_MANY_WITH_PREVIOUS =
+      "SELECT n.revision, n.key, n.value, n.create_revision, n.version, n.prev_revision, n.txn_revision, n.created_at,"
+          + " p.revision, p.value, p.create_revision, p.version, p.created_at"
+          + " FROM kv_put_many(?, ?) WITH ORDINALITY n LEFT JOIN kv p ON p.revision = n.prev_revision ORDER BY n.ordinality";
 
   private record Request(String key, byte[] value, Thread caller, CompletableFuture<Long> result) {}
 
@@ -90,18 +96,9 @@ public final class HandoffGroupCommit {
       return;
     }
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Long> revisions = putAll(c, batch);
-        c.commit();
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).result().complete(revisions.get(i));
-        }
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      List<Long> revisions = putAll(c, batch);
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result().complete(revisions.get(i));
       }
     } catch (SQLException | RuntimeException e) {
       batch.forEach(r -> r.result().completeExceptionally(e));
@@ -111,25 +108,29 @@ public final class HandoffGroupCommit {
     }
   }
 
+  /**
+   * One statement in autocommit mode, so one round trip that also commits: the puts and their
+   * superseded rows. A superseded row written earlier in the same batch (the same key twice) is not
+   * visible to the statement; its value is taken from the batch's own rows instead.
+   */
   private static List<Long> putAll(Connection c, List<Request> batch) throws SQLException {
     List<Long> revisions = new ArrayList<>(batch.size());
-    List<Long> previous = new ArrayList<>(batch.size());
-    try (PreparedStatement s = c.prepareStatement(PUT_MANY)) {
+    Map<Long, byte[]> written = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(PUT_MANY_WITH_PREVIOUS)) {
       s.setArray(1, c.createArrayOf("text", batch.stream().map(Request::key).toArray(String[]::new)));
       s.setArray(2, c.createArrayOf("bytea", batch.stream().map(Request::value).toArray(byte[][]::new)));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          revisions.add(rs.getLong(1));
-          previous.add(rs.getLong(6));
-        }
-      }
-    }
-    Array prev = c.createArrayOf("bigint", previous.toArray(Long[]::new));
-    try (PreparedStatement s = c.prepareStatement(ROWS_AT)) {
-      s.setArray(1, prev);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rs.getBytes(3);
+          long revision = rs.getLong(1);
+          revisions.add(revision);
+          written.put(revision, rs.getBytes(3));
+          long prevRevision = rs.getLong(6);
+          rs.getLong(9);
+          boolean prevFound = !rs.wasNull();
+          rs.getBytes(10);
+          if (!prevFound && prevRevision != 0 && !written.containsKey(prevRevision)) {
+            throw new IllegalStateException("superseded row " + prevRevision + " of revision " + revision + " not found");
+          }
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.keywatch.bench.watch;
 
 import io.keywatch.bench.lab.BenchDatabase;
+import io.keywatch.bench.prototype.HandoffGroupCommit;
 import io.keywatch.bench.report.Latencies;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.ChangeFeed;
@@ -14,9 +15,11 @@ import io.keywatch.watch.StoreReset;
  */
 final class JavaWatchLatency {
 
+  private static final String KEY = "/bench/watch/key";
+
   private JavaWatchLatency() {}
 
-  static Latencies run(BenchDatabase db, int warmup, int count) throws Exception {
+  static Latencies run(BenchDatabase db, int warmup, int count, boolean prototypePut) throws Exception {
     ArrivalLog log = new ArrivalLog();
     FeedListener listener = new FeedListener() {
       @Override
@@ -32,9 +35,12 @@ final class JavaWatchLatency {
       }
     };
     try (ChangeFeed feed = db.startFeed("bench-watch", listener)) {
-      return SequentialPuts.measure(warmup, count,
-          i -> db.store().put("/bench/watch/key", SequentialPuts.value(i)).kv().modRevision(),
-          log);
+      SequentialPuts.Put put = i -> db.store().put(KEY, SequentialPuts.value(i)).kv().modRevision();
+      if (prototypePut) {
+        HandoffGroupCommit prototype = db.handoffGroupCommit();
+        put = i -> prototype.put(KEY, SequentialPuts.value(i));
+      }
+      return SequentialPuts.measure(warmup, count, put, log);
     }
   }
 }
