@@ -181,22 +181,32 @@ public final class KeywatchSystem implements AutoCloseable {
   }
 
   /**
-   * Blocks until a server process exits. Returns the server that stopped by itself, or empty when
-   * it stopped because the system was closed.
+   * Blocks until a server process exits. Returns which one and its exit code when it stopped by
+   * itself, or empty when it stopped because the system was closed.
    */
-  public Optional<ServerRole> awaitServerExit() {
+  public Optional<ServerExit> awaitServerExit() {
     Map<ServerRole, PayaraServer> started;
     synchronized (this) {
       started = new EnumMap<>(servers);
     }
     CompletableFuture<?>[] exits = started.values().stream().map(PayaraServer::onExit).toArray(CompletableFuture[]::new);
     CompletableFuture.anyOf(exits).join();
-    synchronized (this) {
-      if (closed) {
-        return Optional.empty();
-      }
+    if (isClosed()) {
+      return Optional.empty();
     }
-    return started.entrySet().stream().filter(e -> e.getValue().onExit().isDone()).map(Map.Entry::getKey).findFirst();
+    return started.entrySet().stream()
+        .filter(e -> e.getValue().onExit().isDone())
+        .map(e -> new ServerExit(e.getKey(), e.getValue().onExit().join().exitValue()))
+        .findFirst();
+  }
+
+  /** A server process that ended, and how. */
+  public record ServerExit(ServerRole role, int exitCode) {
+
+    /** Ended by SIGINT or SIGTERM: Ctrl-C in a terminal reaches the servers as well as the launcher. */
+    public boolean bySignal() {
+      return exitCode == 128 + 2 || exitCode == 128 + 15;
+    }
   }
 
   private synchronized boolean isClosed() {

@@ -38,10 +38,13 @@ public final class Main {
     }
     out.println("Press Ctrl-C to stop (the servers and PostgreSQL stop cleanly).");
     // Ctrl-C runs the system's shutdown hook; until then, watch for a server that dies by itself
-    system.awaitServerExit().ifPresent(role -> {
-      System.err.println("keywatch: the " + role.label() + " server stopped unexpectedly; see " + system.log(role));
+    system.awaitServerExit().ifPresent(exit -> {
+      if (!exit.bySignal()) {
+        System.err.println("keywatch: the " + exit.role().label() + " server stopped unexpectedly (exit code " + exit.exitCode()
+            + "); see " + system.log(exit.role()));
+      }
       system.close();
-      System.exit(1);
+      System.exit(exit.bySignal() ? exit.exitCode() : 1);
     });
   }
 
