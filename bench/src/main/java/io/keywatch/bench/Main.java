@@ -24,8 +24,6 @@ import java.util.Set;
 public final class Main {
 
   private static final List<String> ALL = List.of("watch", "propagation", "writes", "proxy");
-  /** The benchmarks that use the admin and proxy servers. */
-  private static final Set<String> NEED_SERVERS = Set.of("watch", "propagation", "proxy");
 
   public static void main(String[] args) throws Exception {
     Set<String> chosen = new LinkedHashSet<>(args.length == 0 ? ALL : List.of(args));
@@ -43,7 +41,8 @@ public final class Main {
       System.out.println("PostgreSQL for Keywatch: " + durability);
       Optional<KeywatchServers> servers = Optional.empty();
       try {
-        if (chosen.stream().anyMatch(NEED_SERVERS::contains)) {
+        boolean needServers = chosen.contains("propagation") || chosen.contains("proxy") || (chosen.contains("watch") && settings.watchSse());
+        if (needServers) {
           System.out.println("starting the Keywatch servers (launcher) ...");
           servers = Optional.of(KeywatchServers.start(settings, postgres));
         }
