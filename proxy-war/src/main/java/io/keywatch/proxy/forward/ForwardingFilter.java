@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -294,13 +293,14 @@ public class ForwardingFilter extends HttpFilter {
   }
 
   private static void upstreamFailed(HttpServletResponse res, Target target, IOException e) throws IOException {
-    LOG.log(Level.FINE, "UPSTREAM " + target.key() + " " + target.hostHeader() + " failed", e);
+    int status = e instanceof SocketTimeoutException ? HttpServletResponse.SC_GATEWAY_TIMEOUT : HttpServletResponse.SC_BAD_GATEWAY;
+    LOG.info(() -> "UPSTREAM " + target.key() + " " + target.hostHeader() + " answered " + status + ": " + e);
     if (e instanceof SocketTimeoutException) {
-      reply(res, HttpServletResponse.SC_GATEWAY_TIMEOUT, "upstream timed out");
+      reply(res, status, "upstream timed out");
     } else if (e instanceof InvalidResponseException) {
-      reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream sent an invalid response");
+      reply(res, status, "upstream sent an invalid response");
     } else {
-      reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream unreachable: it refused or reset the connection");
+      reply(res, status, "upstream unreachable: it refused or reset the connection");
     }
   }
 
