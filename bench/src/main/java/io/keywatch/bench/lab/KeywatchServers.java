@@ -1,6 +1,7 @@
 package io.keywatch.bench.lab;
 
 import io.keywatch.launcher.KeywatchSystem;
+import io.keywatch.launcher.ServerStartException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.UUID;
@@ -10,6 +11,8 @@ import java.util.UUID;
  * benchmark's PostgreSQL (the launcher's own embedded one runs with fsync off, see {@link Postgres}).
  */
 public final class KeywatchServers implements AutoCloseable {
+
+  private static final int PORT_ATTEMPTS = 5;
 
   private final KeywatchSystem system;
 
@@ -27,7 +30,17 @@ public final class KeywatchServers implements AutoCloseable {
         .workDir(settings.work().resolve("keywatch"))
         .home(settings.keywatchHome());
     Arrays.stream(settings.serverJavaOptions().split("\\s+")).filter(o -> !o.isBlank()).forEach(options::javaOption);
-    return new KeywatchServers(KeywatchSystem.start(options.build()));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new KeywatchServers(KeywatchSystem.start(options.build()));
+      } catch (ServerStartException e) {
+        // the ports lie in Linux's ephemeral range: a busy machine's outgoing connection may hold one for a moment
+        if (attempt == PORT_ATTEMPTS || !String.valueOf(e.getMessage()).contains("already in use")) {
+          throw e;
+        }
+        System.out.println("  " + e.getMessage() + "; trying again");
+      }
+    }
   }
 
   public URI admin() {
