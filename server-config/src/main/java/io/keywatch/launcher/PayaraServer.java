@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +63,10 @@ final class PayaraServer {
       deleteTree(tmpDir);
       Files.createDirectories(tmpDir);
       Files.createDirectories(log.getParent());
+      if (Files.exists(log)) {
+        // the log of the last run is what one reads after a failed start: keep it one run longer
+        Files.move(log, log.resolveSibling(log.getFileName() + ".previous"), StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir, e);
     }
