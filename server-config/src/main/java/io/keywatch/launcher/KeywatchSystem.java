@@ -36,6 +36,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class KeywatchSystem implements AutoCloseable {
 
+  private static final int FREE_PORT_ATTEMPTS = 3;
+
   private final Options options;
   private final Optional<EmbeddedDatabase> postgres;
   private final String jdbcUrl;
@@ -58,7 +60,20 @@ public final class KeywatchSystem implements AutoCloseable {
    * started and throws {@link ServerStartException} with the reason (and the server's log tail).
    */
   public static KeywatchSystem start(Options requested) {
-    Options options = requested.withFreePorts();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(requested.withFreePorts());
+      } catch (PortInUseException e) {
+        // a port chosen free lies in the ephemeral range: until the server binds it (seconds
+        // later), any outgoing connection on the machine may take it. Choose again.
+        if (!requested.choosesPorts() || attempt == FREE_PORT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static KeywatchSystem startOnce(Options options) {
     options.checkPorts();
     KeywatchHome home = options.home().map(KeywatchHome::new).orElseGet(KeywatchHome::locate);
     Optional<EmbeddedDatabase> postgres = options.jdbcUrl().isPresent()
@@ -264,6 +279,10 @@ public final class KeywatchSystem implements AutoCloseable {
       return role == ServerRole.ADMIN ? adminPort : proxyPort;
     }
 
+    boolean choosesPorts() {
+      return adminPort == 0 || proxyPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
+    }
+
     Options withFreePorts() {
       Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, pgPort));
       return new Options(
@@ -300,7 +319,7 @@ public final class KeywatchSystem implements AutoCloseable {
         }
       }
       if (problem != null) {
-        throw new ServerStartException("the " + what + " port " + port + " is already in use (" + problem
+        throw new PortInUseException("the " + what + " port " + port + " is already in use (" + problem
             + "); stop what holds it or choose another with " + setting.envVar());
       }
     }

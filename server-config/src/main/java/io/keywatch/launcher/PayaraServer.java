@@ -36,6 +36,9 @@ final class PayaraServer {
    * What Payara logs when it will never be ready although its process may run on: an application
    * that failed to deploy (the server then runs empty), a boot that failed (e.g. the port taken).
    */
+  /** The JDK's message for a port that is taken, in the stack trace of a failed boot. */
+  private static final String BIND_FAILED = "Address already in use";
+
   private static final List<String> FATAL_LOG_LINES = List.of("Exception while loading the app", "Failed to start, exiting");
 
   private final ServerRole role;
@@ -176,12 +179,24 @@ final class PayaraServer {
     return log;
   }
 
+  private boolean logContains(String text) {
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.anyMatch(l -> l.contains(text));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private void failOnFatalLogLine() {
     Optional<String> fatal;
     try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
       fatal = lines.filter(l -> FATAL_LOG_LINES.stream().anyMatch(l::contains)).findFirst();
     } catch (IOException e) {
       return; // no log yet
+    }
+    if (fatal.isPresent() && logContains(BIND_FAILED)) {
+      throw new PortInUseException("the " + role.label() + " server cannot listen on port " + port + ": it is already in use; its log "
+          + log + " ends with:\n" + logTail());
     }
     if (fatal.isPresent()) {
       throw new ServerStartException("the " + role.label() + " server cannot start (it logged \"" + fatal.get().strip()
