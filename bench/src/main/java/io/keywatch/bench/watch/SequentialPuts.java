@@ -1,6 +1,7 @@
 package io.keywatch.bench.watch;
 
 import io.keywatch.bench.report.Latencies;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -41,6 +42,6 @@ final class SequentialPuts {
 
   /** A small value that differs per put, the size of a route. */
   static byte[] value(int i) {
-    return ("{\"uri\":\"/bench/" + i + "\",\"upstream\":\"http://127.0.0.1:1\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ("{\"uri\":\"/bench/" + i + "\",\"upstream\":\"http://127.0.0.1:1\"}").getBytes(StandardCharsets.UTF_8);
   }
 }

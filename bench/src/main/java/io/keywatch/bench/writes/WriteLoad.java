@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,7 +32,7 @@ final class WriteLoad {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     byte[] value = "{\"uri\":\"/bench/*\",\"upstream\":\"http://127.0.0.1:1\"}".getBytes(StandardCharsets.UTF_8);
-    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
     for (int w = 0; w < writers; w++) {
       String prefix = "/bench/writes/" + w + "/";
       Thread t = new Thread(() -> {
