@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +31,12 @@ final class PayaraServer {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 60;
+  /** The JDK's message for a port that is taken, in the stack trace of a failed boot. */
+  private static final String BIND_FAILED = "Address already in use";
   /**
    * What Payara logs when it will never be ready although its process may run on: an application
    * that failed to deploy (the server then runs empty), a boot that failed (e.g. the port taken).
    */
-  /** The JDK's message for a port that is taken, in the stack trace of a failed boot. */
-  private static final String BIND_FAILED = "Address already in use";
-
   private static final List<String> FATAL_LOG_LINES = List.of("Exception while loading the app", "Failed to start, exiting");
 
   private final ServerRole role;
@@ -62,8 +60,8 @@ final class PayaraServer {
     Path log = workDir.resolve("logs").resolve(role.label() + ".log");
     try {
       // a root folder left by an earlier run would deploy its applications again beside ours
-      deleteTree(rootDir);
-      deleteTree(tmpDir);
+      Folders.deleteTree(rootDir);
+      Folders.deleteTree(tmpDir);
       Files.createDirectories(tmpDir);
       Files.createDirectories(log.getParent());
       if (Files.exists(log)) {
@@ -111,7 +109,7 @@ final class PayaraServer {
    * process dies or the time is up.
    */
   void awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(uri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(timeout);
     String lastAnswer = "no answer yet";
@@ -126,16 +124,15 @@ final class PayaraServer {
           return;
         }
         lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
-        failOnFatalLogLine();
       } catch (ConnectException e) {
         lastAnswer = "port " + port + " not open yet";
-        failOnFatalLogLine();
       } catch (IOException e) {
         lastAnswer = e.toString();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ServerStartException("interrupted while waiting for the " + role.label() + " server");
       }
+      failOnFatalLogLine();
       if (Instant.now().isAfter(deadline)) {
         throw new ServerStartException(role.label() + " server not ready after " + timeout + " (last: " + lastAnswer
             + "); its log " + log + " ends with:\n" + logTail());
@@ -175,10 +172,6 @@ final class PayaraServer {
     return URI.create("http://localhost:" + port + "/");
   }
 
-  Path log() {
-    return log;
-  }
-
   private boolean logContains(String text) {
     try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
       return lines.anyMatch(l -> l.contains(text));
@@ -213,17 +206,6 @@ final class PayaraServer {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

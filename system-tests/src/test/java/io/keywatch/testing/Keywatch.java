@@ -3,6 +3,7 @@ package io.keywatch.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.keywatch.launcher.EmbeddedDatabase;
+import io.keywatch.launcher.Folders;
 import io.keywatch.launcher.KeywatchSystem;
 import io.keywatch.launcher.ServerRole;
 import jakarta.json.Json;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -113,7 +113,7 @@ public final class Keywatch implements AutoCloseable {
 
   private static KeywatchSystem.Builder options(String name) {
     Path workDir = runDir().resolve(name);
-    deleteTree(workDir); // every system starts with an empty store
+    Folders.deleteTree(workDir); // every system starts with an empty store
     byte[] key = new byte[16];
     new SecureRandom().nextBytes(key);
     return KeywatchSystem.Options.builder()
@@ -276,7 +276,7 @@ public final class Keywatch implements AutoCloseable {
       try {
         Files.createDirectories(systems);
         try (Stream<Path> runs = Files.list(systems)) {
-          runs.filter(Keywatch::isStaleRun).forEach(Keywatch::deleteTree);
+          runs.filter(Keywatch::isStaleRun).forEach(Folders::deleteTree);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot prepare " + systems, e);
@@ -301,18 +301,5 @@ public final class Keywatch implements AutoCloseable {
   private static String envOr(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
-    }
   }
 }

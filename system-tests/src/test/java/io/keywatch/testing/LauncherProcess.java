@@ -1,5 +1,6 @@
 package io.keywatch.testing;
 
+import io.keywatch.launcher.Folders;
 import io.keywatch.launcher.KeywatchHome;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class LauncherProcess implements AutoCloseable {
   /** An empty data folder for a launcher of this name, under this JVM's run folder. */
   public static Path freshDataDir(String name) {
     Path dir = Keywatch.runDir().resolve(name);
-    Keywatch.deleteTree(dir);
+    Folders.deleteTree(dir);
     return dir;
   }
 
