@@ -1,0 +1,49 @@
+package io.keywatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LauncherConfigTest {
+
+  @AfterEach
+  void clear() {
+    System.clearProperty(LauncherSetting.ADMIN_PORT.property());
+    System.clearProperty(LauncherSetting.START_TIMEOUT.property());
+  }
+
+  @Test
+  void environmentVariablesAreNamedAsMicroProfileConfigNamesThem() {
+    assertThat(LauncherSetting.ADMIN_PORT.envVar()).isEqualTo("KEYWATCH_ADMIN_PORT");
+    assertThat(LauncherSetting.DATA_DIR.envVar()).isEqualTo("KEYWATCH_DATA_DIR");
+    assertThat(LauncherSetting.SERVER_JAVA_OPTIONS.envVar()).isEqualTo("KEYWATCH_SERVER_JAVA_OPTIONS");
+  }
+
+  @Test
+  void everySettingThatTheLauncherNeedsHasADefault() {
+    assertThat(LauncherConfig.port(LauncherSetting.ADMIN_PORT)).isEqualTo(9180);
+    assertThat(LauncherConfig.port(LauncherSetting.PROXY_PORT)).isEqualTo(9080);
+    assertThat(LauncherConfig.value(LauncherSetting.JDBC_URL)).isEmpty();
+    assertThat(LauncherConfig.duration(LauncherSetting.START_TIMEOUT)).isPositive();
+  }
+
+  @Test
+  void aSystemPropertyOverridesTheDefault() {
+    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "39181");
+    assertThat(LauncherConfig.port(LauncherSetting.ADMIN_PORT)).isEqualTo(39181);
+    System.setProperty(LauncherSetting.START_TIMEOUT.property(), "PT10S");
+    assertThat(LauncherConfig.duration(LauncherSetting.START_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aBadValueNamesTheVariableToFix() {
+    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "80a");
+    assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT))
+        .hasMessageContaining("KEYWATCH_ADMIN_PORT").hasMessageContaining("80a");
+    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "70000");
+    assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT)).hasMessageContaining("between 1 and 65535");
+  }
+}
