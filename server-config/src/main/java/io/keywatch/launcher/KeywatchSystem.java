@@ -245,7 +245,7 @@ public final class KeywatchSystem implements AutoCloseable {
       // we are the hook, or the JVM is exiting and runs it anyway
     }
     CompletableFuture.allOf(running.stream()
-        .map(s -> CompletableFuture.runAsync(s::stop))
+        .map(s -> CompletableFuture.runAsync(s::close))
         .toArray(CompletableFuture[]::new)).join();
     postgres.ifPresent(EmbeddedDatabase::stop);
   }

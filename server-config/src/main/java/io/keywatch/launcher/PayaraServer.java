@@ -25,8 +25,11 @@ import java.util.stream.Stream;
  * One Payara Micro process serving one Keywatch WAR at the root context of its port. It is always
  * started with {@code --nocluster} (else Hazelcast multicasts off the machine and servers join each
  * other) and with its temp folder, root folder and log inside the system's work folder.
+ *
+ * <p>{@link KeywatchSystem} starts two and waits for both; a test that needs one server alone, or
+ * one that must start while the store is away (so never becomes ready), uses this directly.
  */
-final class PayaraServer {
+public final class PayaraServer implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -51,8 +54,11 @@ final class PayaraServer {
     this.process = process;
   }
 
-  /** Starts the process; it is not ready until {@link #awaitReady} returns. */
-  static PayaraServer start(ServerRole role, int port, KeywatchHome home, Path workDir,
+  /**
+   * Starts the process; it is not ready until {@link #awaitReady} returns. Its folders are {@code
+   * workDir/<role>/} and its log {@code workDir/logs/<role>.log}.
+   */
+  public static PayaraServer start(ServerRole role, int port, KeywatchHome home, Path workDir,
       List<String> javaOptions, Map<String, String> systemProperties, Map<String, String> env) {
     Path dir = workDir.resolve(role.label());
     Path rootDir = dir.resolve("root");
@@ -108,7 +114,7 @@ final class PayaraServer {
    * deployed and its store connection is up). Fails with the tail of the server's log when the
    * process dies or the time is up.
    */
-  void awaitReady(Duration timeout) {
+  public void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(uri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(timeout);
@@ -147,7 +153,8 @@ final class PayaraServer {
   }
 
   /** Asks the server to shut down (SIGTERM runs Payara's orderly shutdown), then insists. */
-  void stop() {
+  @Override
+  public void close() {
     if (!process.isAlive()) {
       return;
     }
@@ -168,7 +175,7 @@ final class PayaraServer {
     return process.onExit();
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://localhost:" + port + "/");
   }
 
@@ -197,8 +204,12 @@ final class PayaraServer {
     }
   }
 
+  public Path log() {
+    return log;
+  }
+
   /** The last lines of the server's log, for error messages. */
-  String logTail() {
+  public String logTail() {
     try {
       List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
           .map(l -> l.replaceAll("\u001B\\[[;\\d]*m", "")) // colour codes, in case the console formatter adds them
