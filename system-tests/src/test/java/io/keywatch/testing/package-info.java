@@ -46,7 +46,10 @@
  * }
  * }</pre>
  * It always runs on its own embedded PostgreSQL. Each costs a server start: share one per class
- * ({@code @BeforeAll}/{@code @AfterAll}) where the tests allow.
+ * ({@code @BeforeAll}/{@code @AfterAll}) where the tests allow. One server alone, e.g. a second
+ * gateway or one started while the store is down (it never gets ready), is {@link
+ * io.keywatch.launcher.PayaraServer#start}; {@link io.keywatch.testing.LauncherProcess} runs the
+ * launcher as a user does ({@code java -jar keywatch-launcher.jar}, settings in the environment).
  *
  * <h2>Where things are</h2>
  * Each system's data and server logs are under {@code system-tests/target/systems/run-<pid>/<name>/}
