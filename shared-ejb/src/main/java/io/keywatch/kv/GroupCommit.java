@@ -5,11 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -17,19 +19,26 @@ import javax.sql.DataSource;
  * Group commit of concurrent puts, as etcd batches its raft log: puts queue up while one committer
  * writes; the next committer takes everything queued, up to a limit, into one transaction. Each put
  * keeps its own revision and its own answer. A lone put pays nothing extra: it finds no one to wait
- * for and commits at once.
+ * for and commits at once, in one round trip.
+ *
+ * <p>Hand-off, so that batches actually fill: a caller that finds the committer busy parks on its
+ * own request. The committer unparks the callers of the batch it committed (they return at once and
+ * queue their next puts while the next batch commits) and, on release, unparks the caller at the
+ * head of the queue, which becomes the next committer. Whoever releases the lock re-checks the
+ * queue, so no request is left without a committer. (With callers blocked in {@code lock()}
+ * instead, they left one lock hand-off at a time and batches held one or two puts.)
  *
  * <p>If a batch is refused by the database, its puts are retried one transaction each, so that one
  * bad put cannot fail the others.
  */
 final class GroupCommit {
 
-  private record Request(String key, byte[] value, CompletableFuture<PutResult> result) {}
+  private record Request(String key, byte[] value, Thread caller, CompletableFuture<PutResult> result) {}
 
   private final DataSource dataSource;
   private final int limit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
-  /** Held by the one thread committing; the others queue behind it. */
+  /** Held by the one thread committing; the others park until it hands off. */
   private final ReentrantLock committer = new ReentrantLock();
 
   GroupCommit(DataSource dataSource, int limit) {
@@ -38,16 +47,23 @@ final class GroupCommit {
   }
 
   PutResult put(String key, byte[] value) {
-    Request mine = new Request(key, value, new CompletableFuture<>());
+    Request mine = new Request(key, value, Thread.currentThread(), new CompletableFuture<>());
     queue.add(mine);
     while (!mine.result().isDone()) {
-      committer.lock();
-      try {
-        if (!mine.result().isDone()) {
-          commitQueued();
+      if (committer.tryLock()) {
+        try {
+          if (!mine.result().isDone()) {
+            commitQueued();
+          }
+        } finally {
+          committer.unlock();
         }
-      } finally {
-        committer.unlock();
+        Request next = queue.peek();
+        if (next != null) {
+          LockSupport.unpark(next.caller());
+        }
+      } else {
+        LockSupport.park(this);
       }
     }
     try {
@@ -72,22 +88,25 @@ final class GroupCommit {
       return;
     }
     try {
-      List<PutResult> results = PgKvStore.inTransaction(dataSource, false, c -> putAll(c, batch));
+      List<PutResult> results = putAll(batch);
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).result().complete(results.get(i));
       }
     } catch (RuntimeException batchFailure) {
-      if (outcomeUnknown(batchFailure)) {
+      if (outcomeUnknown(batchFailure) || batch.size() == 1) {
         batch.forEach(r -> r.result().completeExceptionally(batchFailure));
-        return;
-      }
-      for (Request r : batch) {
-        try {
-          r.result().complete(PgKvStore.inTransaction(dataSource, false, c -> putAll(c, List.of(r)).get(0)));
-        } catch (RuntimeException e) {
-          r.result().completeExceptionally(e);
+      } else {
+        for (Request r : batch) {
+          try {
+            r.result().complete(putAll(List.of(r)).get(0));
+          } catch (RuntimeException e) {
+            r.result().completeExceptionally(e);
+          }
         }
       }
+    }
+    for (Request r : batch) {
+      LockSupport.unpark(r.caller());
     }
   }
 
@@ -103,27 +122,37 @@ final class GroupCommit {
     return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
-  private static List<PutResult> putAll(Connection c, List<Request> batch) throws SQLException {
-    List<KeyValue> written = new ArrayList<>(batch.size());
-    List<Long> prevRevisions = new ArrayList<>(batch.size());
-    try (PreparedStatement s = c.prepareStatement(PgStatements.PUT_MANY)) {
+  /**
+   * One statement in autocommit mode, so one round trip that also commits: the puts joined to the
+   * rows they supersede. A superseded row written earlier in the same batch (the same key twice) is
+   * not visible to the statement; it is taken from the batch's own rows instead.
+   */
+  private List<PutResult> putAll(List<Request> batch) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(PgStatements.PUT_MANY_WITH_PREVIOUS)) {
       s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
       s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
+      List<PutResult> results = new ArrayList<>(batch.size());
+      Map<Long, KeyValue> written = new HashMap<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          written.add(PgStatements.keyValue(rs, 1));
-          prevRevisions.add(rs.getLong(6));
+          KeyValue kv = PgStatements.keyValue(rs, 1);
+          long prevRevision = rs.getLong(6);
+          rs.getLong(9);
+          KeyValue prev = !rs.wasNull() ? PgStatements.keyValue(rs, 9) : written.get(prevRevision);
+          if (prev == null && prevRevision != 0) {
+            throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
+          }
+          written.put(kv.modRevision(), kv);
+          results.add(new PutResult(kv, prev));
         }
       }
+      if (results.size() != batch.size()) {
+        throw new IllegalStateException("kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
+      }
+      return results;
+    } catch (SQLException e) {
+      throw PgKvStore.unavailable(e);
     }
-    if (written.size() != batch.size()) {
-      throw new IllegalStateException("kv_put_many wrote " + written.size() + " rows for " + batch.size() + " puts");
-    }
-    Map<Long, KeyValue> previous = PgStatements.rowsAt(c, prevRevisions);
-    List<PutResult> results = new ArrayList<>(batch.size());
-    for (int i = 0; i < written.size(); i++) {
-      results.add(new PutResult(written.get(i), previous.get(prevRevisions.get(i))));
-    }
-    return results;
   }
 }

@@ -7,9 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -21,7 +19,11 @@ public final class PgStatements {
   private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
 
   static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
-  static final String PUT_MANY = "SELECT " + ROW + " FROM kv_put_many(?, ?)";
+  static final String PUT_MANY_WITH_PREVIOUS =
+      "SELECT n.revision, n.key, n.value, n.create_revision, n.version, n.prev_revision, n.txn_revision, n.created_at,"
+          + " p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision, p.txn_revision, p.created_at"
+          + " FROM kv_put_many(?, ?) WITH ORDINALITY n LEFT JOIN kv p ON p.revision = n.prev_revision"
+          + " ORDER BY n.ordinality";
   static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
   static final String LOCK = "SELECT kv_lock()";
   static final String MOD_REVISION =
@@ -29,7 +31,6 @@ public final class PgStatements {
   static final String GET =
       "SELECT " + ROW + " FROM kv WHERE key = ? AND revision <= ? ORDER BY revision DESC LIMIT 1";
   static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
-  static final String GET_REVISIONS = "SELECT " + ROW + " FROM kv WHERE revision = ANY(?)";
   static final String LIST =
       "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
           + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
@@ -163,25 +164,6 @@ public final class PgStatements {
     int last = prefix.codePointBefore(prefix.length());
     return prefix.substring(0, prefix.length() - Character.charCount(last))
         + new String(Character.toChars(last + 1));
-  }
-
-  /** The rows at these revisions (0 stands for none), by revision; one round trip. */
-  static Map<Long, KeyValue> rowsAt(Connection c, List<Long> revisions) throws SQLException {
-    Long[] wanted = revisions.stream().filter(r -> r != 0).distinct().toArray(Long[]::new);
-    Map<Long, KeyValue> rows = new HashMap<>();
-    if (wanted.length == 0) {
-      return rows;
-    }
-    try (PreparedStatement s = c.prepareStatement(GET_REVISIONS)) {
-      s.setArray(1, c.createArrayOf("bigint", wanted));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          KeyValue kv = keyValue(rs, 1);
-          rows.put(kv.modRevision(), kv);
-        }
-      }
-    }
-    return rows;
   }
 
   static KeyValue keyValue(ResultSet rs, int from) throws SQLException {

@@ -166,6 +166,7 @@ public final class ChangeFeed implements AutoCloseable {
         Revisions store = PgStatements.revisions(c);
         storeId = store.storeId();
         revision = store.current();
+        moved.signalAll();
       }
       PgStatements.RevisionsAndChanges read;
       do {

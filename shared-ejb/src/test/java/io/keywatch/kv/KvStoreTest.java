@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keywatch.testdb.TestDatabase;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,40 @@ class KvStoreTest {
             org.assertj.core.groups.Tuple.tuple(2L, 2L),
             org.assertj.core.groups.Tuple.tuple(3L, 0L),
             org.assertj.core.groups.Tuple.tuple(4L, 1L));
+  }
+
+  @Test
+  void concurrentPutsOfOneKeyEachSeeTheirOwnPredecessorEvenInOneGroupCommit() throws Exception {
+    int threads = 16;
+    int each = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<PutResult>>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      futures.add(pool.submit(() -> {
+        List<PutResult> mine = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+          mine.add(store.put("/same", v(Thread.currentThread().getName() + i)));
+        }
+        return mine;
+      }));
+    }
+    List<PutResult> all = new ArrayList<>();
+    for (Future<List<PutResult>> f : futures) {
+      all.addAll(f.get());
+    }
+    pool.shutdown();
+
+    assertThat(all).extracting(PutResult::revision).doesNotHaveDuplicates().hasSize(threads * each);
+    for (PutResult r : all) {
+      assertThat(r.kv().version()).isEqualTo(r.revision());
+      if (r.revision() == 1) {
+        assertThat(r.prevKv()).isNull();
+      } else {
+        assertThat(r.prevKv().modRevision()).isEqualTo(r.revision() - 1);
+        assertThat(r.prevKv().value()).isNotNull();
+      }
+    }
+    assertThat(store.revisions().current()).isEqualTo(threads * each);
   }
 
   @Test
