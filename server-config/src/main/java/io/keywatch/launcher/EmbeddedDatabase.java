@@ -42,6 +42,10 @@ public final class EmbeddedDatabase {
           .setOverrideWorkingDirectory(binariesDir.toFile())
           .setPort(port)
           .setPGStartupWait(Duration.ofSeconds(60))
+          // zonky starts PostgreSQL with -F and synchronous_commit=off, made for throwaway test
+          // databases: a store must not lose acknowledged writes in a crash
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           // PostgreSQL's own output goes beside the servers' logs, not into the launcher's console
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -78,6 +78,15 @@ public class Settings {
   @ConfigProperty(name = "keywatch.watch.queue")
   int watchQueue;
 
+  /** KEYWATCH_WATCH_READINESS: whether the server is ready only while its watch reaches the store. */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.readiness")
+  boolean watchReadiness;
+
+  public boolean watchReadiness() {
+    return watchReadiness;
+  }
+
   public String jdbcUrl() {
     return jdbcUrl;
   }

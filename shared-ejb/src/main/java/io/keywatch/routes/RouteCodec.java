@@ -1,6 +1,6 @@
 package io.keywatch.routes;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  */
 public final class RouteCodec {
 
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   public static final String PREFIX = "/routes/";
 
   private static final Set<String> FIELDS = Set.of("uri", "upstream", "methods", "host", "timeout");
@@ -53,7 +56,7 @@ public final class RouteCodec {
   /** Parses and checks a route document; throws {@link InvalidRouteException} with every problem. */
   public static Route parse(byte[] json) {
     JsonObject o;
-    try (var reader = Json.createReader(new ByteArrayInputStream(json))) {
+    try (var reader = JSON.createReader(new ByteArrayInputStream(json))) {
       JsonValue v = reader.readValue();
       if (v.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new InvalidRouteException(List.of("a route must be a JSON object"));
@@ -88,9 +91,9 @@ public final class RouteCodec {
   }
 
   public static JsonObject toJson(Route r) {
-    JsonObjectBuilder b = Json.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
+    JsonObjectBuilder b = JSON.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
     if (!r.methods().isEmpty()) {
-      JsonArrayBuilder a = Json.createArrayBuilder();
+      JsonArrayBuilder a = JSON.createArrayBuilder();
       r.methods().stream().sorted().forEach(a::add);
       b.add("methods", a);
     }

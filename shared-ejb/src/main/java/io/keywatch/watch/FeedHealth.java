@@ -1,23 +1,30 @@
 package io.keywatch.watch;
 
+import io.keywatch.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the watch's LISTEN connection is up and its last poll reached the database. */
+/**
+ * Ready when the watch's LISTEN connection is up and its last poll reached the database, unless
+ * {@code keywatch.watch.readiness} is false (the proxy: it serves its last routes without the store,
+ * and has a readiness check of its own); then this check only reports.
+ */
 @Readiness
 @ApplicationScoped
 public class FeedHealth implements HealthCheck {
 
   @Inject WatchHub hub;
+  @Inject Settings settings;
 
   @Override
   public HealthCheckResponse call() {
     FeedState s = hub.state();
     return HealthCheckResponse.named("keywatch-watch")
-        .status(s.connected())
+        .status(s.connected() || !settings.watchReadiness())
+        .withData("connected", s.connected())
         .withData("revision", s.revision())
         .withData("storeRevision", s.storeRevision())
         .withData("lag", s.lag())

@@ -3,7 +3,7 @@ package io.keywatch.proxy.table;
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.RouteCodec;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -32,6 +32,9 @@ import java.util.logging.Logger;
  */
 public final class SnapshotFile {
 
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private static final Logger LOG = Logger.getLogger(SnapshotFile.class.getName());
 
   private final Path path;
@@ -49,7 +52,7 @@ public final class SnapshotFile {
     Path temp = Files.createTempFile(path.getParent(), path.getFileName().toString(), ".tmp");
     try {
       try (OutputStream out = Files.newOutputStream(temp);
-          JsonGenerator json = Json.createGenerator(out)) {
+          JsonGenerator json = JSON.createGenerator(out)) {
         json.writeStartObject();
         if (snapshot.storeId() != null) {
           json.write("storeId", snapshot.storeId().toString());
@@ -74,7 +77,7 @@ public final class SnapshotFile {
   public Optional<RouteSnapshot> read() throws IOException {
     JsonObject o;
     try (InputStream in = Files.newInputStream(path);
-        var reader = Json.createReader(in)) {
+        var reader = JSON.createReader(in)) {
       o = reader.readObject();
     } catch (NoSuchFileException e) {
       return Optional.empty();
