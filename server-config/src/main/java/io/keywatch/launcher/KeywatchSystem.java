@@ -106,16 +106,42 @@ public final class KeywatchSystem implements AutoCloseable {
             options.systemProperties().getOrDefault(role, Map.of()), env));
       }
     }
-    // both servers boot at once: on two cores that is about as fast as one alone
+    // both servers boot at once: on two cores that is about as fast as one alone. The first
+    // failure ends the wait; the other server need not be waited for to its time limit.
+    CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     for (PayaraServer server : servers.values()) {
-      ready.add(CompletableFuture.runAsync(() -> server.awaitReady(options.startTimeout())));
+      CompletableFuture<Void> one = inThread("keywatch-await-ready", () -> server.awaitReady(options.startTimeout()));
+      one.exceptionally(failure -> {
+        firstFailure.completeExceptionally(failure);
+        return null;
+      });
+      ready.add(one);
     }
     try {
-      CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+      CompletableFuture.anyOf(CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), firstFailure).join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+  }
+
+  /**
+   * Runs a blocking task on a thread of its own: the common pool has a single thread on two cores,
+   * where two such tasks would run one after the other.
+   */
+  private static CompletableFuture<Void> inThread(String name, Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        task.run();
+        done.complete(null);
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return done;
   }
 
   private void checkDatabaseReachable() {
@@ -245,7 +271,7 @@ public final class KeywatchSystem implements AutoCloseable {
       // we are the hook, or the JVM is exiting and runs it anyway
     }
     CompletableFuture.allOf(running.stream()
-        .map(s -> CompletableFuture.runAsync(s::close))
+        .map(s -> inThread("keywatch-stop", s::close))
         .toArray(CompletableFuture[]::new)).join();
     postgres.ifPresent(EmbeddedDatabase::stop);
   }

@@ -40,7 +40,8 @@ public final class PayaraServer implements AutoCloseable {
    * What Payara logs when it will never be ready although its process may run on: an application
    * that failed to deploy (the server then runs empty), a boot that failed (e.g. the port taken).
    */
-  private static final List<String> FATAL_LOG_LINES = List.of("Exception while loading the app", "Failed to start, exiting");
+  private static final List<String> FATAL_LOG_LINES = List.of(
+      "Exception while loading the app", "Exception while deploying the app", "Failed to start, exiting");
 
   private final ServerRole role;
   private final int port;
