@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -201,7 +202,17 @@ public final class PayaraServer implements AutoCloseable {
     }
     if (fatal.isPresent()) {
       throw new ServerStartException("the " + role.label() + " server cannot start (it logged \"" + fatal.get().strip()
-          + "\"); its log " + log + " ends with:\n" + logTail());
+          + "\"), because:\n" + causes() + "\nits log " + log + " ends with:\n" + logTail());
+    }
+  }
+
+  /** The distinct "Caused by" lines of the log: the reasons, which the tail's stack frames hide. */
+  private String causes() {
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.filter(l -> l.startsWith("Caused by: ")).map(String::strip).distinct()
+          .collect(Collectors.joining("\n  ", "  ", ""));
+    } catch (IOException e) {
+      return "  (cannot read " + log + ")";
     }
   }
 

@@ -266,11 +266,12 @@ public final class Keywatch implements AutoCloseable {
   }
 
   /**
-   * This JVM's folder under {@code target/systems/}: two test runs in one tree (people do that)
-   * must not share data folders. Folders of JVMs that are gone are removed on first use; those
-   * of the last run stay for reading its logs.
+   * This JVM's folder under {@code target/systems/}, for the data and logs of the systems a test
+   * starts. One per JVM because two test runs in one tree (people do that) must not share data
+   * folders. Folders of JVMs that are gone are removed on first use; those of the last run stay
+   * for reading its logs.
    */
-  static synchronized Path runDir() {
+  public static synchronized Path runDir() {
     if (runDir == null) {
       Path systems = Path.of(System.getProperty("keywatch.test.work-dir", "target/systems")).toAbsolutePath();
       try {
