@@ -56,7 +56,6 @@ public final class Main {
         .workDir(dataDir.resolve("run"))
         .dataDir(dataDir.resolve("postgres"))
         .startTimeout(LauncherConfig.duration(LauncherSetting.START_TIMEOUT));
-    LauncherConfig.value(LauncherSetting.HOME).map(Path::of).ifPresent(builder::home);
     LauncherConfig.value(LauncherSetting.SERVER_JAVA_OPTIONS)
         .ifPresent(opts -> Arrays.stream(opts.split("\\s+")).forEach(builder::javaOption));
 
