@@ -1,0 +1,185 @@
+package io.keywatch.faults;
+
+import static io.keywatch.testing.Keywatch.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keywatch.testing.Keywatch;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * System-level faults (issue 8), each on private systems: PostgreSQL stopped and started again
+ * under a write load with a watcher and a proxy following, and two admin/proxy pairs on one store.
+ * The clients behave as real ones do: writers retry what failed, watchers reconnect with
+ * Last-Event-ID; the checks are on what each client was promised.
+ */
+class FaultsIT {
+
+  private static final Duration LONG = Duration.ofMinutes(3);
+
+  @Test
+  void postgresRestartUnderWriteLoadLosesNoAcknowledgedWriteAndNoEvent() throws Exception {
+    String prefix = "/faults/load/";
+    try (Upstream upstream = new Upstream("U"); Keywatch kw = Keywatch.startPrivate("faults-pg-restart")) {
+      String before = route(kw, "before", upstream);
+      awaitServed(kw, before, upstream);
+      try (ResumingWatch watch = new ResumingWatch(kw, "pg", prefix, 1);
+          WriteLoad writer = new WriteLoad(kw, "pg", prefix, 7, Integer.MAX_VALUE)) {
+        eventually().until(() -> writer.acknowledged() >= 50);
+
+        int failuresBefore = writer.failures();
+        kw.postgres().stop();
+        int ackedAtStop = writer.acknowledged();
+        int ackedWhileDown;
+        List<Integer> proxyDown = new ArrayList<>();
+        try {
+          // the fault is real: the writer's attempts fail
+          eventually().until(() -> writer.failures() >= failuresBefore + 5);
+          for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = kw.proxyGet(before + "/down" + i);
+            proxyDown.add(r.statusCode());
+            assertThat(r.statusCode()).as("proxy answer %d while PostgreSQL is down: %s", i, r.body()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(upstream.answer(before + "/down" + i));
+          }
+          ackedWhileDown = writer.acknowledged() - ackedAtStop;
+        } finally {
+          kw.postgres().start();
+        }
+        int failuresWhileDown = writer.failures() - failuresBefore;
+        int ackedAtRestart = writer.acknowledged();
+        eventually().atMost(LONG).until(() -> writer.acknowledged() >= ackedAtRestart + 150);
+        writer.close();
+
+        String after = route(kw, "after", upstream);
+        awaitServed(kw, after, upstream);
+        assertThat(kw.proxyGet(before + "/again").body()).isEqualTo(upstream.answer(before + "/again"));
+
+        assertThat(writer.unexpected).as("answers other than 2xx/5xx").isEmpty();
+        List<WriteLoad.Ack> acks = List.copyOf(writer.acks);
+        assertThat(acks).extracting(WriteLoad.Ack::revision).as("one writer's revisions increase").isSorted()
+            .doesNotHaveDuplicates();
+        for (WriteLoad.Ack ack : acks) {
+          assertStored(kw, ack);
+        }
+
+        List<ResumingWatch.Change> truth = changesInTable(kw, prefix);
+        long last = truth.get(truth.size() - 1).revision();
+        eventually().atMost(LONG).until(() -> watch.lastChange() >= last);
+        assertThat(watch.changes).as("every revision of %s once, in order (%s)", prefix, watch)
+            .containsExactlyElementsOf(truth);
+
+        System.out.printf("FAULT postgres-restart: %s; %d failures while down, %d acknowledged after stop() returned;"
+                + " proxy while down %s; %s; %d changes under %s%n",
+            writer, failuresWhileDown, ackedWhileDown, proxyDown, watch, truth.size(), prefix);
+      }
+    }
+  }
+
+  @Test
+  void twoAdminsOnOneStoreGiveOneOrderOfRevisionsAndBothProxiesFollowBoth() throws Exception {
+    int writersPerAdmin = 2;
+    int writesEach = 60;
+    try (Upstream upA = new Upstream("A"); Upstream upB = new Upstream("B");
+        Keywatch a = Keywatch.startPrivate("faults-two-a");
+        Keywatch b = Keywatch.startPrivate("faults-two-b", o -> o.jdbcUrl(a.jdbcUrl()).jdbcUser(a.system().jdbcUser()))) {
+      List<WriteLoad> writers = new ArrayList<>();
+      try {
+        for (int i = 0; i < writersPerAdmin; i++) {
+          writers.add(new WriteLoad(a, "a" + i, "/faults/two/a" + i + "/", 5, writesEach));
+          writers.add(new WriteLoad(b, "b" + i, "/faults/two/b" + i + "/", 5, writesEach));
+        }
+        // routes written on one admin while the load runs, served by both proxies
+        String viaA = route(a, "via-a", upA);
+        String viaB = route(b, "via-b", upB);
+        for (Keywatch proxy : List.of(a, b)) {
+          awaitServed(proxy, viaA, upA);
+          awaitServed(proxy, viaB, upB);
+        }
+        for (WriteLoad w : writers) {
+          assertThat(w.awaitDone(LONG)).as("%s finished", w).isTrue();
+        }
+      } finally {
+        writers.forEach(WriteLoad::close);
+      }
+      for (WriteLoad w : writers) {
+        assertThat(w.failures()).as("failed writes of %s", w).isZero();
+        assertThat(w.unexpected).isEmpty();
+        assertThat(w.acknowledged()).isEqualTo(writesEach);
+      }
+
+      long n = a.system().storeRevision();
+      List<WriteLoad.Ack> acks = writers.stream().flatMap(w -> w.acks.stream()).toList();
+      assertThat(acks).extracting(WriteLoad.Ack::revision).as("no two acknowledged writes share a revision")
+          .doesNotHaveDuplicates();
+      assertThat(n).as("every write is one revision: the acknowledged ones and two routes").isEqualTo(acks.size() + 2);
+
+      try (ResumingWatch watchA = new ResumingWatch(a, "admin-a", "/", 1);
+          ResumingWatch watchB = new ResumingWatch(b, "admin-b", "/", 1)) {
+        eventually().atMost(LONG).until(() -> watchA.lastChange() >= n && watchB.lastChange() >= n);
+        List<Long> gapFree = LongStream.rangeClosed(1, n).boxed().toList();
+        assertThat(watchA.revisions()).as("admin A's stream: %s", watchA).containsExactlyElementsOf(gapFree);
+        assertThat(watchB.changes).as("admin B's stream is admin A's: %s", watchB).containsExactlyElementsOf(watchA.changes);
+        assertThat(changesInTable(a, "/")).as("the table").containsExactlyElementsOf(watchA.changes);
+        Set<String> seen = new HashSet<>();
+        watchA.changes.forEach(c -> seen.add(c.revision() + " " + c.key()));
+        assertThat(acks).allSatisfy(ack -> assertThat(seen).contains(ack.revision() + " " + ack.key()));
+        System.out.printf("FAULT two-admins: %s; %s; %s; %s; store revision %d%n",
+            writers, watchA, watchB, "proxies A and B serve routes of both admins", n);
+      }
+    }
+  }
+
+  /** Writes a route {@code /<id>/*} to that upstream on this system's admin; its path prefix. */
+  private static String route(Keywatch admin, String name, Upstream upstream) {
+    String id = Keywatch.uniqueId(name);
+    String base = "/" + id;
+    HttpResponse<String> put = admin.adminPut("/routes/" + id,
+        "{\"uri\": \"" + base + "/*\", \"upstream\": \"" + upstream.url() + "\"}");
+    assertThat(put.statusCode()).as("route %s: %s", id, put.body()).isIn(200, 201);
+    return base;
+  }
+
+  private static void awaitServed(Keywatch proxy, String base, Upstream upstream) {
+    String path = base + "/probe";
+    eventually().untilAsserted(() -> assertThat(proxy.proxyGet(path).body()).isEqualTo(upstream.answer(path)));
+  }
+
+  /** An acknowledged write, read back as of its revision. */
+  private static void assertStored(Keywatch kw, WriteLoad.Ack ack) {
+    HttpResponse<String> r = kw.adminGet("/kv" + ack.key() + "?rev=" + ack.revision());
+    assertThat(r.statusCode()).as("%s: %s", ack, r.body()).isEqualTo(200);
+    JsonObject kv = Keywatch.json(r);
+    assertThat(kv.getJsonNumber("modRevision").longValue()).as("%s", ack).isEqualTo(ack.revision());
+    assertThat(new String(Base64.getDecoder().decode(kv.getString("value")), StandardCharsets.UTF_8)).as("%s", ack)
+        .isEqualTo(ack.value());
+  }
+
+  /** Every change under a prefix as the kv table holds it (nothing is compacted here), in revision order. */
+  private static List<ResumingWatch.Change> changesInTable(Keywatch kw, String prefix) throws SQLException {
+    try (Connection c = kw.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT revision, value IS NULL, key FROM kv WHERE starts_with(key, ?) ORDER BY revision")) {
+      s.setString(1, prefix);
+      List<ResumingWatch.Change> changes = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          changes.add(new ResumingWatch.Change(rs.getLong(1), rs.getBoolean(2) ? "delete" : "put", rs.getString(3)));
+        }
+      }
+      return changes;
+    }
+  }
+}
