@@ -77,7 +77,7 @@ class StartFailuresIT {
         .workDir(work.resolve("system"))
         .home(home)
         .apiKey("k")
-        .javaOption("-XX:TieredStopAtLevel=1")
+        .javaOption(Keywatch.SERVER_JAVA_OPTIONS)
         .startTimeout(SOON.multipliedBy(2));
   }
 

@@ -44,7 +44,7 @@ public final class Keywatch implements AutoCloseable {
    * two busy cores (measured 43 s against 20 s, and 155 s against 43 s under load), and tests do not
    * run long enough to gain from the optimising compiler.
    */
-  static final String SERVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1";
+  public static final String SERVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1";
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final AtomicInteger UNIQUE = new AtomicInteger();
