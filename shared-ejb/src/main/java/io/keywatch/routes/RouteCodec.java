@@ -98,7 +98,7 @@ public final class RouteCodec {
       b.add("methods", a);
     }
     r.host().ifPresent(h -> b.add("host", h));
-    r.timeout().ifPresent(t -> b.add("timeout", BigDecimal.valueOf(t.toMillis()).movePointLeft(3)));
+    r.timeout().ifPresent(t -> b.add("timeout", BigDecimal.valueOf(t.toMillis()).movePointLeft(3).stripTrailingZeros()));
     return b.build();
   }
 

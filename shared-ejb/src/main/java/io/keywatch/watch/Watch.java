@@ -120,17 +120,22 @@ public final class Watch implements AutoCloseable {
         });
   }
 
-  /** Called by the feed, under its position lock. */
+  /**
+   * Called by the feed, under its position lock. Skips what the watch has already covered: a watch
+   * created after a revision the feed has not reached yet is synced at once, and the feed's next
+   * batches may start below that revision.
+   */
   void offer(EventBatch batch) {
-    if (!synced || closed) {
+    if (!synced || closed || batch.revision() <= scanned) {
       return;
     }
-    EventBatch mine = batch.filter(prefix);
-    if (mine.events().isEmpty()) {
+    long from = scanned;
+    List<KvEvent> mine = batch.filter(prefix).events().stream().filter(e -> e.revision() > from).toList();
+    if (mine.isEmpty()) {
       scanned = batch.revision();
       return;
     }
-    if (queue.offer(mine)) {
+    if (queue.offer(new EventBatch(from, batch.revision(), mine))) {
       scanned = batch.revision();
     } else {
       synced = false;

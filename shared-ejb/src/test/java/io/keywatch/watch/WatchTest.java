@@ -224,10 +224,21 @@ class WatchTest {
     for (int i = 0; i < 5; i++) {
       f.store.put("/a", v("v" + i));
     }
+    await().until(() -> f.feed.revision() == 5); // else the feed itself would be reset by the compaction
     f.store.compact(4);
     assertThatThrownBy(() -> lagging.poll(Duration.ofSeconds(1))).isInstanceOf(CompactedException.class);
     Watch fromCompacted = f.watchers.watch("/", 3);
     assertThat(drain(fromCompacted, 5).get()).extracting(KvEvent::revision).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void aWatchFromAheadOfTheFeedNeverReplaysWhatCameBefore() throws Exception {
+    f.store.put("/a", v("1"));
+    f.store.put("/a", v("2"));
+    f.store.put("/a", v("3"));
+    Watch ahead = f.watchers.watch("/", 3);
+    f.store.put("/a", v("4"));
+    assertThat(drain(ahead, 4).get()).extracting(KvEvent::revision).containsExactly(4L);
   }
 
   @Test
