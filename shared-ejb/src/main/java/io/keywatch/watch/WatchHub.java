@@ -47,25 +47,11 @@ public class WatchHub {
   @PostConstruct
   void start() {
     watchers = new Watchers(store, settings.watchQueue(), settings.batchSize());
-    FeedListener listener =
-        new FeedListener() {
-          @Override
-          public void onBatch(EventBatch batch) {
-            watchers.onBatch(batch);
-            batches.fire(batch);
-          }
-
-          @Override
-          public void onReset(StoreReset reset) {
-            watchers.onReset(reset);
-            resets.fire(reset);
-          }
-        };
     int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
     feed = new ChangeFeed(
         database.dataSource("keywatch-watch", socketTimeout),
         new ChangeFeed.Settings(settings.heartbeat(), settings.backoffMin(), settings.backoffMax(), settings.batchSize()),
-        listener);
+        watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
     watchers.attach(feed);
     feed.start(threads);
   }

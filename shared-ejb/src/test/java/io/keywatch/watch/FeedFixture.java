@@ -39,19 +39,7 @@ final class FeedFixture implements AutoCloseable {
     this.feed = new ChangeFeed(
         listen,
         new ChangeFeed.Settings(heartbeat, Duration.ofMillis(20), Duration.ofMillis(500), 100),
-        new FeedListener() {
-          @Override
-          public void onBatch(EventBatch batch) {
-            watchers.onBatch(batch);
-            recorder.onBatch(batch);
-          }
-
-          @Override
-          public void onReset(StoreReset reset) {
-            watchers.onReset(reset);
-            recorder.onReset(reset);
-          }
-        });
+        watchers.andThen(recorder));
     watchers.attach(feed);
     feed.start(Executors.defaultThreadFactory());
     // the feed starts from the store's revision at its first poll: write only after that
