@@ -1,7 +1,6 @@
 package io.keywatch.bench.lab;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.keywatch.bench.prototype.HandoffGroupCommit;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.PgKvStore;
 import io.keywatch.watch.ChangeFeed;
@@ -48,11 +47,6 @@ public final class BenchDatabase implements AutoCloseable {
 
   public KvStore store() {
     return store;
-  }
-
-  /** The prototype of the proposed group commit, on the same pool (see its javadoc). */
-  public HandoffGroupCommit handoffGroupCommit() {
-    return new HandoffGroupCommit(pool, GROUP_COMMIT_LIMIT);
   }
 
   /** A started feed on its own connection, delivering to {@code listener} on its own thread. */

@@ -1,7 +1,6 @@
 package io.keywatch.bench.watch;
 
 import io.keywatch.bench.lab.BenchDatabase;
-import io.keywatch.bench.prototype.HandoffGroupCommit;
 import io.keywatch.bench.report.Latencies;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.ChangeFeed;
@@ -19,7 +18,7 @@ final class JavaWatchLatency {
 
   private JavaWatchLatency() {}
 
-  static Latencies run(BenchDatabase db, int warmup, int count, boolean prototypePut) throws Exception {
+  static Latencies run(BenchDatabase db, int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
     FeedListener listener = new FeedListener() {
       @Override
@@ -36,10 +35,6 @@ final class JavaWatchLatency {
     };
     try (ChangeFeed feed = db.startFeed("bench-watch", listener)) {
       SequentialPuts.Put put = i -> db.store().put(KEY, SequentialPuts.value(i)).kv().modRevision();
-      if (prototypePut) {
-        HandoffGroupCommit prototype = db.handoffGroupCommit();
-        put = i -> prototype.put(KEY, SequentialPuts.value(i));
-      }
       return SequentialPuts.measure(warmup, count, put, log);
     }
   }

@@ -35,10 +35,10 @@ public final class WatchLatency {
     System.out.println("  etcd watch:               " + etcd);
     Latencies java;
     try (BenchDatabase db = postgres.freshDatabase("bench_watch", 4)) {
-      java = JavaWatchLatency.run(db, warmup, puts, settings.prototypePut());
+      java = JavaWatchLatency.run(db, warmup, puts);
     }
-    System.out.println("  keywatch watch (Java API" + (settings.prototypePut() ? ", prototype put" : "") + "): " + java);
-    rows.addAll(rows(settings.prototypePut() ? "Java API, prototype put" : "Java API", java, etcd));
+    System.out.println("  keywatch watch (Java API): " + java);
+    rows.addAll(rows("Java API", java, etcd));
     if (sse.isPresent()) {
       Latencies etcdAgain = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
       System.out.println("  etcd watch:               " + etcdAgain);

@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.PgActivity;
-import io.keywatch.bench.prototype.HandoffGroupCommit;
 import io.keywatch.bench.lab.Postgres;
 import io.keywatch.bench.report.Row;
 import java.nio.charset.StandardCharsets;
@@ -40,15 +39,14 @@ public final class WritesUnderWatch {
       for (int writers : settings.writerCounts()) {
         double etcd = etcd(writers, watchers);
         double feeds = keywatch(writers, watchers, "feeds", n -> db -> new FeedWatchers(db, n));
-        String put = settings.prototypePut() ? ", prototype put" : "";
-        String name = String.format("writes %2dw/%3d watchers (LISTEN each%s)", writers, watchers, put);
+        String name = String.format("writes %2dw/%3d watchers (LISTEN each)", writers, watchers);
         boolean targeted = (writers == 32 && watchers == 1) || (writers == 8 && watchers == 100);
         rows.add(targeted
             ? Row.ratio(name, feeds, etcd, "puts/s", ">= 2x etcd", true, 2.0)
             : Row.context(name, feeds, etcd, "puts/s"));
         if (watchers > 1) {
           double pull = keywatch(writers, watchers, "pull", n -> db -> new PullWatchers(db, n));
-          rows.add(Row.context(String.format("writes %2dw/%3d pull watches, 1 feed%s", writers, watchers, put), pull, etcd, "puts/s"));
+          rows.add(Row.context(String.format("writes %2dw/%3d pull watches, 1 feed", writers, watchers), pull, etcd, "puts/s"));
         }
       }
     }
@@ -67,10 +65,6 @@ public final class WritesUnderWatch {
       String activity;
       try (PgActivity pg = postgres.activity("bench_writes")) {
         WriteLoad.Put put = db.store()::put;
-        if (settings.prototypePut()) {
-          HandoffGroupCommit prototype = db.handoffGroupCommit();
-          put = prototype::put;
-        }
         r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), put);
         activity = "active backends: " + pg.topWaits(4);
       }
