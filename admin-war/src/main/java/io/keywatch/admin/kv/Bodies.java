@@ -1,5 +1,7 @@
 package io.keywatch.admin.kv;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.admin.problems.Problems;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -17,6 +19,9 @@ import java.util.OptionalLong;
 
 /** Request bodies: read with a limit (a huge body is refused, not buffered), parsed as JSON. */
 public final class Bodies {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private Bodies() {}
 
@@ -58,7 +63,7 @@ public final class Bodies {
       throw Problems.invalidRequest("the body is empty; a JSON document is required").exception();
     }
     // a Reader, not the stream: the parser's encoding detection refuses a one-byte document such as 1
-    try (var reader = Json.createReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+    try (var reader = JSON.createReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
       return reader.readValue();
     } catch (JsonException e) {
       throw Problems.invalidRequest("malformed JSON: " + e.getMessage()).exception();

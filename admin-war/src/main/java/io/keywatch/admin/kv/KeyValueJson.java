@@ -1,5 +1,7 @@
 package io.keywatch.admin.kv;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.kv.KeyValue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -17,18 +19,21 @@ import jakarta.ws.rs.core.Response;
  */
 public final class KeyValueJson {
 
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   public static final String REVISION_HEADER = "X-Keywatch-Revision";
 
   private KeyValueJson() {}
 
   /** A body that starts with the header of store revision {@code revision}. */
   public static JsonObjectBuilder envelope(long revision) {
-    return Json.createObjectBuilder().add("header", Json.createObjectBuilder().add("revision", revision));
+    return JSON.createObjectBuilder().add("header", JSON.createObjectBuilder().add("revision", revision));
   }
 
   /** One key's row; a tombstone has no value, version 0 and {@code "deleted":true}. */
   public static JsonObjectBuilder kv(KeyValue kv) {
-    JsonObjectBuilder b = Json.createObjectBuilder().add("key", kv.key());
+    JsonObjectBuilder b = JSON.createObjectBuilder().add("key", kv.key());
     return fields(kv, b);
   }
 

@@ -1,5 +1,7 @@
 package io.keywatch.admin.kv;
 
+import jakarta.json.spi.JsonProvider;
+
 import static io.keywatch.admin.kv.KeyValueJson.answer;
 import static io.keywatch.admin.kv.KeyValueJson.envelope;
 import static io.keywatch.admin.kv.KeyValueJson.fields;
@@ -17,6 +19,9 @@ import jakarta.ws.rs.core.Response;
 
 /** The HTTP answers of reads and writes of keys, shared by {@code /kv} and {@code /routes}. */
 public final class KvAnswers {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private KvAnswers() {}
 
@@ -38,7 +43,7 @@ public final class KvAnswers {
 
   /** {@code {"header":..., "count":n, "kvs":[...]}}, etcd's range answer. */
   public static Response list(Range range) {
-    JsonArrayBuilder kvs = Json.createArrayBuilder();
+    JsonArrayBuilder kvs = JSON.createArrayBuilder();
     range.kvs().forEach(kv -> kvs.add(KeyValueJson.kv(kv)));
     return answer(200, envelope(range.revision()).add("count", range.kvs().size()).add("kvs", kvs).build(), range.revision())
         .build();
@@ -49,8 +54,8 @@ public final class KvAnswers {
     if (h.rows().isEmpty()) {
       return notFound(key, h.revision(), h.revision());
     }
-    JsonArrayBuilder rows = Json.createArrayBuilder();
-    h.rows().forEach(kv -> rows.add(fields(kv, Json.createObjectBuilder())));
+    JsonArrayBuilder rows = JSON.createArrayBuilder();
+    h.rows().forEach(kv -> rows.add(fields(kv, JSON.createObjectBuilder())));
     return answer(200, envelope(h.revision()).add("key", key).add("compactRevision", h.compactRevision()).add("history", rows).build(),
             h.revision())
         .build();

@@ -1,5 +1,7 @@
 package io.keywatch.admin.kv;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.InvalidKeyException;
 import io.keywatch.kv.KvEvent;
@@ -35,6 +37,9 @@ import java.util.Set;
  * reported at once; nothing runs unless all of it is valid.
  */
 final class TxnCodec {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Set<String> FIELDS = Set.of("compare", "success", "failure");
 
@@ -156,14 +161,14 @@ final class TxnCodec {
 
   /** The answer: one response per operation of the branch that ran, in order. */
   static JsonObject answer(Txn txn, TxnResult result) {
-    JsonArrayBuilder responses = Json.createArrayBuilder();
+    JsonArrayBuilder responses = JSON.createArrayBuilder();
     Iterator<KvEvent> events = result.events().iterator();
     KvEvent next = events.hasNext() ? events.next() : null;
     for (Txn.Op op : result.succeeded() ? txn.success() : txn.failure()) {
       // events are in operation order; only a delete of an absent key has none
       boolean wrote = next != null && next.key().equals(op.key())
           && (next.type() == KvEvent.Type.PUT) == (op instanceof Txn.Put);
-      JsonObjectBuilder r = Json.createObjectBuilder().add("key", op.key());
+      JsonObjectBuilder r = JSON.createObjectBuilder().add("key", op.key());
       if (op instanceof Txn.Delete) {
         r.add("deleted", wrote ? 1 : 0);
       }
@@ -172,7 +177,7 @@ final class TxnCodec {
         KeyValueJson.withPrev(r, next.prevKv());
         next = events.hasNext() ? events.next() : null;
       }
-      responses.add(Json.createObjectBuilder().add(op instanceof Txn.Put ? "put" : "delete", r));
+      responses.add(JSON.createObjectBuilder().add(op instanceof Txn.Put ? "put" : "delete", r));
     }
     return KeyValueJson.envelope(result.revision())
         .add("succeeded", result.succeeded())

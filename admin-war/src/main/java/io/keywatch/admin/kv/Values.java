@@ -1,5 +1,7 @@
 package io.keywatch.admin.kv;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.routes.RouteCodec;
 import jakarta.json.Json;
 import jakarta.json.JsonString;
@@ -15,6 +17,9 @@ import java.util.List;
  * opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private Values() {}
 
@@ -39,14 +44,14 @@ public final class Values {
   /** The value as JSON: a route's object, else a base64 string. */
   public static JsonValue render(String key, byte[] value) {
     if (isRouteKey(key)) {
-      try (var reader = Json.createReader(new ByteArrayInputStream(value))) {
+      try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {
         // written before the route rules existed, or by hand in SQL: show it rather than fail the read
-        return Json.createValue(base64(value));
+        return JSON.createValue(base64(value));
       }
     }
-    return Json.createValue(base64(value));
+    return JSON.createValue(base64(value));
   }
 
   /**

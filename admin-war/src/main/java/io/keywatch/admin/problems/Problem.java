@@ -1,5 +1,7 @@
 package io.keywatch.admin.problems;
 
+import jakarta.json.spi.JsonProvider;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -14,6 +16,9 @@ import java.util.Map;
  * extension members that let a client act without parsing the detail (e.g. {@code compactRevision}).
  */
 public record Problem(String type, String title, int status, String detail, Map<String, JsonValue> extensions) {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final String MEDIA_TYPE = "application/problem+json";
   public static final MediaType MEDIA_TYPE_TYPE = MediaType.valueOf(MEDIA_TYPE);
@@ -33,15 +38,15 @@ public record Problem(String type, String title, int status, String detail, Map<
   }
 
   public Problem with(String name, long value) {
-    return with(name, Json.createValue(value));
+    return with(name, JSON.createValue(value));
   }
 
   public Problem with(String name, String value) {
-    return with(name, Json.createValue(value));
+    return with(name, JSON.createValue(value));
   }
 
   public JsonObject toJson() {
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("type", type)
         .add("title", title)
         .add("status", status)

@@ -1,5 +1,7 @@
 package io.keywatch.admin.problems;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.InvalidKeyException;
@@ -23,6 +25,9 @@ import java.util.logging.Logger;
  * the HTTP answers and the watch stream's error events use.
  */
 public final class Problems {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
   private static final String TYPE = "urn:keywatch:problem:";
@@ -138,7 +143,7 @@ public final class Problems {
   }
 
   private static JsonArray array(List<String> items) {
-    JsonArrayBuilder a = Json.createArrayBuilder();
+    JsonArrayBuilder a = JSON.createArrayBuilder();
     items.forEach(a::add);
     return a.build();
   }

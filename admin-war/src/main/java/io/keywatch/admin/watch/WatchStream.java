@@ -1,5 +1,7 @@
 package io.keywatch.admin.watch;
 
+import jakarta.json.spi.JsonProvider;
+
 import io.keywatch.admin.kv.KeyValueJson;
 import io.keywatch.admin.problems.Problem;
 import io.keywatch.admin.problems.Problems;
@@ -29,6 +31,9 @@ import jakarta.ws.rs.sse.SseEventSink;
  * compaction of older history) and finds out soon when the client is gone.
  */
 final class WatchStream implements Runnable {
+
+  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
 
@@ -104,13 +109,13 @@ final class WatchStream implements Runnable {
   }
 
   private OutboundSseEvent change(KvEvent e) {
-    JsonObjectBuilder data = Json.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
+    JsonObjectBuilder data = JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
     KeyValueJson.withPrev(data, e.prevKv());
     return event(e.type().name().toLowerCase(), e.revision(), data.build().toString());
   }
 
   private boolean progress() {
-    return send(event("progress", position, Json.createObjectBuilder().add("revision", position).build().toString()));
+    return send(event("progress", position, JSON.createObjectBuilder().add("revision", position).build().toString()));
   }
 
   private OutboundSseEvent error(Problem p) {
