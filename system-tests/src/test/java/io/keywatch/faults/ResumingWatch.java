@@ -134,6 +134,14 @@ final class ResumingWatch implements AutoCloseable {
     return changes.stream().map(Change::revision).toList();
   }
 
+  /** Breaks the connection being read, as a network fault would; the client reconnects with Last-Event-ID. */
+  void drop() {
+    Stream<String> lines = open;
+    if (lines != null) {
+      lines.close();
+    }
+  }
+
   @Override
   public void close() {
     stop.countDown();
