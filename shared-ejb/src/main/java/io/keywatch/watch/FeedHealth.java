@@ -24,7 +24,7 @@ public class FeedHealth implements HealthCheck {
     FeedState s = hub.state();
     return HealthCheckResponse.named("keywatch-watch")
         .status(s.connected() || !settings.watchReadiness())
-        .withData("connected", s.connected())
+        .withData("connected", String.valueOf(s.connected())) // Payara drops boolean data
         .withData("revision", s.revision())
         .withData("storeRevision", s.storeRevision())
         .withData("lag", s.lag())
