@@ -10,6 +10,7 @@ import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
 import io.keywatch.testdb.StallingProxy;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,12 +129,21 @@ class WatchTest {
     assertThat(f.feed.state().connected()).isTrue();
   }
 
+  private StallingProxy relayToDatabase() throws IOException {
+    return new StallingProxy(URI.create(f.db.jdbcUrl().substring("jdbc:".length())).getPort());
+  }
+
+  /** A feed whose LISTEN connection goes through the relay: 200 ms heartbeat, 1 s socket timeout. */
+  private FeedFixture feedThrough(StallingProxy relay) {
+    int port = URI.create(f.db.jdbcUrl().substring("jdbc:".length())).getPort();
+    String viaRelay = f.db.jdbcUrl().replace(":" + port + "/", ":" + relay.port() + "/");
+    return new FeedFixture(f.db, viaRelay, 64, Duration.ofMillis(200), 1);
+  }
+
   @Test
   void aSilentlyStalledListenConnectionIsReplacedWithinBoundedTime() throws Exception {
-    URI url = URI.create(f.db.jdbcUrl().substring("jdbc:".length()));
-    try (StallingProxy relay = new StallingProxy(url.getPort())) {
-      String viaRelay = f.db.jdbcUrl().replace(":" + url.getPort() + "/", ":" + relay.port() + "/");
-      FeedFixture relayed = new FeedFixture(f.db, viaRelay, 64, Duration.ofMillis(200), 1);
+    try (StallingProxy relay = relayToDatabase()) {
+      FeedFixture relayed = feedThrough(relay);
       try {
         relayed.store.put("/a", v("before"));
         await().until(() -> relayed.feed.revision() == 1);
@@ -153,10 +163,8 @@ class WatchTest {
 
   @Test
   void aFeedThatWasAwayWhileItsHistoryWasCompactedIsReset() throws Exception {
-    URI url = URI.create(f.db.jdbcUrl().substring("jdbc:".length()));
-    try (StallingProxy relay = new StallingProxy(url.getPort())) {
-      String viaRelay = f.db.jdbcUrl().replace(":" + url.getPort() + "/", ":" + relay.port() + "/");
-      FeedFixture away = new FeedFixture(f.db, viaRelay, 64, Duration.ofMillis(200), 1);
+    try (StallingProxy relay = relayToDatabase()) {
+      FeedFixture away = feedThrough(relay);
       try {
         away.store.put("/a", v("1"));
         await().until(() -> away.feed.revision() == 1);
