@@ -1,6 +1,7 @@
 package io.keywatch.routes;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -29,9 +30,6 @@ import java.util.regex.Pattern;
  * <pre>{"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5}</pre>
  */
 public final class RouteCodec {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final String PREFIX = "/routes/";
 

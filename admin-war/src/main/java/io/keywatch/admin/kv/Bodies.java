@@ -1,6 +1,6 @@
 package io.keywatch.admin.kv;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.admin.problems.Problems;
 import jakarta.json.Json;
@@ -19,9 +19,6 @@ import java.util.OptionalLong;
 
 /** Request bodies: read with a limit (a huge body is refused, not buffered), parsed as JSON. */
 public final class Bodies {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private Bodies() {}
 

@@ -1,6 +1,6 @@
 package io.keywatch.admin.kv;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.kv.KeyValue;
 import jakarta.json.Json;
@@ -18,9 +18,6 @@ import jakarta.ws.rs.core.Response;
  * <pre>{"key":"/routes/foo","value":{...},"createRevision":8,"modRevision":10,"version":2,"createdAt":"..."}</pre>
  */
 public final class KeyValueJson {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final String REVISION_HEADER = "X-Keywatch-Revision";
 

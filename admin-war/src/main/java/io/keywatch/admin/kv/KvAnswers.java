@@ -1,6 +1,6 @@
 package io.keywatch.admin.kv;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import static io.keywatch.admin.kv.KeyValueJson.answer;
 import static io.keywatch.admin.kv.KeyValueJson.envelope;
@@ -19,9 +19,6 @@ import jakarta.ws.rs.core.Response;
 
 /** The HTTP answers of reads and writes of keys, shared by {@code /kv} and {@code /routes}. */
 public final class KvAnswers {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private KvAnswers() {}
 

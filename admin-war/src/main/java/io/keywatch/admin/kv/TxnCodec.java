@@ -1,6 +1,6 @@
 package io.keywatch.admin.kv;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.InvalidKeyException;
@@ -37,9 +37,6 @@ import java.util.Set;
  * reported at once; nothing runs unless all of it is valid.
  */
 final class TxnCodec {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Set<String> FIELDS = Set.of("compare", "success", "failure");
 

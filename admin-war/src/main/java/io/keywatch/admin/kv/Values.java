@@ -1,6 +1,6 @@
 package io.keywatch.admin.kv;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.routes.RouteCodec;
 import jakarta.json.Json;
@@ -17,9 +17,6 @@ import java.util.List;
  * opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private Values() {}
 

@@ -1,6 +1,6 @@
 package io.keywatch.admin.problems;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -16,9 +16,6 @@ import java.util.Map;
  * extension members that let a client act without parsing the detail (e.g. {@code compactRevision}).
  */
 public record Problem(String type, String title, int status, String detail, Map<String, JsonValue> extensions) {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final String MEDIA_TYPE = "application/problem+json";
   public static final MediaType MEDIA_TYPE_TYPE = MediaType.valueOf(MEDIA_TYPE);

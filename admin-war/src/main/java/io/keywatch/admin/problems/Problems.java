@@ -1,6 +1,6 @@
 package io.keywatch.admin.problems;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
@@ -25,9 +25,6 @@ import java.util.logging.Logger;
  * the HTTP answers and the watch stream's error events use.
  */
 public final class Problems {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
   private static final String TYPE = "urn:keywatch:problem:";

@@ -1,6 +1,6 @@
 package io.keywatch.admin.watch;
 
-import jakarta.json.spi.JsonProvider;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.admin.kv.KeyValueJson;
 import io.keywatch.admin.problems.Problem;
@@ -31,9 +31,6 @@ import jakarta.ws.rs.sse.SseEventSink;
  * compaction of older history) and finds out soon when the client is gone.
  */
 final class WatchStream implements Runnable {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
 

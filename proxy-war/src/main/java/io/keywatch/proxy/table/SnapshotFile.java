@@ -1,9 +1,10 @@
 package io.keywatch.proxy.table;
 
+import static io.keywatch.config.JsonSupport.JSON;
+
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.RouteCodec;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -31,9 +32,6 @@ import java.util.logging.Logger;
  * leaves a half-written snapshot where the next start would read it.
  */
 public final class SnapshotFile {
-
-  /** Looked up once: {@code Json.createX} scans the class path for a provider on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   private static final Logger LOG = Logger.getLogger(SnapshotFile.class.getName());
 
