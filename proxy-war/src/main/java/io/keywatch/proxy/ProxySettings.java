@@ -35,12 +35,15 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.connect-timeout")
   Duration connectTimeout;
 
-  /** KEYWATCH_PROXY_POOL_MAX_IDLE: idle keep-alive connections kept per upstream. */
+  /**
+   * KEYWATCH_PROXY_POOL_MAX_CONNECTIONS: connections open to one upstream at most; as many
+   * requests again may wait for one, more are refused with 503.
+   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.pool.max-idle")
-  int maxIdle;
+  @ConfigProperty(name = "keywatch.proxy.pool.max-connections")
+  int maxConnections;
 
-  /** KEYWATCH_PROXY_POOL_IDLE_TIMEOUT: an idle connection older than this is closed, not reused. */
+  /** KEYWATCH_PROXY_POOL_IDLE_TIMEOUT: a keep-alive connection idle for this long is closed. */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.pool.idle-timeout")
   Duration idleTimeout;
@@ -50,7 +53,7 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.max-response-header-bytes")
   int maxResponseHeaderBytes;
 
-  /** KEYWATCH_PROXY_BUFFER_SIZE: bytes copied at a time between client and upstream. */
+  /** KEYWATCH_PROXY_BUFFER_SIZE: bytes read at a time from a client or an upstream. */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.buffer-size")
   int bufferSize;
@@ -89,8 +92,8 @@ public class ProxySettings {
     return connectTimeout;
   }
 
-  public int maxIdle() {
-    return maxIdle;
+  public int maxConnections() {
+    return maxConnections;
   }
 
   public Duration idleTimeout() {

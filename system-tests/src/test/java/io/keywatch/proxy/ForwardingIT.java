@@ -96,7 +96,9 @@ class ForwardingIT {
           .contains("x-forwarded-host: gateway.example")
           .contains("x-forwarded-proto: http")
           .doesNotContain("x-client-hop").doesNotContain("keep-alive").doesNotContain("proxy-authorization")
-          .doesNotContain("\r\nte:").doesNotContain("upgrade").doesNotContain("connection:");
+          .doesNotContain("\r\nte:").doesNotContain("upgrade").doesNotContain("connection:")
+          .as("nothing the client did not send").doesNotContain("accept-encoding").doesNotContain("user-agent")
+          .doesNotContain("content-type");
     }
   }
 
@@ -193,9 +195,12 @@ class ForwardingIT {
 
       assertThat(answer.responses()).as("one answer, then the connection is closed").isEqualTo(1);
       assertThat(answer.body()).isEqualTo("ok");
-      assertThat(up.heads.get(0)).startsWith("POST " + base + "/front ")
-          .doesNotContainIgnoringCase("content-length").containsIgnoringCase("transfer-encoding: chunked");
-      assertThat(up.heads).allSatisfy(h -> assertThat(h).doesNotContainIgnoringCase("content-length"));
+      String clientsLength = "content-length: " + (5 + hidden.length());
+      String front = up.heads.get(0).toLowerCase();
+      assertThat(front).startsWith("post " + base.toLowerCase() + "/front ").doesNotContain(clientsLength);
+      assertThat(front.contains("transfer-encoding: chunked") || front.contains("content-length: 0"))
+          .as("framed by the (empty) body the proxy read: %s", front).isTrue();
+      assertThat(up.heads).allSatisfy(h -> assertThat(h.toLowerCase()).doesNotContain(clientsLength));
     }
   }
 

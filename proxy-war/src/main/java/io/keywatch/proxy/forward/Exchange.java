@@ -1,0 +1,303 @@
+package io.keywatch.proxy.forward;
+
+import io.keywatch.proxy.matcher.Target;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * One client request forwarded to its upstream and the answer passed back, without a thread held
+ * while either side is silent: the container's thread leaves once the request is handed to the
+ * upstream client; the request body flows as the container offers it ({@link RequestBody}), and the
+ * response body as the upstream sends it and the client's connection takes it.
+ *
+ * <pre>
+ * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
+ *   │                  more requests waiting for one upstream than allowed: 503
+ * response head ───── malformed or oversized: 502; else status and end-to-end headers copied
+ *   │
+ * response body ───── read only when the client's connection can take more (onWritePossible);
+ *                     the upstream failing after the client got the status: the client's
+ *                     connection is cut, never ended cleanly
+ * </pre>
+ *
+ * The response side runs on whichever thread the upstream client or the container calls back on,
+ * one at a time: every step that touches the servlet response holds this exchange's lock, and each
+ * waits for exactly one call back (more bytes from the upstream, or room towards the client).
+ */
+final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcome {
+
+  private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+
+  /** Request headers the proxy writes itself. */
+  private static final Set<String> SET_BY_PROXY =
+      Set.of("host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+
+  private final HttpServletRequest req;
+  private final HttpServletResponse res;
+  private final Target target;
+  private final int bufferSize;
+  private final AsyncContext async;
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile boolean clientGone;
+  private Request upstream;
+  /** The upstream's response body, once its head has arrived. */
+  private Content.Source body;
+  private ServletOutputStream out;
+
+  Exchange(HttpServletRequest req, HttpServletResponse res, Target target, int bufferSize) {
+    this.req = req;
+    this.res = res;
+    this.target = target;
+    this.bufferSize = bufferSize;
+    this.async = req.startAsync(req, res);
+  }
+
+  /** Hands the request to the upstream client; the calling thread may leave at once. */
+  void send(UpstreamClient client, String path, Duration timeout) throws IOException {
+    async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
+    async.addListener(this);
+    String query = req.getQueryString();
+    upstream = client.newRequest(target, req.getMethod(), target.basePath() + path + (query == null ? "" : "?" + query), timeout)
+        .headers(this::requestHead);
+    if (req.getContentLengthLong() > 0 || chunked()) {
+      AsyncRequestContent content = new AsyncRequestContent((String) null);
+      upstream.body(content);
+      req.getInputStream().setReadListener(new RequestBody(req.getInputStream(), content, bufferSize, this));
+    }
+    // method references, not this: Jetty hands the body to every listener that can take one
+    upstream.onResponseHeaders(this::responseHead).onResponseContentSource(this::responseBody).send(this::completed);
+  }
+
+  /**
+   * The client's headers minus hop-by-hop ones; Host as the upstream expects it; X-Forwarded-For
+   * appended to, -Proto and -Host set; the body framed by its length, or re-chunked (by the client)
+   * when the client sent chunks, never with the client's own framing.
+   */
+  private void requestHead(HttpFields.Mutable h) {
+    h.put(HttpHeader.HOST, target.hostHeader());
+    HopByHop hop = HopByHop.of(req.getHeaders("Connection"));
+    for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (hop.drops(lower) || SET_BY_PROXY.contains(lower)) {
+        continue;
+      }
+      for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
+        h.add(name, values.nextElement());
+      }
+    }
+    List<String> forwardedFor = Collections.list(req.getHeaders("X-Forwarded-For"));
+    forwardedFor.add(req.getRemoteAddr());
+    h.put("X-Forwarded-For", String.join(", ", forwardedFor));
+    h.put("X-Forwarded-Proto", req.getScheme());
+    String host = req.getHeader("Host");
+    if (host != null) {
+      h.put("X-Forwarded-Host", host);
+    }
+    if (!chunked() && req.getContentLengthLong() >= 0) {
+      h.put(HttpHeader.CONTENT_LENGTH, Long.toString(req.getContentLengthLong()));
+    }
+  }
+
+  private boolean chunked() {
+    return req.getHeader("Transfer-Encoding") != null;
+  }
+
+  private synchronized void responseHead(Response response) {
+    res.setStatus(response.getStatus());
+    HttpFields fields = response.getHeaders();
+    HopByHop hop = HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
+    Set<String> seen = new HashSet<>();
+    for (HttpField f : fields) {
+      String lower = f.getLowerCaseName();
+      if (hop.drops(lower) || lower.equals("content-length")) {
+        continue;
+      }
+      if (seen.add(lower)) {
+        res.setHeader(f.getName(), f.getValue()); // replaces the container's own, e.g. Server
+      } else {
+        res.addHeader(f.getName(), f.getValue());
+      }
+    }
+    if (!fields.contains(HttpHeader.TRANSFER_ENCODING)) {
+      long length = fields.getLongField(HttpHeader.CONTENT_LENGTH);
+      if (length >= 0) {
+        res.setContentLengthLong(length);
+      }
+    }
+  }
+
+  private synchronized void responseBody(Response response, Content.Source source) {
+    body = source;
+    try {
+      out = res.getOutputStream();
+      out.setWriteListener(this); // the container calls onWritePossible when the client can take bytes
+    } catch (IOException | IllegalStateException e) {
+      clientFailed(e);
+    }
+  }
+
+  /** Copies what the upstream sent while the client's connection takes it, then waits for more. */
+  @Override
+  public synchronized void onWritePossible() {
+    try {
+      while (out.isReady()) {
+        Content.Chunk chunk = body.read();
+        if (chunk == null) {
+          out.flush(); // the upstream paused: pass on what it sent (streams, server-sent events)
+          if (out.isReady()) {
+            body.demand(this::onWritePossible);
+          } // else the container calls onWritePossible once the flush went out
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          return; // onComplete answers for the failure
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        byte[] copy = new byte[bytes.remaining()]; // the container may keep it after write returns
+        bytes.get(copy);
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (copy.length > 0) {
+          out.write(copy);
+        }
+        if (last) {
+          finish();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      clientFailed(e);
+    }
+  }
+
+  private void completed(Result result) {
+    if (result.isSucceeded()) {
+      synchronized (this) {
+        if (body == null) {
+          finish(); // a response without a body; one with a body ends when its last byte is written
+        }
+      }
+      return;
+    }
+    upstreamFailed(result.getFailure());
+  }
+
+  private synchronized void upstreamFailed(Throwable failure) {
+    if (clientGone || finished.get()) {
+      finish();
+      return;
+    }
+    if (res.isCommitted() || (out != null && !out.isReady())) {
+      LOG.warning(() -> "UPSTREAM " + target.key() + " failed in the middle of the response, cutting the client off: " + failure);
+      ClientConnection.cut(res);
+      finish();
+      return;
+    }
+    int status = status(failure);
+    LOG.info(() -> "UPSTREAM " + target.key() + " " + target.hostHeader() + " answered " + status + ": " + failure);
+    res.reset();
+    if (chunked()) {
+      res.setHeader("Connection", "close"); // see ForwardingFilter: the connection is not trusted
+    }
+    try {
+      ForwardingFilter.reply(res, status, reason(status, failure));
+    } catch (IOException e) {
+      clientGone = true;
+    }
+    finish();
+  }
+
+  /** 504 for an upstream that stayed silent too long, 503 when too many wait for it, else 502. */
+  private static int status(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return HttpServletResponse.SC_GATEWAY_TIMEOUT;
+      }
+      if (t instanceof RejectedExecutionException) {
+        return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+      }
+    }
+    return HttpServletResponse.SC_BAD_GATEWAY;
+  }
+
+  private static String reason(int status, Throwable failure) {
+    if (status == HttpServletResponse.SC_GATEWAY_TIMEOUT) {
+      return "upstream timed out";
+    }
+    if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+      return "upstream busy: too many requests are waiting for it";
+    }
+    if (failure instanceof HttpResponseException) {
+      return "upstream sent an invalid response";
+    }
+    return "upstream unreachable: it refused or reset the connection";
+  }
+
+  /** The client went away or its connection failed: there is nobody to answer. */
+  @Override
+  public void clientFailed(Throwable failure) {
+    clientGone = true;
+    if (upstream != null) {
+      upstream.abort(failure);
+    }
+    finish();
+  }
+
+  private synchronized void finish() {
+    if (finished.compareAndSet(false, true)) {
+      try {
+        async.complete();
+      } catch (IllegalStateException alreadyOver) {
+        // the container ended the request itself, after an error on the client's connection
+      }
+    }
+  }
+
+  @Override
+  public void onError(Throwable failure) {
+    clientFailed(failure);
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    clientFailed(event.getThrowable());
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {}
+
+  @Override
+  public void onTimeout(AsyncEvent event) {}
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {}
+}

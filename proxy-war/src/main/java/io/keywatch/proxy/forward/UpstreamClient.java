@@ -1,0 +1,81 @@
+package io.keywatch.proxy.forward;
+
+import io.keywatch.proxy.ProxySettings;
+import io.keywatch.proxy.matcher.Target;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The asynchronous HTTP/1.1 client the proxy talks to upstreams with: Jetty's, which keeps
+ * keep-alive connections per upstream, notices the ones an upstream closed while they sat idle, and
+ * never holds a thread while an upstream is silent. It is set up as a proxy's client, not a
+ * browser's: no redirects followed, no cookies kept, no content decoded, no 100-continue or
+ * authentication handled, no User-Agent added; what the upstream sends is what the client gets.
+ */
+@ApplicationScoped
+public class UpstreamClient {
+
+  @Inject ProxySettings settings;
+
+  private HttpClient client;
+
+  @PostConstruct
+  void start() {
+    // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not hold
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("keywatch-upstream");
+    threads.setDaemon(true);
+    client = new HttpClient();
+    client.setExecutor(threads);
+    client.setMaxConnectionsPerDestination(settings.maxConnections());
+    client.setMaxRequestsQueuedPerDestination(settings.maxConnections());
+    client.setIdleTimeout(settings.idleTimeout().toMillis());
+    client.setConnectTimeout(settings.connectTimeout().toMillis());
+    client.setMaxResponseHeadersSize(settings.maxResponseHeaderBytes());
+    client.setRequestBufferSize(settings.bufferSize());
+    client.setResponseBufferSize(settings.bufferSize());
+    client.setFollowRedirects(false);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
+    client.setUserAgentField(null);
+    client.setDefaultRequestContentType(null);
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the upstream HTTP client", e);
+    }
+    // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects, 100-continue)
+    client.getContentDecoderFactories().clear();
+    client.getProtocolHandlers().clear();
+  }
+
+  @PreDestroy
+  void stop() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the upstream HTTP client", e);
+    }
+  }
+
+  /**
+   * A request to the target's upstream with the raw path and query as given; an upstream silent
+   * for longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
+   * {@link java.util.concurrent.TimeoutException}.
+   */
+  Request newRequest(Target target, String method, String pathAndQuery, Duration timeout) {
+    Target.Address a = target.address();
+    return client.newRequest(a.host(), a.port())
+        .scheme(a.tls() ? "https" : "http")
+        .method(method)
+        .path(pathAndQuery)
+        .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
