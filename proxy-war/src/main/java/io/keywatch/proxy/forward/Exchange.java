@@ -8,6 +8,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -71,6 +72,9 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
   private ServletOutputStream out;
+  /** Bytes read before the client's connection could take them, and whether they end the body. */
+  private byte[] pending;
+  private boolean pendingLast;
 
   Exchange(HttpServletRequest req, HttpServletResponse res, Target target, int bufferSize) {
     this.req = req;
@@ -157,8 +161,25 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
 
   private synchronized void responseBody(Response response, Content.Source source) {
     body = source;
+    // a body that has arrived whole and fits the container's buffer is written at once, without
+    // waiting for the client's connection (the common small answer); anything else is streamed
+    ByteArrayOutputStream early = new ByteArrayOutputStream();
+    boolean last = false;
+    for (Content.Chunk chunk = source.read(); chunk != null && !Content.Chunk.isFailure(chunk); chunk = source.read()) {
+      last = copy(chunk, early);
+      if (last || early.size() > res.getBufferSize()) {
+        break;
+      }
+    }
     try {
       out = res.getOutputStream();
+      if (last && early.size() <= res.getBufferSize()) {
+        early.writeTo(out);
+        finish();
+        return;
+      }
+      pending = early.toByteArray();
+      pendingLast = last;
       out.setWriteListener(this); // the container calls onWritePossible when the client can take bytes
     } catch (IOException | IllegalStateException e) {
       clientFailed(e);
@@ -170,6 +191,15 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   public synchronized void onWritePossible() {
     try {
       while (out.isReady()) {
+        if (pending != null) {
+          out.write(pending);
+          pending = null;
+          if (pendingLast) {
+            finish();
+            return;
+          }
+          continue;
+        }
         Content.Chunk chunk = body.read();
         if (chunk == null) {
           out.flush(); // the upstream paused: pass on what it sent (streams, server-sent events)
@@ -179,24 +209,29 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
           return;
         }
         if (Content.Chunk.isFailure(chunk)) {
-          return; // onComplete answers for the failure
+          return; // completed() answers for the failure
         }
-        ByteBuffer bytes = chunk.getByteBuffer();
-        byte[] copy = new byte[bytes.remaining()]; // the container may keep it after write returns
-        bytes.get(copy);
-        boolean last = chunk.isLast();
-        chunk.release();
-        if (copy.length > 0) {
-          out.write(copy);
-        }
-        if (last) {
-          finish();
-          return;
-        }
+        pending = new byte[chunk.getByteBuffer().remaining()];
+        pendingLast = copy(chunk, ByteBuffer.wrap(pending));
       }
     } catch (IOException e) {
       clientFailed(e);
     }
+  }
+
+  /** Copies a chunk out (the container may keep what it is given), releases it; whether it was the last. */
+  private static boolean copy(Content.Chunk chunk, ByteArrayOutputStream to) {
+    byte[] bytes = new byte[chunk.getByteBuffer().remaining()];
+    boolean last = copy(chunk, ByteBuffer.wrap(bytes));
+    to.writeBytes(bytes);
+    return last;
+  }
+
+  private static boolean copy(Content.Chunk chunk, ByteBuffer to) {
+    to.put(chunk.getByteBuffer());
+    boolean last = chunk.isLast();
+    chunk.release();
+    return last;
   }
 
   private void completed(Result result) {
