@@ -29,8 +29,9 @@ public class UpstreamClient {
 
   @PostConstruct
   void start() {
-    // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not hold
-    QueuedThreadPool threads = new QueuedThreadPool();
+    // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not
+    // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a callback later
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("keywatch-upstream");
     threads.setDaemon(true);
     client = new HttpClient();
