@@ -25,7 +25,7 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.snapshot-delay")
   Duration snapshotDelay;
 
-  /** KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent, for routes without a timeout. */
+  /** KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent or stop reading, for routes without a timeout. */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.timeout")
   Duration timeout;

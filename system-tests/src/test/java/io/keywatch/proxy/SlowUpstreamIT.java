@@ -11,12 +11,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,6 +104,41 @@ class SlowUpstreamIT {
         assertThat(events.readLine()).isEqualTo("data: second");
       } finally {
         firstSeen.countDown();
+      }
+    }
+  }
+
+  @Test
+  void anUpstreamThatStopsReadingTheBodyIs504AfterTheRoutesTimeout(Keywatch kw) throws Exception {
+    try (ServerSocket deaf = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            Socket s = deaf.accept();
+            accepted.add(s);
+            if (RawUpstream.readHead(s.getInputStream()).contains("/deaf")) {
+              continue; // reads the head of the real request, never its body
+            }
+            s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.close();
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }, "deaf-upstream");
+      acceptor.start();
+      String base = routeTo(kw, "http://127.0.0.1:" + deaf.getLocalPort(), ", \"timeout\": 0.5");
+      // far more than the socket buffers between proxy and upstream can take
+      byte[] mib = new byte[1 << 20];
+      HttpResponse<String> r = kw.send(kw.proxyRequest(base + "/deaf").timeout(Duration.ofSeconds(60))
+          .POST(HttpRequest.BodyPublishers.fromPublisher(
+              HttpRequest.BodyPublishers.ofByteArrays(Collections.nCopies(256, mib)), 256L << 20)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(504);
+      assertThat(r.body()).isEqualTo("upstream timed out\n");
+      for (Socket s : accepted) {
+        s.close();
       }
     }
   }
