@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keywatch.testdb.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +110,34 @@ class KvStoreTest {
       }
     }
     assertThat(store.revisions().current()).isEqualTo(threads * each);
+  }
+
+  /** One batch as the group commit sends it: a recreated key twice, a new key, a live key. */
+  @Test
+  void aBatchWritesEachPutAsIfItCameAlone() throws Exception {
+    store.put("/gone", v("1"));
+    store.delete("/gone");
+    store.put("/live", v("3"));
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT revision, key, create_revision, version, prev_revision, txn_revision FROM kv_put_many(?, ?)")) {
+      s.setArray(1, PgStatements.textArray(c, List.of("/gone", "/new", "/gone", "/live")));
+      s.setArray(2, PgStatements.byteaArray(c, List.of(v("a"), v("b"), v("c"), v("d"))));
+      List<String> rows = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(r.getLong(1) + " " + r.getString(2) + " create=" + r.getLong(3) + " version=" + r.getLong(4)
+              + " prev=" + r.getObject(5) + " txn=" + r.getLong(6));
+        }
+      }
+      assertThat(rows).containsExactly(
+          "4 /gone create=4 version=1 prev=2 txn=4",
+          "5 /new create=5 version=1 prev=null txn=5",
+          "6 /gone create=4 version=2 prev=4 txn=6",
+          "7 /live create=3 version=2 prev=3 txn=7");
+    }
+    assertThat(store.get("/gone").get().valueAsString()).isEqualTo("c");
+    assertThat(store.revisions().current()).isEqualTo(7);
   }
 
   @Test
