@@ -102,8 +102,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
 
   /**
    * The client's headers minus hop-by-hop ones; Host as the upstream expects it; X-Forwarded-For
-   * appended to, -Proto and -Host set; the body framed by its length, or re-chunked (by the client)
-   * when the client sent chunks, never with the client's own framing.
+   * appended to, -Proto and -Host set; the body framed by its length, or re-chunked by the upstream
+   * client when the client sent chunks, never with the client's own framing.
    */
   private void requestHead(HttpFields.Mutable h) {
     h.put(HttpHeader.HOST, target.hostHeader());
