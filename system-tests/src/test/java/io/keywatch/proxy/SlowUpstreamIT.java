@@ -109,6 +109,40 @@ class SlowUpstreamIT {
   }
 
   @Test
+  void aClientThatLeavesAStreamClosesTheUpstreamConnection(Keywatch kw) throws Exception {
+    CountDownLatch upstreamCut = new CountDownLatch(1);
+    try (RawUpstream stream = new RawUpstream((head, socket, up) -> {
+          OutputStream out = socket.getOutputStream();
+          if (!head.contains("/endless")) { // the probe that sees the route is in place
+            out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return;
+          }
+          out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+              .getBytes(StandardCharsets.ISO_8859_1));
+          try {
+            while (true) { // a comment line every 50 ms until the proxy drops the connection
+              out.write("4\r\n:\n\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              out.flush();
+              Thread.sleep(50);
+            }
+          } catch (IOException cut) {
+            upstreamCut.countDown();
+            throw cut;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        })) {
+      String base = routeTo(kw, stream.url(), "");
+      HttpResponse<InputStream> r = kw.send(kw.proxyRequest(base + "/endless").build(), HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      try (InputStream body = r.body()) {
+        assertThat(body.readNBytes(3)).isEqualTo(":\n\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+      assertThat(upstreamCut.await(30, TimeUnit.SECONDS)).as("the upstream's connection closed after the client left").isTrue();
+    }
+  }
+
+  @Test
   void anUpstreamThatStopsReadingTheBodyIs504AfterTheRoutesTimeout(Keywatch kw) throws Exception {
     try (ServerSocket deaf = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> accepted = new CopyOnWriteArrayList<>();
