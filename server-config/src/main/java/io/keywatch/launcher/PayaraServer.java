@@ -96,6 +96,10 @@ public final class PayaraServer implements AutoCloseable {
     if (Files.isRegularFile(logging)) {
       command.addAll(List.of("--logproperties", logging.toString()));
     }
+    Path postBoot = home.config(role.label() + "-post-boot.asadmin");
+    if (Files.isRegularFile(postBoot)) {
+      command.addAll(List.of("--postbootcommandfile", postBoot.toString()));
+    }
 
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(dir.toFile())
