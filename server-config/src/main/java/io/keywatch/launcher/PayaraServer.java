@@ -96,9 +96,10 @@ public final class PayaraServer implements AutoCloseable {
     if (Files.isRegularFile(logging)) {
       command.addAll(List.of("--logproperties", logging.toString()));
     }
-    Path postBoot = home.config(role.label() + "-post-boot.asadmin");
-    if (Files.isRegularFile(postBoot)) {
-      command.addAll(List.of("--postbootcommandfile", postBoot.toString()));
+    // before boot: the same set after boot restarts a listener that may already take requests
+    Path preBoot = home.config(role.label() + "-pre-boot.asadmin");
+    if (Files.isRegularFile(preBoot)) {
+      command.addAll(List.of("--prebootcommandfile", preBoot.toString()));
     }
 
     ProcessBuilder pb = new ProcessBuilder(command)

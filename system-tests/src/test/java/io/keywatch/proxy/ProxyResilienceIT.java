@@ -3,8 +3,11 @@ package io.keywatch.proxy;
 import static io.keywatch.testing.Keywatch.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keywatch.launcher.KeywatchHome;
+import io.keywatch.launcher.PayaraServer;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.LauncherProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -117,15 +120,17 @@ class ProxyResilienceIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       deadPort = s.getLocalPort();
     }
-    try (StandaloneProxy proxy = new StandaloneProxy(work, List.of(HEAP), Map.of(
-        "KEYWATCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
-        "KEYWATCH_PROXY_SNAPSHOT_FILE", copy.toString()))) {
+    // started without waiting for readiness, as the launcher does: this proxy has no store to reach
+    try (PayaraServer proxy = PayaraServer.start(ServerRole.PROXY, LauncherProcess.freePort(),
+        new KeywatchHome(Path.of(System.getProperty(KeywatchHome.PROPERTY))), work, List.of(HEAP), Map.of(), Map.of(
+            "KEYWATCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
+            "KEYWATCH_PROXY_SNAPSHOT_FILE", copy.toString()))) {
       eventually().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
         HttpResponse<String> r = kw.send(HttpRequest.newBuilder(proxy.uri().resolve(base + "/x")).timeout(Duration.ofSeconds(10)));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("R GET " + base + "/x");
       });
-      assertThat(Files.readString(proxy.log)).contains("ROUTE load").contains("from " + copy);
+      assertThat(Files.readString(proxy.log())).contains("ROUTE load").contains("from " + copy);
     }
   }
 }
