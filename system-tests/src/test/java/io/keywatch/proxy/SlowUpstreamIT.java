@@ -81,14 +81,8 @@ class SlowUpstreamIT {
   @Test
   void aStreamedResponsePassesOnEachPieceAsItIsSent(Keywatch kw) throws Exception {
     CountDownLatch firstSeen = new CountDownLatch(1);
-    try (RawUpstream stream = new RawUpstream((head, socket, up) -> {
-          OutputStream out = socket.getOutputStream();
-          if (!head.contains("/events")) { // the probe that sees the route is in place
-            out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            return;
-          }
-          out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-              + "d\r\ndata: first\n\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    try (RawUpstream stream = eventStream("/events", out -> {
+          out.write("d\r\ndata: first\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
           out.flush();
           await(firstSeen); // the second event is sent only once the client has the first
           out.write("e\r\ndata: second\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -111,14 +105,7 @@ class SlowUpstreamIT {
   @Test
   void aClientThatLeavesAStreamClosesTheUpstreamConnection(Keywatch kw) throws Exception {
     CountDownLatch upstreamCut = new CountDownLatch(1);
-    try (RawUpstream stream = new RawUpstream((head, socket, up) -> {
-          OutputStream out = socket.getOutputStream();
-          if (!head.contains("/endless")) { // the probe that sees the route is in place
-            out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            return;
-          }
-          out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-              .getBytes(StandardCharsets.ISO_8859_1));
+    try (RawUpstream stream = eventStream("/endless", out -> {
           try {
             while (true) { // a comment line every 50 ms until the proxy drops the connection
               out.write("4\r\n:\n\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -175,6 +162,29 @@ class SlowUpstreamIT {
         s.close();
       }
     }
+  }
+
+  /** Writes the chunks of an event stream, after its head. */
+  private interface Events {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * An upstream that answers a request whose path has {@code path} with a chunked event stream
+   * that {@code events} writes, and any other request (the probe that sees the route is in place)
+   * with 204.
+   */
+  private static RawUpstream eventStream(String path, Events events) {
+    return new RawUpstream((head, socket, up) -> {
+      OutputStream out = socket.getOutputStream();
+      if (!head.contains(path)) {
+        out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return;
+      }
+      out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      events.write(out);
+    });
   }
 
   private static void await(CountDownLatch latch) throws IOException {
