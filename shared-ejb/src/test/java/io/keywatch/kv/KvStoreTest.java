@@ -141,6 +141,26 @@ class KvStoreTest {
   }
 
   @Test
+  void aPutLooksUpTheRowItSupersedesInsteadOfReadingTheHistory() throws Exception {
+    db.execute("SELECT count(*) FROM kv_put_many("
+        + "array(SELECT '/history/' || i FROM generate_series(1, 20000) i),"
+        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 20000)))");
+    db.execute("ANALYZE kv");
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("EXPLAIN " + PgStatements.PUT_MANY_WITH_PREVIOUS)) {
+      s.setArray(1, PgStatements.textArray(c, List.of("/history/1")));
+      s.setArray(2, PgStatements.byteaArray(c, List.of(v("2"))));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      }
+    }
+    assertThat(plan.toString()).contains("Index").doesNotContain("Seq Scan on kv");
+  }
+
+  @Test
   void deletingAnAbsentKeyWritesNothing() {
     store.put("/a", v("1"));
     assertThat(store.delete("/missing")).isEmpty();
