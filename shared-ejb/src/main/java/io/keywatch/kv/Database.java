@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -76,7 +75,7 @@ public class Database {
    * someone else) named {@code applicationName} in pg_stat_activity, whose queries fail after
    * {@code socketTimeoutSeconds} of silence (0: never).
    */
-  public DataSource dataSource(String applicationName, int socketTimeoutSeconds) {
+  public PGSimpleDataSource dataSource(String applicationName, int socketTimeoutSeconds) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(settings.jdbcUrl());
     ds.setUser(settings.jdbcUser());

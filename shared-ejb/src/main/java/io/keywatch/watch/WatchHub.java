@@ -49,7 +49,7 @@ public class WatchHub {
     watchers = new Watchers(store, settings.watchQueue(), settings.batchSize());
     int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
     feed = new ChangeFeed(
-        database.dataSource("keywatch-watch", socketTimeout),
+        ListenSockets.use(database.dataSource("keywatch-watch", socketTimeout)),
         new ChangeFeed.Settings(settings.heartbeat(), settings.backoffMin(), settings.backoffMax(), settings.batchSize()),
         watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
     watchers.attach(feed);

@@ -31,7 +31,7 @@ final class FeedFixture implements AutoCloseable {
     this.db = db;
     this.store = new PgKvStore(db.pool(), 1 << 20, 64);
     this.watchers = new Watchers(store, watchQueue, 100);
-    PGSimpleDataSource listen = db.dataSource();
+    PGSimpleDataSource listen = ListenSockets.use(db.dataSource());
     listen.setUrl(jdbcUrl);
     listen.setApplicationName(APP_NAME);
     listen.setSocketTimeout(socketTimeoutSeconds);

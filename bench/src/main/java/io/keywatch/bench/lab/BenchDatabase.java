@@ -6,6 +6,7 @@ import io.keywatch.kv.PgKvStore;
 import io.keywatch.watch.ChangeFeed;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.FeedListener;
+import io.keywatch.watch.ListenSockets;
 import io.keywatch.watch.StoreReset;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -63,7 +64,7 @@ public final class BenchDatabase implements AutoCloseable {
   public ChangeFeed startFeed(String applicationName, FeedListener listener, Consumer<ChangeFeed> beforeStart)
       throws InterruptedException {
     CountDownLatch positioned = new CountDownLatch(1);
-    ChangeFeed feed = new ChangeFeed(unpooled(applicationName), FEED, new FeedListener() {
+    ChangeFeed feed = new ChangeFeed(ListenSockets.use(postgres.dataSource(name, applicationName)), FEED, new FeedListener() {
       @Override
       public void onBatch(EventBatch batch) {
         listener.onBatch(batch);

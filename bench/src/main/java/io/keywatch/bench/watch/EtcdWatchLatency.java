@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
-import io.keywatch.bench.report.Latencies;
 import java.nio.charset.StandardCharsets;
 
 /** etcd's side: a jetcd put, and a jetcd watch on the prefix from a second client (its own connection). */
@@ -12,7 +11,7 @@ final class EtcdWatchLatency {
 
   private EtcdWatchLatency() {}
 
-  static Latencies run(String endpoint, int warmup, int count) throws Exception {
+  static SequentialPuts.Timings run(String endpoint, int warmup, int count) throws Exception {
     ByteSequence prefix = bytes("/bench/watch/");
     ByteSequence key = bytes("/bench/watch/key");
     ArrivalLog log = new ArrivalLog();

@@ -1,7 +1,6 @@
 package io.keywatch.bench.watch;
 
 import io.keywatch.bench.lab.BenchDatabase;
-import io.keywatch.bench.report.Latencies;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.ChangeFeed;
 import io.keywatch.watch.EventBatch;
@@ -18,7 +17,7 @@ final class JavaWatchLatency {
 
   private JavaWatchLatency() {}
 
-  static Latencies run(BenchDatabase db, int warmup, int count) throws Exception {
+  static SequentialPuts.Timings run(BenchDatabase db, int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
     FeedListener listener = new FeedListener() {
       @Override

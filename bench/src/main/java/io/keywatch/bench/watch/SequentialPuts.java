@@ -18,15 +18,25 @@ final class SequentialPuts {
     long put(int i) throws Exception;
   }
 
+  /** Put to event in the watcher, and put to the writer's acknowledgement (the commit alone). */
+  record Timings(Latencies event, Latencies acknowledged) {
+    @Override
+    public String toString() {
+      return event + "  (put acknowledged: p50=" + String.format("%.3f ms", acknowledged.p50Millis())
+          + String.format(" p99=%.3f ms)", acknowledged.p99Millis());
+    }
+  }
+
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
 
   private SequentialPuts() {}
 
-  static Latencies measure(int warmup, int count, Put put, ArrivalLog log) throws Exception {
-    Latencies latencies = new Latencies();
+  static Timings measure(int warmup, int count, Put put, ArrivalLog log) throws Exception {
+    Timings timings = new Timings(new Latencies(), new Latencies());
     for (int i = 0; i < warmup + count; i++) {
       long start = System.nanoTime();
       long revision = put.put(i);
+      long acknowledged = System.nanoTime();
       long arrival;
       try {
         arrival = log.await(revision, EVENT_TIMEOUT);
@@ -34,10 +44,11 @@ final class SequentialPuts {
         throw new IllegalStateException("put " + i + ": " + e.getMessage(), e);
       }
       if (i >= warmup) {
-        latencies.record(arrival - start);
+        timings.event().record(arrival - start);
+        timings.acknowledged().record(acknowledged - start);
       }
     }
-    return latencies;
+    return timings;
   }
 
   /** A small value that differs per put, the size of a route. */

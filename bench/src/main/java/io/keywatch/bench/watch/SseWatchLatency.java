@@ -1,7 +1,6 @@
 package io.keywatch.bench.watch;
 
 import io.keywatch.bench.lab.BenchDatabase;
-import io.keywatch.bench.report.Latencies;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,7 +30,7 @@ public final class SseWatchLatency {
     this.serverDb = serverDb;
   }
 
-  Latencies run(int warmup, int count) throws Exception {
+  SequentialPuts.Timings run(int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
     CountDownLatch open = new CountDownLatch(1);
     HttpURLConnection c = (HttpURLConnection) admin.resolve("/watch?prefix=" + PREFIX).toURL().openConnection();

@@ -31,20 +31,20 @@ public final class WatchLatency {
     List<Row> rows = new ArrayList<>();
     int warmup = settings.watchWarmup();
     int puts = settings.watchPuts();
-    Latencies etcd = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
+    SequentialPuts.Timings etcd = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
     System.out.println("  etcd watch:               " + etcd);
-    Latencies java;
+    SequentialPuts.Timings java;
     try (BenchDatabase db = postgres.freshDatabase("bench_watch", 4)) {
       java = JavaWatchLatency.run(db, warmup, puts);
     }
     System.out.println("  keywatch watch (Java API): " + java);
-    rows.addAll(rows("Java API", java, etcd));
+    rows.addAll(rows("Java API", java.event(), etcd.event()));
     if (sse.isPresent()) {
-      Latencies etcdAgain = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
+      SequentialPuts.Timings etcdAgain = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
       System.out.println("  etcd watch:               " + etcdAgain);
-      Latencies overSse = sse.get().run(warmup, puts);
+      SequentialPuts.Timings overSse = sse.get().run(warmup, puts);
       System.out.println("  keywatch watch (SSE):      " + overSse);
-      rows.addAll(rows("SSE", overSse, etcdAgain));
+      rows.addAll(rows("SSE", overSse.event(), etcdAgain.event()));
     }
     return rows;
   }
