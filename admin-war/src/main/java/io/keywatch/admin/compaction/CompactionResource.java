@@ -3,7 +3,7 @@ package io.keywatch.admin.compaction;
 import io.keywatch.admin.kv.Bodies;
 import io.keywatch.admin.kv.KeyValueJson;
 import io.keywatch.admin.problems.Problems;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code {"header":..., "compactRevision": C, "removed": n}} ({@code removed} for a revision only).
  */
 @Path("compaction")
-@RequestScoped
+@ApplicationScoped
 @Tag(name = "compaction", description = "Remove superseded history, as etcd's Compact does")
 public class CompactionResource {
 

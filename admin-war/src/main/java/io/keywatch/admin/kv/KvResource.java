@@ -3,7 +3,7 @@ package io.keywatch.admin.kv;
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.config.Settings;
 import io.keywatch.kv.KeyValue;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * ?history=true} shows a key's kept rows.
  */
 @Path("kv")
-@RequestScoped
+@ApplicationScoped
 @Tag(name = "kv", description = "Generic keys and values (etcd's KV service)")
 public class KvResource {
 

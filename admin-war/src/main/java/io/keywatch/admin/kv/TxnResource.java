@@ -4,7 +4,7 @@ import io.keywatch.admin.config.AdminSettings;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** etcd's Txn: compares on mod revisions, then the success or the failure operations, atomically. */
 @Path("txn")
-@RequestScoped
+@ApplicationScoped
 @Tag(name = "txn", description = "Atomic compare-and-swap over several keys (etcd's Txn)")
 public class TxnResource {
 

@@ -9,7 +9,7 @@ import io.keywatch.admin.kv.RevisionParams;
 import io.keywatch.config.Settings;
 import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /routes}: the proxy's routes, validated before they are stored. */
 @Path("routes")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "routes", description = "The gateway's routes, as APISIX's Admin API serves them")
 public class RoutesResource {

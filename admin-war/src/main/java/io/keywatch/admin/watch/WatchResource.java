@@ -6,7 +6,7 @@ import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Revisions;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
  */
 @Path("watch")
-@RequestScoped
+@ApplicationScoped
 @Tag(name = "watch", description = "Changes as Server-Sent Events (etcd's Watch)")
 public class WatchResource {
 
