@@ -18,11 +18,19 @@ public final class PgStatements {
 
   private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
 
+  /**
+   * The row each change superseded, looked up by primary key per change. (A plain join lets the
+   * planner hash all of kv when it expects many changes, and a generic plan always does: each poll
+   * of the watch and each put then read the whole history.)
+   */
+  private static final String JOIN_PREVIOUS =
+      " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision = %s.prev_revision LIMIT 1) p ON true";
+
   static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
   static final String PUT_MANY_WITH_PREVIOUS =
       "SELECT n.revision, n.key, n.value, n.create_revision, n.version, n.prev_revision, n.txn_revision, n.created_at,"
           + " p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision, p.txn_revision, p.created_at"
-          + " FROM kv_put_many(?, ?) WITH ORDINALITY n LEFT JOIN kv p ON p.revision = n.prev_revision"
+          + " FROM kv_put_many(?, ?) WITH ORDINALITY n" + JOIN_PREVIOUS.formatted("n")
           + " ORDER BY n.ordinality";
   static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
   static final String LOCK = "SELECT kv_lock()";
@@ -43,7 +51,7 @@ public final class PgStatements {
       "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
           + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
           + " p.txn_revision, p.created_at"
-          + " FROM kv c LEFT JOIN kv p ON p.revision = c.prev_revision"
+          + " FROM kv c" + JOIN_PREVIOUS.formatted("c")
           + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
           + " ORDER BY c.revision LIMIT ?";
   /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
@@ -53,7 +61,7 @@ public final class PgStatements {
           + " p.version, p.prev_revision, p.txn_revision, p.created_at"
           + " FROM kv_revision r"
           + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
-          + " LEFT JOIN kv p ON p.revision = c.prev_revision"
+          + JOIN_PREVIOUS.formatted("c")
           + " ORDER BY c.revision";
   static final String CHANGES_OF_TXN =
       CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
