@@ -54,7 +54,7 @@ public record BenchSettings(
         integer("bench.propagation.warmup", 2000),
         integer("bench.propagation.count", 500),
         Duration.parse(string("bench.writes.warmup", "PT1S")),
-        Duration.parse(string("bench.writes.run", "PT5S")),
+        Duration.parse(string("bench.writes.run", "PT10S")),
         integers("bench.writes.writers", "1,8,32"),
         integers("bench.writes.watchers", "1,100"),
         Duration.parse(string("bench.wrk.warmup", "PT10S")),
