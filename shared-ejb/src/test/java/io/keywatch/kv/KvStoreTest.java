@@ -8,6 +8,7 @@ import io.keywatch.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -162,7 +163,7 @@ class KvStoreTest {
     }
     StringBuilder plan = new StringBuilder();
     try (Connection c = db.dataSource().getConnection();
-        java.sql.Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = force_generic_plan");
       s.execute("PREPARE q AS " + numbered);
       try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE q(" + String.join(", ", arguments) + ")")) {
