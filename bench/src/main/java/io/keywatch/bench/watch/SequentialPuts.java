@@ -22,8 +22,8 @@ final class SequentialPuts {
   record Timings(Latencies event, Latencies acknowledged) {
     @Override
     public String toString() {
-      return event + "  (put acknowledged: p50=" + String.format("%.3f ms", acknowledged.p50Millis())
-          + String.format(" p99=%.3f ms)", acknowledged.p99Millis());
+      return String.format("%s  (put acknowledged: p50=%.3f ms p99=%.3f ms)",
+          event, acknowledged.p50Millis(), acknowledged.p99Millis());
     }
   }
 
