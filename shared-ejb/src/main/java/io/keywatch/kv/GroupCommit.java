@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -93,7 +91,7 @@ final class GroupCommit {
         batch.get(i).result().complete(results.get(i));
       }
     } catch (RuntimeException batchFailure) {
-      if (outcomeUnknown(batchFailure) || batch.size() == 1) {
+      if (!refusedByDatabase(batchFailure) || batch.size() == 1) {
         batch.forEach(r -> r.result().completeExceptionally(batchFailure));
       } else {
         for (Request r : batch) {
@@ -111,21 +109,21 @@ final class GroupCommit {
   }
 
   /**
-   * A lost connection may have lost the commit's answer, not the commit: retrying could write a
-   * put twice, so such a failure goes back to the callers as it is.
+   * Whether the database refused the batch, so that nothing of it was written. Anything else may
+   * have come after the commit (a lost connection may have lost the commit's answer, not the commit)
+   * and retrying could write a put twice, so such a failure goes back to the callers as it is.
    */
-  private static boolean outcomeUnknown(RuntimeException e) {
+  private static boolean refusedByDatabase(RuntimeException e) {
     if (!(e.getCause() instanceof SQLException sql)) {
       return false;
     }
     String state = sql.getSQLState();
-    return state == null || state.startsWith("08") || state.startsWith("57P");
+    return state != null && !state.startsWith("08") && !state.startsWith("57P");
   }
 
   /**
-   * One statement in autocommit mode, so one round trip that also commits: the puts joined to the
-   * rows they supersede. A superseded row written earlier in the same batch (the same key twice) is
-   * not visible to the statement; it is taken from the batch's own rows instead.
+   * One statement in autocommit mode, so one round trip that also commits: the puts, each with the
+   * row it superseded (read by the function itself, see {@code V5__put_with_prev.sql}).
    */
   private List<PutResult> putAll(List<Request> batch) {
     try (Connection c = dataSource.getConnection();
@@ -133,17 +131,15 @@ final class GroupCommit {
       s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
       s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
       List<PutResult> results = new ArrayList<>(batch.size());
-      Map<Long, KeyValue> written = new HashMap<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           KeyValue kv = PgStatements.keyValue(rs, 1);
           long prevRevision = rs.getLong(6);
           rs.getLong(9);
-          KeyValue prev = !rs.wasNull() ? PgStatements.keyValue(rs, 9) : written.get(prevRevision);
+          KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 9);
           if (prev == null && prevRevision != 0) {
             throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
           }
-          written.put(kv.modRevision(), kv);
           results.add(new PutResult(kv, prev));
         }
       }

@@ -21,17 +21,14 @@ public final class PgStatements {
   /**
    * The row each change superseded, looked up by primary key per change. (A plain join lets the
    * planner hash all of kv when it expects many changes, and a generic plan always does: each poll
-   * of the watch and each put then read the whole history.)
+   * of the watch then read the whole history.)
    */
   private static final String JOIN_PREVIOUS =
       " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision = %s.prev_revision LIMIT 1) p ON true";
 
   static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
   static final String PUT_MANY_WITH_PREVIOUS =
-      "SELECT n.revision, n.key, n.value, n.create_revision, n.version, n.prev_revision, n.txn_revision, n.created_at,"
-          + " p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision, p.txn_revision, p.created_at"
-          + " FROM kv_put_many(?, ?) WITH ORDINALITY n" + JOIN_PREVIOUS.formatted("n")
-          + " ORDER BY n.ordinality";
+      "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?) WITH ORDINALITY r ORDER BY r.ordinality";
   static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
   static final String LOCK = "SELECT kv_lock()";
   static final String MOD_REVISION =
