@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * {@link KvStore} on PostgreSQL through JDBC. Writes call the functions of {@code V1__kv.sql}; reads
+ * {@link KvStore} on PostgreSQL through JDBC. Writes call the SQL functions of the migrations; reads
  * at a revision run in one REPEATABLE READ snapshot that also reads the compacted revision, so a
  * read never sees history half removed.
  */

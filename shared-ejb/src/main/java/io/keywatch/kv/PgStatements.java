@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
- * the functions in {@code V1__kv.sql}; this class adds no semantics of its own.
+ * the functions of the migrations in {@code sql/}; this class adds no semantics of its own.
  */
 public final class PgStatements {
 
