@@ -123,7 +123,7 @@ final class GroupCommit {
 
   /**
    * One statement in autocommit mode, so one round trip that also commits: the puts, each with the
-   * row it superseded (read by the function itself, see {@code V5__put_with_prev.sql}).
+   * row it superseded (read by the function itself, see {@code V3__put_path.sql}).
    */
   private List<PutResult> putAll(List<Request> batch) {
     try (Connection c = dataSource.getConnection();

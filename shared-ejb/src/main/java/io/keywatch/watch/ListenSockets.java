@@ -38,33 +38,30 @@ public final class ListenSockets extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(null, new InetSocketAddress(host, port));
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localAddress, int localPort) throws IOException {
-    return bound(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(host, port));
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port) throws IOException {
-    return connected(new InetSocketAddress(address, port));
+    return connected(null, new InetSocketAddress(address, port));
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-    return bound(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
+    return connected(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
   }
 
-  private static Socket connected(InetSocketAddress remote) throws IOException {
+  /** A socket connected to {@code remote}, from {@code local} if given. */
+  private static Socket connected(InetSocketAddress local, InetSocketAddress remote) throws IOException {
     Socket s = new PromptSocket();
-    s.connect(remote);
-    return s;
-  }
-
-  private static Socket bound(InetSocketAddress local, InetSocketAddress remote) throws IOException {
-    Socket s = new PromptSocket();
-    s.bind(local);
+    if (local != null) {
+      s.bind(local);
+    }
     s.connect(remote);
     return s;
   }
