@@ -41,7 +41,7 @@ public final class Main {
       System.out.println("PostgreSQL for Keywatch: " + durability);
       Optional<KeywatchServers> servers = Optional.empty();
       try {
-        boolean needServers = chosen.contains("propagation") || chosen.contains("proxy") || (chosen.contains("watch") && settings.watchSse());
+        boolean needServers = chosen.contains("propagation") || chosen.contains("proxy") || chosen.contains("writes") || (chosen.contains("watch") && settings.watchSse());
         if (needServers) {
           System.out.println("starting the Keywatch servers (launcher) ...");
           servers = Optional.of(KeywatchServers.start(settings, postgres));
@@ -54,7 +54,7 @@ public final class Main {
               case "watch" -> table.addAll(new WatchLatency(settings, postgres,
                   s.map(k -> new SseWatchLatency(k.admin(), k.apiKey(), serverDb))).run());
               case "propagation" -> table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
-              case "writes" -> table.addAll(new WritesUnderWatch(settings, postgres).run());
+              case "writes" -> table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
               case "proxy" -> table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
               default -> throw new IllegalStateException(name);
             }

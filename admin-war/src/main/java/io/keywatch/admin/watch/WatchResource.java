@@ -13,14 +13,15 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * Starts a watch stream. Where it starts, in etcd's terms:
@@ -32,7 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * </ul>
  *
  * Everything is checked before the stream opens, so a refusal is a plain problem answer: 410 when
- * the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
+ * the start lies in compacted history, 400 when it lies in the future or a parameter is bad. The
+ * stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code SseEventSink},
+ * which flushes each event on its own (see {@link WatchStream}).
  */
 @Path("watch")
 @ApplicationScoped
@@ -48,14 +51,13 @@ public class WatchResource {
       description = "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision."
           + " Events: put/delete (id = revision, data = {type, kv, prevKv}), progress (id = revision, data = {revision}),"
           + " error (a problem document, then the stream ends)")
-  @APIResponse(responseCode = "200", description = "the event stream")
+  @APIResponse(responseCode = "200", description = "the event stream",
+      content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
   @APIResponse(responseCode = "410", description = "the start revision is compacted; read a snapshot and watch from its revision")
-  public void watch(
+  public ChunkedOutput<byte[]> watch(
       @QueryParam("prefix") String prefix,
       @QueryParam("rev") String rev,
-      @HeaderParam("Last-Event-ID") String lastEventId,
-      @Context SseEventSink sink,
-      @Context Sse sse) {
+      @HeaderParam("Last-Event-ID") String lastEventId) {
     String watched = KeyRules.requirePrefix(prefix == null ? "/" : prefix);
     OptionalLong start = RevisionParams.rev(rev);
     Revisions store = this.store.revisions();
@@ -76,6 +78,8 @@ public class WatchResource {
     if (after + 1 < store.compacted()) {
       throw new CompactedException(after + 1, store.compacted());
     }
-    streams.open(watched, after, sink, sse);
+    ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
+    streams.open(watched, after, out);
+    return out;
   }
 }

@@ -1,28 +1,23 @@
 package io.keywatch.admin.watch;
 
-import static io.keywatch.config.JsonSupport.JSON;
-
-import io.keywatch.admin.kv.KeyValueJson;
-import io.keywatch.admin.problems.Problem;
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.Watch;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * One client's stream: pulls batches from its {@link Watch} and writes them as events, on its own
  * thread, until the client goes away (a write fails) or the server ends it with an {@code error}
- * event.
+ * event. The events of a batch go out in one write and one flush (a history batch in writes of
+ * about {@value #WRITE_SIZE} bytes): with many streams, a write per event costs more than the rest
+ * of the path.
  *
  * <p>{@link #position} is the stream's bookmark: every change under the prefix up to it was sent.
  * Each change event and each progress event carries it as {@code id}, so {@code Last-Event-ID}
@@ -33,25 +28,28 @@ import jakarta.ws.rs.sse.SseEventSink;
 final class WatchStream implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
+  private static final int WRITE_SIZE = 64 * 1024;
 
   private final Watch watch;
-  private final SseEventSink sink;
-  private final Sse sse;
+  private final ChunkedOutput<byte[]> out;
+  private final EventFrames frames;
   private final long progressNanos;
   private final Consumer<WatchStream> onClose;
 
-  /** Only the stream's thread touches these two. */
+  /** Only the stream's thread touches these. */
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private long position;
   private long lastSentNanos;
 
   private volatile Thread thread;
   private volatile boolean stopping;
 
-  WatchStream(Watch watch, long after, SseEventSink sink, Sse sse, Duration progressInterval, Consumer<WatchStream> onClose) {
+  WatchStream(Watch watch, long after, ChunkedOutput<byte[]> out, EventFrames frames, Duration progressInterval,
+      Consumer<WatchStream> onClose) {
     this.watch = watch;
     this.position = after;
-    this.sink = sink;
-    this.sse = sse;
+    this.out = out;
+    this.frames = frames;
     this.progressNanos = progressInterval.toNanos();
     this.onClose = onClose;
   }
@@ -74,7 +72,7 @@ final class WatchStream implements Runnable {
   public void run() {
     try (watch) {
       // the first event goes out at once: it opens the response and tells where the stream starts
-      if (!progress()) {
+      if (!send(EventFrames.progress(position))) {
         return;
       }
       while (!stopping) {
@@ -82,58 +80,60 @@ final class WatchStream implements Runnable {
         EventBatch batch = watch.poll(Duration.ofNanos(Math.max(1_000_000, progressNanos - quiet)));
         for (KvEvent e : batch.events()) {
           // the bookmark also guards against a batch reaching back before the start
-          if (e.revision() > position && !send(change(e))) {
-            return;
+          if (e.revision() > position) {
+            pending.writeBytes(frames.change(e));
+            if (pending.size() >= WRITE_SIZE && !sendPending()) {
+              return;
+            }
           }
           position = Math.max(position, e.revision());
         }
         position = Math.max(position, batch.revision());
-        if (System.nanoTime() - lastSentNanos >= progressNanos && !progress()) {
+        if (pending.size() > 0 && !sendPending()) {
+          return;
+        }
+        if (System.nanoTime() - lastSentNanos >= progressNanos && !send(EventFrames.progress(position))) {
           return;
         }
       }
-      send(error(Problems.stopping()));
+      send(EventFrames.error(Problems.stopping()));
     } catch (InterruptedException e) {
-      send(error(Problems.stopping()));
+      send(EventFrames.error(Problems.stopping()));
     } catch (RuntimeException e) {
       // compacted history it still had to read, a reset store, a lost database: the client must act
       LOG.log(Level.FINE, "WATCH ends: " + e, e);
-      send(error(Problems.from(e)));
+      send(EventFrames.error(Problems.from(e)));
     } finally {
-      sink.close();
+      close();
       onClose.accept(this);
     }
   }
 
-  private OutboundSseEvent change(KvEvent e) {
-    JsonObjectBuilder data = JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
-    KeyValueJson.withPrev(data, e.prevKv());
-    return event(e.type().name().toLowerCase(), e.revision(), data.build().toString());
+  private boolean sendPending() {
+    byte[] bytes = pending.toByteArray();
+    pending.reset();
+    return send(bytes);
   }
 
-  private boolean progress() {
-    return send(event("progress", position, JSON.createObjectBuilder().add("revision", position).build().toString()));
-  }
-
-  private OutboundSseEvent error(Problem p) {
-    return sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, p.toJson().toString()).build();
-  }
-
-  private OutboundSseEvent event(String name, long id, String json) {
-    return sse.newEventBuilder().name(name).id(Long.toString(id)).mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, json).build();
-  }
-
-  /** Writes one event; false once the client is gone. */
-  private boolean send(OutboundSseEvent event) {
-    if (sink.isClosed()) {
+  /** Writes and flushes; false once the client is gone. */
+  private boolean send(byte[] bytes) {
+    if (out.isClosed()) {
       return false;
     }
     try {
-      boolean sent = !sink.send(event).toCompletableFuture().isCompletedExceptionally();
+      out.write(bytes);
       lastSentNanos = System.nanoTime();
-      return sent;
-    } catch (IllegalStateException e) {
+      return true;
+    } catch (IOException e) {
       return false;
+    }
+  }
+
+  private void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "WATCH close: " + e, e);
     }
   }
 }

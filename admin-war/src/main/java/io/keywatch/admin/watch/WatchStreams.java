@@ -9,8 +9,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * The open watch streams of this server, each on a thread of its own (a managed thread, not a pooled
@@ -31,6 +30,7 @@ public class WatchStreams {
 
   @Inject WatchHub hub;
   @Inject AdminSettings settings;
+  @Inject EventFrames frames;
   @Resource ManagedThreadFactory threads;
 
   private final Set<WatchStream> open = ConcurrentHashMap.newKeySet();
@@ -39,11 +39,11 @@ public class WatchStreams {
   private final AtomicLong ids = new AtomicLong();
 
   /**
-   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code sink}.
+   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code out}.
    *
    * @throws io.keywatch.admin.problems.ProblemException 503 when the cap is reached
    */
-  void open(String prefix, long after, SseEventSink sink, Sse sse) {
+  void open(String prefix, long after, ChunkedOutput<byte[]> out) {
     int limit = settings.maxWatchClients();
     if (count.incrementAndGet() > limit) {
       count.decrementAndGet();
@@ -57,7 +57,7 @@ public class WatchStreams {
       throw e;
     }
     long id = ids.incrementAndGet();
-    WatchStream stream = new WatchStream(watch, after, sink, sse, settings.progressInterval(), this::closed);
+    WatchStream stream = new WatchStream(watch, after, out, frames, settings.progressInterval(), this::closed);
     open.add(stream);
     try {
       Thread thread = threads.newThread(stream);

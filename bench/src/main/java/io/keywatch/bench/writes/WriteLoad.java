@@ -23,6 +23,9 @@ final class WriteLoad {
   /** Puts per second in the window, and every put acknowledged over the whole run. */
   record Result(double putsPerSecond, long total) {}
 
+  /** Every key written lies under it. */
+  static final String PREFIX = "/bench/writes/";
+
   private static final int KEYS_PER_WRITER = 100;
 
   private WriteLoad() {}
@@ -34,7 +37,7 @@ final class WriteLoad {
     byte[] value = "{\"uri\":\"/bench/*\",\"upstream\":\"http://127.0.0.1:1\"}".getBytes(StandardCharsets.UTF_8);
     AtomicBoolean stop = new AtomicBoolean();
     for (int w = 0; w < writers; w++) {
-      String prefix = "/bench/writes/" + w + "/";
+      String prefix = PREFIX + w + "/";
       Thread t = new Thread(() -> {
         int n = 0;
         try {

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
+import io.keywatch.bench.lab.KeywatchServers;
 import io.keywatch.bench.lab.PgActivity;
 import io.keywatch.bench.lab.Postgres;
 import io.keywatch.bench.report.Row;
@@ -18,7 +19,9 @@ import java.util.function.IntFunction;
  * every change. Each Keywatch run starts on a fresh database, so afterwards the store's revision
  * must equal the number of acknowledged puts (gap-free), and every watcher must have received each
  * revision exactly once, in order. etcd's watchers are checked the same way. With more than one
- * watcher, Keywatch also runs the fan-out variant: that many pull watches on one feed.
+ * watcher, Keywatch also runs the fan-out tier: that many SSE streams of the admin server (the
+ * targeted line: N network watchers of one node, as etcd's are), and that many pull watches on one
+ * feed in the bench's JVM (the same tier without HTTP).
  */
 public final class WritesUnderWatch {
 
@@ -27,10 +30,12 @@ public final class WritesUnderWatch {
 
   private final BenchSettings settings;
   private final Postgres postgres;
+  private final KeywatchServers servers;
 
-  public WritesUnderWatch(BenchSettings settings, Postgres postgres) {
+  public WritesUnderWatch(BenchSettings settings, Postgres postgres, KeywatchServers servers) {
     this.settings = settings;
     this.postgres = postgres;
+    this.servers = servers;
   }
 
   public List<Row> run() throws Exception {
@@ -39,18 +44,24 @@ public final class WritesUnderWatch {
       for (int writers : settings.writerCounts()) {
         double etcd = etcd(writers, watchers);
         double feeds = keywatch(writers, watchers, "feeds", n -> db -> new FeedWatchers(db, n));
-        String name = String.format("writes %2dw/%3d watchers (LISTEN each)", writers, watchers);
-        boolean targeted = (writers == 32 && watchers == 1) || (writers == 8 && watchers == 100);
-        rows.add(targeted
-            ? Row.ratio(name, feeds, etcd, "puts/s", ">= 2x etcd", true, 2.0)
-            : Row.context(name, feeds, etcd, "puts/s"));
+        rows.add(row(String.format("writes %2dw/%3d watchers (LISTEN each)", writers, watchers), feeds, etcd,
+            writers == 32 && watchers == 1));
         if (watchers > 1) {
+          double sse = overSse(writers, watchers);
+          rows.add(row(String.format("writes %2dw/%3d SSE streams, 1 admin", writers, watchers), sse, etcd,
+              writers == 8 && watchers == 100));
           double pull = keywatch(writers, watchers, "pull", n -> db -> new PullWatchers(db, n));
-          rows.add(Row.context(String.format("writes %2dw/%3d pull watches, 1 feed", writers, watchers), pull, etcd, "puts/s"));
+          rows.add(row(String.format("writes %2dw/%3d pull watches, 1 feed", writers, watchers), pull, etcd, false));
         }
       }
     }
     return rows;
+  }
+
+  private static Row row(String name, double keywatch, double etcd, boolean targeted) {
+    return targeted
+        ? Row.ratio(name, keywatch, etcd, "puts/s", ">= 2x etcd", true, 2.0)
+        : Row.context(name, keywatch, etcd, "puts/s");
   }
 
   @FunctionalInterface
@@ -77,6 +88,29 @@ public final class WritesUnderWatch {
           + (group instanceof PullWatchers p ? ", victims " + p.victims() : "");
       System.out.printf("  keywatch %-5s %2d writers %3d watchers: %8.0f puts/s, %d puts, revision %d, all watchers complete%s%n    %s%n",
           kind, writers, watchers, r.putsPerSecond(), r.total(), current, extra, activity);
+      return r.putsPerSecond();
+    }
+  }
+
+  /**
+   * The writers put into the servers' database (through the same store as the other variants, in
+   * this JVM); the watchers are SSE streams of the admin server. Its database is not fresh, so the
+   * gap-free check counts the revisions the run moved.
+   */
+  private double overSse(int writers, int watchers) throws Exception {
+    try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE)) {
+      long before = db.store().revisions().current();
+      WriteLoad.Result r;
+      try (SseWatchers group = new SseWatchers(servers.admin(), servers.apiKey(), watchers, WriteLoad.PREFIX, before)) {
+        r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
+        long moved = db.store().revisions().current() - before;
+        if (moved != r.total()) {
+          throw new IllegalStateException("revisions are not gap-free: the store moved " + moved + " for " + r.total() + " puts");
+        }
+        group.awaitAll(r.total(), CATCH_UP);
+      }
+      System.out.printf("  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n",
+          writers, watchers, r.putsPerSecond(), r.total());
       return r.putsPerSecond();
     }
   }

@@ -1,0 +1,63 @@
+package io.keywatch.admin.watch;
+
+import static io.keywatch.config.JsonSupport.JSON;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.keywatch.admin.kv.KeyValueJson;
+import io.keywatch.admin.problems.Problem;
+import io.keywatch.kv.KvEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObjectBuilder;
+import java.lang.ref.WeakReference;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The watch streams' events as Server-Sent Events bytes: {@code event:}, {@code id:} (the
+ * revision), one {@code data:} line (JSON-P writes no line breaks) and a blank line.
+ *
+ * <p>A change is formatted once for all streams: every synced watch receives the very same {@link
+ * KvEvent} object from the feed, so its frame is kept beside a weak reference to that object in a
+ * small ring indexed by revision. A change read from history is a new object and is formatted
+ * again; large frames are not kept, so the ring stays small whatever the values.
+ */
+@ApplicationScoped
+public class EventFrames {
+
+  private static final int SLOTS = 1024;
+  private static final int LARGEST_KEPT = 16 * 1024;
+
+  private record Frame(WeakReference<KvEvent> event, byte[] bytes) {}
+
+  private final AtomicReferenceArray<Frame> recent = new AtomicReferenceArray<>(SLOTS);
+
+  /** {@code event: put|delete}, {@code data: {type, kv, prevKv}}. */
+  byte[] change(KvEvent e) {
+    int slot = (int) (e.revision() & (SLOTS - 1));
+    Frame kept = recent.get(slot);
+    if (kept != null && kept.event().get() == e) {
+      return kept.bytes();
+    }
+    JsonObjectBuilder data = JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
+    KeyValueJson.withPrev(data, e.prevKv());
+    byte[] bytes = frame(e.type().name().toLowerCase(Locale.ROOT), e.revision(), data.build().toString());
+    if (bytes.length <= LARGEST_KEPT) {
+      recent.set(slot, new Frame(new WeakReference<>(e), bytes));
+    }
+    return bytes;
+  }
+
+  /** {@code event: progress}, {@code data: {revision}}: nothing more under the prefix up to it. */
+  static byte[] progress(long revision) {
+    return frame("progress", revision, JSON.createObjectBuilder().add("revision", revision).build().toString());
+  }
+
+  /** {@code event: error} with a problem document and no id: the stream ends after it. */
+  static byte[] error(Problem p) {
+    return ("event: error\ndata: " + p.toJson() + "\n\n").getBytes(UTF_8);
+  }
+
+  private static byte[] frame(String name, long id, String json) {
+    return ("event: " + name + "\nid: " + id + "\ndata: " + json + "\n\n").getBytes(UTF_8);
+  }
+}
