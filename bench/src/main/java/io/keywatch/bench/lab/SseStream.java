@@ -53,13 +53,9 @@ public final class SseStream implements AutoCloseable {
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
       Response response = new Response(socket.getInputStream());
-      String status = response.headLine();
+      String status = response.readHead();
       if (!status.startsWith("HTTP/1.1 200")) {
         throw new IllegalStateException("GET /watch answered " + status);
-      }
-      for (String header; !(header = response.headLine()).isEmpty(); ) {
-        String h = header.toLowerCase(Locale.ROOT);
-        response.chunked |= h.startsWith("transfer-encoding:") && h.contains("chunked");
       }
       CountDownLatch first = new CountDownLatch(1);
       Thread reader = new Thread(() -> response.readEvents(changes, first), "sse-" + prefix);
@@ -91,14 +87,23 @@ public final class SseStream implements AutoCloseable {
     private int limit;
     private byte[] line = new byte[256];
     private int length;
-    boolean chunked;
+    private boolean chunked;
     private long chunkLeft;
 
     Response(InputStream in) {
       this.in = in;
     }
 
-    String headLine() throws IOException {
+    /** Reads the status line and the headers; returns the status line. */
+    String readHead() throws IOException {
+      String status = headLine();
+      for (String header; !(header = headLine().toLowerCase(Locale.ROOT)).isEmpty(); ) {
+        chunked |= header.startsWith("transfer-encoding:") && header.contains("chunked");
+      }
+      return status;
+    }
+
+    private String headLine() throws IOException {
       if (!readLine(false)) {
         throw new IOException("the response ended in its head");
       }
