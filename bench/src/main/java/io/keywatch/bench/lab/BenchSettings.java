@@ -51,7 +51,7 @@ public record BenchSettings(
         integer("bench.watch.warmup", 5000),
         integer("bench.watch.puts", 2_000),
         Boolean.parseBoolean(string("bench.watch.sse", "true")),
-        integer("bench.propagation.warmup", 6000),
+        integer("bench.propagation.warmup", 20_000),
         integer("bench.propagation.count", 500),
         Duration.parse(string("bench.writes.warmup", "PT1S")),
         Duration.parse(string("bench.writes.run", "PT10S")),
