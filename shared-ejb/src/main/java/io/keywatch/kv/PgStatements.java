@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.postgresql.PGStatement;
 
 /**
  * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
@@ -121,6 +122,9 @@ public final class PgStatements {
       throws SQLException {
     List<KvEvent> events = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(CHANGES)) {
+      // planned for its own range each time, never server-prepared: one generic plan for all ranges
+      // walks the prefix's whole history by key (kv_key_revision), a few revisions or a million
+      s.unwrap(PGStatement.class).setPrepareThreshold(0);
       bindRange(s, after, upTo, prefix);
       s.setInt(5, limit);
       readEvents(s, events);

@@ -155,7 +155,35 @@ class KvStoreTest {
         .contains("Index").doesNotContain("Seq Scan on kv ");
   }
 
+  @Test
+  void aHistoryReadIsPlannedForItsOwnRangeOfRevisions() throws Exception {
+    db.execute("SELECT count(*) FROM kv_put_many("
+        + "array(SELECT '/history/' || i FROM generate_series(1, 20000) i),"
+        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 20000)))");
+    db.execute("ANALYZE kv");
+    try (Connection c = db.dataSource().getConnection()) {
+      // a watch that fell behind reads a few revisions under a prefix with a long history, again and again
+      for (int i = 0; i < 10; i++) {
+        assertThat(PgStatements.changes(c, 19_000, 19_010, "/history/", 1000)).hasSize(10);
+      }
+      // pgjdbc server-prepares a statement from its fifth run, and PostgreSQL may then keep one generic
+      // plan for every range: the key index, which walks all 20,000 rows of the prefix each time
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%c.key >= $3%'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("history reads server-prepared").isZero();
+      }
+    }
+    // planned with its values, the read takes the range of revisions from the primary key
+    assertThat(plan("force_custom_plan", PgStatements.CHANGES, "19000", "19010", "'/history/'", "'/history0'", "1000"))
+        .contains("kv_pkey").doesNotContain("kv_key_revision");
+  }
+
   private String genericPlan(String statement, String... arguments) throws Exception {
+    return plan("force_generic_plan", statement, arguments);
+  }
+
+  private String plan(String planCacheMode, String statement, String... arguments) throws Exception {
     String numbered = statement;
     for (int i = 1; numbered.contains("?"); i++) {
       numbered = numbered.replaceFirst("\\?", "\\$" + i);
@@ -163,7 +191,7 @@ class KvStoreTest {
     StringBuilder plan = new StringBuilder();
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("SET plan_cache_mode = " + planCacheMode);
       s.execute("PREPARE q AS " + numbered);
       try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE q(" + String.join(", ", arguments) + ")")) {
         while (rs.next()) {
