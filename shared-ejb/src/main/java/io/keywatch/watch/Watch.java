@@ -111,7 +111,13 @@ public final class Watch implements AutoCloseable {
     }
     return feed.atPosition(
         at -> {
-          if (!synced || !queue.isEmpty() || reset != null) {
+          // a batch the feed queued since the wait ran out comes first: progress up to scanned
+          // would pass over it, and the consumer would take its events as already seen
+          EventBatch queued = queue.poll();
+          if (queued != null) {
+            return queued;
+          }
+          if (!synced || reset != null) {
             return new EventBatch(scanned, scanned, List.of());
           }
           long from = scanned;

@@ -13,6 +13,7 @@ import io.keywatch.testdb.StallingProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -247,6 +250,36 @@ class WatchTest {
     Watch ahead = f.watchers.watch("/", 3);
     f.store.put("/a", v("4"));
     assertThat(drain(ahead, 4).get()).extracting(KvEvent::revision).containsExactly(4L);
+  }
+
+  @Test
+  void aProgressReportNeverPassesABatchStillQueued() throws Exception {
+    Watch w = f.watchers.watch("/", f.feed.revision());
+    assertThat(w.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
+    long next = f.feed.revision() + 1;
+    KvEvent change = KvEvent.of(new KeyValue("/queued", v("x"), next, next, 1, Instant.now()), null, next);
+    ExecutorService consumer = Executors.newSingleThreadExecutor();
+    try {
+      AtomicReference<Thread> polling = new AtomicReference<>();
+      Future<EventBatch> polled = consumer.submit(() -> {
+        polling.set(Thread.currentThread());
+        return w.poll(Duration.ofMillis(300));
+      });
+      // the consumer waits for a live batch ...
+      await().until(() -> polling.get() != null && polling.get().getState() == Thread.State.TIMED_WAITING);
+      f.feed.atPosition(at -> {
+        // ... its wait runs out, and it queues for the feed's position to report progress; then the
+        // feed delivers a batch (as the feed does: under its position lock)
+        await().until(() -> polling.get().getState() == Thread.State.WAITING);
+        w.offer(new EventBatch(next - 1, next, List.of(change)));
+        return null;
+      });
+      // the batch, not a progress report up to its revision (which would pass over it)
+      assertThat(polled.get(5, TimeUnit.SECONDS).events()).extracting(KvEvent::revision).containsExactly(next);
+    } finally {
+      consumer.shutdownNow();
+      w.close();
+    }
   }
 
   @Test
