@@ -15,9 +15,10 @@ import org.glassfish.jersey.server.ChunkedOutput;
 /**
  * One client's stream: pulls batches from its {@link Watch} and writes them as events, on its own
  * thread, until the client goes away (a write fails) or the server ends it with an {@code error}
- * event. The events of a batch go out in one write and one flush (a history batch in writes of
- * about {@value #WRITE_SIZE} bytes): with many streams, a write per event costs more than the rest
- * of the path.
+ * event. The events of a batch, and of the batches queued behind it, go out in one write and one
+ * flush of up to about {@value #WRITE_SIZE} bytes: with many streams, a write per event costs more
+ * than the rest of the path, and a stream that fell behind catches up in few writes instead of
+ * overflowing its queue (and re-reading history from the table).
  *
  * <p>{@link #position} is the stream's bookmark: every change under the prefix up to it was sent.
  * Each change event and each progress event carries it as {@code id}, so {@code Last-Event-ID}
@@ -78,17 +79,16 @@ final class WatchStream implements Runnable {
       while (!stopping) {
         long quiet = System.nanoTime() - lastSentNanos;
         EventBatch batch = watch.poll(Duration.ofNanos(Math.max(1_000_000, progressNanos - quiet)));
-        for (KvEvent e : batch.events()) {
-          // the bookmark also guards against a batch reaching back before the start
-          if (e.revision() > position) {
-            pending.writeBytes(frames.change(e));
-            if (pending.size() >= WRITE_SIZE && !sendPending()) {
-              return;
-            }
-          }
-          position = Math.max(position, e.revision());
+        if (!add(batch)) {
+          return;
         }
-        position = Math.max(position, batch.revision());
+        // a stream that fell behind takes what has queued up meanwhile into the same write
+        while (!batch.events().isEmpty() && pending.size() > 0 && pending.size() < WRITE_SIZE) {
+          batch = watch.poll(Duration.ZERO);
+          if (!add(batch)) {
+            return;
+          }
+        }
         if (pending.size() > 0 && !sendPending()) {
           return;
         }
@@ -107,6 +107,25 @@ final class WatchStream implements Runnable {
       close();
       onClose.accept(this);
     }
+  }
+
+  /**
+   * Formats a batch's events into {@link #pending}, writing whenever that holds {@value
+   * #WRITE_SIZE} bytes, and moves the bookmark past the batch; false once the client is gone.
+   */
+  private boolean add(EventBatch batch) {
+    for (KvEvent e : batch.events()) {
+      // the bookmark also guards against a batch reaching back before the start
+      if (e.revision() > position) {
+        pending.writeBytes(frames.change(e));
+        if (pending.size() >= WRITE_SIZE && !sendPending()) {
+          return false;
+        }
+      }
+      position = Math.max(position, e.revision());
+    }
+    position = Math.max(position, batch.revision());
+    return true;
   }
 
   private boolean sendPending() {
