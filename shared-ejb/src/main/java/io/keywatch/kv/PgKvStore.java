@@ -55,7 +55,8 @@ public final class PgKvStore implements KvStore {
         (c, at) -> {
           try (PreparedStatement s = c.prepareStatement(PgStatements.GET)) {
             s.setString(1, key);
-            s.setLong(2, at);
+            s.setString(2, key);
+            s.setLong(3, at);
             try (ResultSet rs = s.executeQuery()) {
               return rs.next() ? Optional.of(PgStatements.keyValue(rs, 1)).filter(kv -> !kv.isTombstone()) : Optional.empty();
             }

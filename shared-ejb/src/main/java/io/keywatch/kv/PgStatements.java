@@ -34,8 +34,9 @@ public final class PgStatements {
   static final String LOCK = "SELECT kv_lock()";
   static final String MOD_REVISION =
       "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL";
+  /** A key's newest row at a revision; the key as a range, see {@code V4__latest_by_key_range.sql}. */
   static final String GET =
-      "SELECT " + ROW + " FROM kv WHERE key = ? AND revision <= ? ORDER BY revision DESC LIMIT 1";
+      "SELECT " + ROW + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1";
   static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
   static final String LIST =
       "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
