@@ -101,16 +101,20 @@ public final class WritesUnderWatch {
     try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE)) {
       long before = db.store().revisions().current();
       WriteLoad.Result r;
+      String activity;
       try (SseWatchers group = new SseWatchers(servers.admin(), servers.apiKey(), watchers, WriteLoad.PREFIX, before)) {
-        r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
+        try (PgActivity pg = postgres.activity("postgres")) {
+          r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
+          activity = "active backends: " + pg.topWaits(4);
+        }
         long moved = db.store().revisions().current() - before;
         if (moved != r.total()) {
           throw new IllegalStateException("revisions are not gap-free: the store moved " + moved + " for " + r.total() + " puts");
         }
         group.awaitAll(r.total(), CATCH_UP);
       }
-      System.out.printf("  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n",
-          writers, watchers, r.putsPerSecond(), r.total());
+      System.out.printf("  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n    %s%n",
+          writers, watchers, r.putsPerSecond(), r.total(), activity);
       return r.putsPerSecond();
     }
   }
