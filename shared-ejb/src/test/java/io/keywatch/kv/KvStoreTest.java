@@ -144,9 +144,7 @@ class KvStoreTest {
 
   @Test
   void watchReadsLookUpSupersededRowsInsteadOfReadingTheHistory() throws Exception {
-    db.execute("SELECT count(*) FROM kv_put_many("
-        + "array(SELECT '/history/' || i FROM generate_series(1, 20000) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 20000)))");
+    putMany("'/history/' || i", 20_000);
     db.execute("ANALYZE kv");
     // generic plans, as the server-prepared statements of the pool and the watch get after five runs
     assertThat(genericPlan(PgStatements.REVISIONS_AND_CHANGES, "10000", "1000"))
@@ -157,9 +155,7 @@ class KvStoreTest {
 
   @Test
   void aHistoryReadIsPlannedForItsOwnRangeOfRevisions() throws Exception {
-    db.execute("SELECT count(*) FROM kv_put_many("
-        + "array(SELECT '/history/' || i FROM generate_series(1, 20000) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 20000)))");
+    putMany("'/history/' || i", 20_000);
     db.execute("ANALYZE kv");
     try (Connection c = db.dataSource().getConnection()) {
       // a watch that fell behind reads a few revisions under a prefix with a long history, again and again
@@ -182,19 +178,22 @@ class KvStoreTest {
   @Test
   void aKeysNewestRowIsFoundByItsKeyWhateverTheStatistics() throws Exception {
     // statistics taken while two keys held every row, then many other keys written
-    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT '/hot' FROM generate_series(1, 20000) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 20000)))");
-    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT '/warm' FROM generate_series(1, 7000) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 7000)))");
+    putMany("'/hot'", 20_000);
+    putMany("'/warm'", 7_000);
     db.execute("ANALYZE kv");
-    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT '/w/' || (i % 3200) FROM generate_series(1, 6400) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 6400)))");
+    putMany("'/w/' || (i % 3200)", 6_400);
     // the generic plan (as every pooled statement gets after five runs) reads the key's own index
     // entries, not the newer rows of other keys backwards; kv_latest and the put's lookup (V4) read
     // a key in the same form
     assertThat(genericPlan(PgStatements.GET, "'/w/5'", "'/w/5'", "100000"))
         .contains("kv_key_revision").doesNotContain("kv_pkey");
     assertThat(store.get("/w/5").orElseThrow().modRevision()).isEqualTo(20_000 + 7_000 + 6_400 - 3_200 + 5);
+  }
+
+  /** {@code n} puts in one statement; {@code key} is an SQL expression of {@code i} (1 to n). */
+  private void putMany(String key, int n) {
+    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT " + key + " FROM generate_series(1, " + n + ") i),"
+        + " array(SELECT '\\x01'::bytea FROM generate_series(1, " + n + ")))");
   }
 
   private String genericPlan(String statement, String... arguments) throws Exception {
