@@ -34,10 +34,10 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 
 /**
- * One client request forwarded to its upstream and the answer passed back, without a thread held
- * while either side is silent: the container's thread leaves once the request is handed to the
- * upstream client; the request body flows as the container offers it ({@link RequestBody}), and the
- * response body as the upstream sends it and the client's connection takes it.
+ * One client request forwarded to its upstream and the answer passed back: the container's thread
+ * leaves once the request, with its body if it has one ({@link RequestBody}), is handed to the
+ * upstream client; the response body, with no thread held while either side is silent, flows as
+ * the upstream sends it and the client's connection takes it.
  *
  * <pre>
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
@@ -53,7 +53,7 @@ import org.eclipse.jetty.io.Content;
  * one at a time: every step that touches the servlet response holds this exchange's lock, and each
  * waits for exactly one call back (more bytes from the upstream, or room towards the client).
  */
-final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcome {
+final class Exchange implements WriteListener, AsyncListener {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
@@ -84,20 +84,28 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     this.async = req.startAsync(req, res);
   }
 
-  /** Hands the request to the upstream client; the calling thread may leave at once. */
+  /** Hands the request to the upstream client; returns once its body, if any, has been passed on. */
   void send(UpstreamClient client, String path, Duration timeout) throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
     String query = req.getQueryString();
     upstream = client.newRequest(target, req.getMethod(), target.basePath() + path + (query == null ? "" : "?" + query), timeout)
         .headers(this::requestHead);
+    RequestBody body = null;
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
       upstream.body(content);
-      req.getInputStream().setReadListener(new RequestBody(req.getInputStream(), content, bufferSize, this));
+      body = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
     upstream.onResponseHeaders(this::responseHead).onResponseContentSource(this::responseBody).send(this::completed);
+    if (body != null) {
+      try {
+        body.pass();
+      } catch (IOException e) {
+        clientFailed(e);
+      }
+    }
   }
 
   /**
@@ -298,8 +306,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   }
 
   /** The client went away or its connection failed: there is nobody to answer. */
-  @Override
-  public void clientFailed(Throwable failure) {
+  private void clientFailed(Throwable failure) {
     clientGone = true;
     if (upstream != null) {
       upstream.abort(failure);

@@ -1,71 +1,70 @@
 package io.keywatch.proxy.forward;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.AsyncRequestContent;
-import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * The client's request body, passed to the upstream as it arrives without holding a thread: the
- * container says when bytes can be read, and the next buffer is read only once the upstream
- * connection has taken the last one, so a slow upstream slows the client down instead of filling
- * the heap. Jetty's {@link IteratingCallback} keeps a write that completes at once from recursing.
+ * The client's request body, passed to the upstream as it arrives, one buffer at a time, each
+ * handed on only once the upstream connection has taken the last: a slow upstream slows the client
+ * down instead of filling the heap.
+ *
+ * <p>The body is read with the servlet API's blocking reads on the container's request thread,
+ * which is held while the body flows (bounded by the route's timeout for each buffer). The
+ * non-blocking way ({@code ReadListener}) holds no thread, but with it Grizzly now and then runs
+ * a connection's filter chain on two threads at once during a chunked upload, even when every read
+ * is made in its own callback: its stored remainder gets mixed up ({@code ClassCastException} in
+ * {@code DefaultFilterChain}) and the client's connection is dropped (6 of 75 chunked 100 MiB
+ * uploads from the JDK's HttpClient; none of 75 with blocking reads).
  */
-final class RequestBody extends IteratingCallback implements ReadListener {
+final class RequestBody {
 
-  /** What the request body's end or failure means to the exchange. */
-  interface Outcome {
-    void clientFailed(Throwable failure);
-  }
-
-  private final ServletInputStream in;
+  private final InputStream in;
   private final AsyncRequestContent content;
-  private final int bufferSize;
-  private final Outcome outcome;
+  private final byte[] buffer;
+  private final Duration timeout;
 
-  RequestBody(ServletInputStream in, AsyncRequestContent content, int bufferSize, Outcome outcome) {
+  RequestBody(InputStream in, AsyncRequestContent content, int bufferSize, Duration timeout) {
     this.in = in;
     this.content = content;
-    this.bufferSize = bufferSize;
-    this.outcome = outcome;
+    this.buffer = new byte[bufferSize];
+    this.timeout = timeout;
   }
 
-  @Override
-  protected Action process() {
-    // a fresh buffer each time: the content may hold the last one until it is written
-    byte[] buffer = new byte[bufferSize];
-    int n;
-    try {
-      if (!in.isReady()) {
-        return Action.IDLE; // the container calls onDataAvailable when there is more
+  /**
+   * Copies the body upstream until it ends or the upstream fails (which the upstream client reports
+   * to the exchange); a failure reading from the client is thrown.
+   */
+  void pass() throws IOException {
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      if (n > 0 && !handOn(n)) {
+        return;
       }
-      n = in.read(buffer);
-    } catch (IOException e) {
-      outcome.clientFailed(e);
-      return Action.SUCCEEDED;
     }
-    if (n < 0) {
-      return Action.IDLE; // onAllDataRead follows
-    }
-    // a write the upstream fails ends the iteration; Jetty reports that failure to the exchange
-    content.write(ByteBuffer.wrap(buffer, 0, n), this);
-    return Action.SCHEDULED;
-  }
-
-  @Override
-  public void onDataAvailable() {
-    iterate();
-  }
-
-  @Override
-  public void onAllDataRead() {
     content.close();
   }
 
-  @Override
-  public void onError(Throwable failure) {
-    outcome.clientFailed(failure);
+  /** Writes n bytes upstream and waits until they are taken; false when the upstream failed. */
+  private boolean handOn(int n) throws IOException {
+    Callback.Completable taken = new Callback.Completable();
+    content.write(ByteBuffer.wrap(buffer, 0, n), taken);
+    try {
+      taken.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException upstreamFailed) {
+      return false;
+    } catch (TimeoutException e) {
+      content.fail(new TimeoutException("upstream took no request body for " + timeout));
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while passing the request body on", e);
+    }
   }
 }
