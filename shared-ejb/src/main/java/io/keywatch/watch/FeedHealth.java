@@ -1,6 +1,7 @@
 package io.keywatch.watch;
 
 import io.keywatch.config.Settings;
+import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,10 +20,18 @@ public class FeedHealth implements HealthCheck {
   @Inject WatchHub hub;
   @Inject Settings settings;
 
+  private static final String NAME = "keywatch-watch";
+
   @Override
   public HealthCheckResponse call() {
-    FeedState s = hub.state();
-    return HealthCheckResponse.named("keywatch-watch")
+    FeedState s;
+    try {
+      s = hub.state();
+    } catch (EJBException starting) {
+      // the first probes of a start come while the container still creates the watch's singleton
+      return HealthCheckResponse.named(NAME).status(!settings.watchReadiness()).withData("starting", "true").build();
+    }
+    return HealthCheckResponse.named(NAME)
         .status(s.connected() || !settings.watchReadiness())
         .withData("connected", String.valueOf(s.connected())) // Payara drops boolean data
         .withData("revision", s.revision())
