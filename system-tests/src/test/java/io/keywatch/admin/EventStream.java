@@ -3,6 +3,7 @@ package io.keywatch.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.ServerSentEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * A client of {@code GET /watch}: reads the Server-Sent Events of one stream on a thread of its own
- * (JDK HttpClient, {@code BodyHandlers.ofLines()}) and hands them out in order.
+ * (JDK HttpClient, {@code BodyHandlers.ofLines()}, {@link ServerSentEvents}) and hands them out in order.
  */
 final class EventStream implements AutoCloseable {
 
@@ -66,25 +67,8 @@ final class EventStream implements AutoCloseable {
   }
 
   private void read() {
-    String name = "message";
-    String id = null;
-    StringBuilder data = new StringBuilder();
     try {
-      for (String line : (Iterable<String>) lines::iterator) {
-        if (line.isEmpty()) {
-          if (data.length() > 0) {
-            events.add(new Event(name, id, data.toString()));
-          }
-          name = "message";
-          data.setLength(0);
-        } else if (line.startsWith("event:")) {
-          name = line.substring(6).strip();
-        } else if (line.startsWith("id:")) {
-          id = line.substring(3).strip();
-        } else if (line.startsWith("data:")) {
-          data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).strip());
-        }
-      }
+      ServerSentEvents.read(lines::iterator, (name, id, data) -> events.add(new Event(name, id, data)));
     } catch (UncheckedIOException | IllegalStateException e) {
       // closed by us, or the connection dropped: either way the stream has ended
     } finally {

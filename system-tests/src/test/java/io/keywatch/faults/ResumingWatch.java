@@ -1,6 +1,7 @@
 package io.keywatch.faults;
 
 import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.ServerSentEvents;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.io.StringReader;
@@ -83,31 +84,9 @@ final class ResumingWatch implements AutoCloseable {
       if (stop.getCount() == 0) {
         return;
       }
-      read(lines);
+      ServerSentEvents.read(lines::iterator, this::onEvent);
     } catch (UncheckedIOException | IllegalStateException e) {
       // the connection broke (or we closed it): reconnect after the last id
-    }
-  }
-
-  private void read(Stream<String> lines) {
-    String name = "message";
-    String id = null;
-    StringBuilder data = new StringBuilder();
-    for (String line : (Iterable<String>) lines::iterator) {
-      if (line.isEmpty()) {
-        if (data.length() > 0) {
-          onEvent(name, id, data.toString());
-        }
-        name = "message";
-        id = null;
-        data.setLength(0);
-      } else if (line.startsWith("event:")) {
-        name = line.substring(6).strip();
-      } else if (line.startsWith("id:")) {
-        id = line.substring(3).strip();
-      } else if (line.startsWith("data:")) {
-        data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).strip());
-      }
     }
   }
 
