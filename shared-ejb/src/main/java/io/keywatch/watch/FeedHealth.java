@@ -4,6 +4,7 @@ import io.keywatch.config.Settings;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.NoSuchElementException;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,22 +18,25 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class FeedHealth implements HealthCheck {
 
+  private static final String NAME = "keywatch-watch";
+
   @Inject WatchHub hub;
   @Inject Settings settings;
-
-  private static final String NAME = "keywatch-watch";
 
   @Override
   public HealthCheckResponse call() {
     FeedState s;
+    boolean gatesReadiness;
     try {
       s = hub.state();
-    } catch (EJBException starting) {
-      // the first probes of a start come while the container still creates the watch's singleton
-      return HealthCheckResponse.named(NAME).status(!settings.watchReadiness()).withData("starting", "true").build();
+      gatesReadiness = settings.watchReadiness();
+    } catch (EJBException | NoSuchElementException starting) {
+      // the first probes of a start come while the container still creates the watch's singleton,
+      // or before the application's configuration can be read
+      return HealthCheckResponse.named(NAME).down().withData("starting", "true").build();
     }
     return HealthCheckResponse.named(NAME)
-        .status(s.connected() || !settings.watchReadiness())
+        .status(s.connected() || !gatesReadiness)
         .withData("connected", String.valueOf(s.connected())) // Payara drops boolean data
         .withData("revision", s.revision())
         .withData("storeRevision", s.storeRevision())
