@@ -144,6 +144,9 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   private synchronized void responseHead(Response response) {
+    if (finished.get()) {
+      return; // the client left: the container may have recycled the response already
+    }
     res.setStatus(response.getStatus());
     HttpFields fields = response.getHeaders();
     HopByHop hop = HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
@@ -168,6 +171,9 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   private synchronized void responseBody(Response response, Content.Source source) {
+    if (finished.get()) {
+      return; // as in responseHead; the upstream request is aborted
+    }
     body = source;
     // a body that has arrived whole and fits the container's buffer is written at once, without
     // waiting for the client's connection (the common small answer); anything else is streamed
@@ -197,6 +203,9 @@ final class Exchange implements WriteListener, AsyncListener {
   /** Copies what the upstream sent while the client's connection takes it, then waits for more. */
   @Override
   public synchronized void onWritePossible() {
+    if (finished.get()) {
+      return; // the upstream's demand callback, after the client left (as in responseHead)
+    }
     try {
       while (out.isReady()) {
         if (pending != null) {
