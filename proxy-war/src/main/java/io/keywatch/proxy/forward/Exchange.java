@@ -91,17 +91,17 @@ final class Exchange implements WriteListener, AsyncListener {
     String query = req.getQueryString();
     upstream = client.newRequest(target, req.getMethod(), target.basePath() + path + (query == null ? "" : "?" + query), timeout)
         .headers(this::requestHead);
-    RequestBody body = null;
+    RequestBody requestBody = null;
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
       upstream.body(content);
-      body = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
+      requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
     upstream.onResponseHeaders(this::responseHead).onResponseContentSource(this::responseBody).send(this::completed);
-    if (body != null) {
+    if (requestBody != null) {
       try {
-        body.pass();
+        requestBody.pass();
       } catch (IOException e) {
         clientFailed(e);
       }
