@@ -72,23 +72,12 @@ public final class WritesUnderWatch {
   private double keywatch(int writers, int watchers, String kind, IntFunction<WatcherFactory> factory) throws Exception {
     try (BenchDatabase db = postgres.freshDatabase("bench_writes", POOL_SIZE);
         WatcherGroup group = factory.apply(watchers).start(db)) {
-      WriteLoad.Result r;
-      String activity;
-      try (PgActivity pg = postgres.activity("bench_writes")) {
-        WriteLoad.Put put = db.store()::put;
-        r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), put);
-        activity = "active backends: " + pg.topWaits(4);
-      }
-      long current = db.store().revisions().current();
-      if (current != r.total()) {
-        throw new IllegalStateException("revisions are not gap-free: store at " + current + " after " + r.total() + " puts");
-      }
-      group.awaitAll(r.total(), CATCH_UP);
-      String extra = String.format(", %.1f puts/transaction", r.total() / (double) db.writeTransactions())
+      Checked c = writeAndCheck(db, "bench_writes", group, writers);
+      String extra = String.format(", %.1f puts/transaction", c.result().total() / (double) db.writeTransactions())
           + (group instanceof PullWatchers p ? ", victims " + p.victims() : "");
       System.out.printf("  keywatch %-5s %2d writers %3d watchers: %8.0f puts/s, %d puts, revision %d, all watchers complete%s%n    %s%n",
-          kind, writers, watchers, r.putsPerSecond(), r.total(), current, extra, activity);
-      return r.putsPerSecond();
+          kind, writers, watchers, c.result().putsPerSecond(), c.result().total(), c.revision(), extra, c.activity());
+      return c.result().putsPerSecond();
     }
   }
 
@@ -98,25 +87,37 @@ public final class WritesUnderWatch {
    * gap-free check counts the revisions the run moved.
    */
   private double overSse(int writers, int watchers) throws Exception {
-    try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE)) {
-      long before = db.store().revisions().current();
-      WriteLoad.Result r;
-      String activity;
-      try (SseWatchers group = new SseWatchers(servers.admin(), servers.apiKey(), watchers, WriteLoad.PREFIX, before)) {
-        try (PgActivity pg = postgres.activity("postgres")) {
-          r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
-          activity = "active backends: " + pg.topWaits(4);
-        }
-        long moved = db.store().revisions().current() - before;
-        if (moved != r.total()) {
-          throw new IllegalStateException("revisions are not gap-free: the store moved " + moved + " for " + r.total() + " puts");
-        }
-        group.awaitAll(r.total(), CATCH_UP);
-      }
+    try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE);
+        SseWatchers group = new SseWatchers(servers.admin(), servers.apiKey(), watchers, WriteLoad.PREFIX,
+            db.store().revisions().current())) {
+      Checked c = writeAndCheck(db, "postgres", group, writers);
       System.out.printf("  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n    %s%n",
-          writers, watchers, r.putsPerSecond(), r.total(), activity);
-      return r.putsPerSecond();
+          writers, watchers, c.result().putsPerSecond(), c.result().total(), c.activity());
+      return c.result().putsPerSecond();
     }
+  }
+
+  /** A write run that passed its checks, the store's revision after it and what PostgreSQL was busy with. */
+  private record Checked(WriteLoad.Result result, long revision, String activity) {}
+
+  /**
+   * Runs the writers while the group watches, then checks that the store's revision moved by exactly
+   * the acknowledged puts (gap-free) and waits until every watcher has received each of them.
+   */
+  private Checked writeAndCheck(BenchDatabase db, String dbName, WatcherGroup group, int writers) throws Exception {
+    long before = db.store().revisions().current();
+    WriteLoad.Result r;
+    String activity;
+    try (PgActivity pg = postgres.activity(dbName)) {
+      r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
+      activity = "active backends: " + pg.topWaits(4);
+    }
+    long current = db.store().revisions().current();
+    if (current - before != r.total()) {
+      throw new IllegalStateException("revisions are not gap-free: the store moved " + (current - before) + " for " + r.total() + " puts");
+    }
+    group.awaitAll(r.total(), CATCH_UP);
+    return new Checked(r, current, activity);
   }
 
   private double etcd(int writers, int watchers) throws Exception {
