@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class WalkthroughIT {
 
   private static final String NO_ROUTE = "no route\n";
+  private static final String CURL_FORM_TYPE = "application/x-www-form-urlencoded";
 
   private static HttpServer upstream;
   private static String upstreamUri;
@@ -107,7 +108,7 @@ class WalkthroughIT {
   @Test
   @Order(3)
   void aRouteForGetIsFollowedByTheGateway() {
-    HttpResponse<String> put = kw.adminPut("/routes/foo", route("/get"));
+    HttpResponse<String> put = putAsCurl("/routes/foo", route("/get"));
     assertThat(put.statusCode()).isEqualTo(201);
     assertThat(put.headers().firstValue("X-Keywatch-Revision")).hasValue("1");
     JsonObject body = json(put);
@@ -128,7 +129,7 @@ class WalkthroughIT {
   @Test
   @Order(4)
   void aSecondRouteForAnything() {
-    HttpResponse<String> put = kw.adminPut("/routes/bar", route("/anything"));
+    HttpResponse<String> put = putAsCurl("/routes/bar", route("/anything"));
     assertThat(put.statusCode()).isEqualTo(201);
     assertThat(revision(json(put))).isEqualTo(2);
 
@@ -139,7 +140,7 @@ class WalkthroughIT {
   @Test
   @Order(5)
   void overridingARouteKeepsItsCreateRevisionAndCountsItsVersion() {
-    HttpResponse<String> put = kw.adminPut("/routes/foo", route("/get"));
+    HttpResponse<String> put = putAsCurl("/routes/foo", route("/get"));
     assertThat(put.statusCode()).isEqualTo(200);
     JsonObject body = json(put);
     assertThat(revision(body)).isEqualTo(3);
@@ -215,8 +216,13 @@ class WalkthroughIT {
     assertThat(kw.proxyGet("/anything").statusCode()).isEqualTo(404);
   }
 
+  /** As the seed's curl sends it: {@code -d} alone, so curl's default form type. */
+  private HttpResponse<String> putAsCurl(String path, String json) {
+    return kw.send(kw.adminRequest(path).header("Content-Type", CURL_FORM_TYPE).PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   private String route(String uri) {
-    return "{\"uri\":\"" + uri + "\",\"upstream\":\"" + upstreamUri + "\"}";
+    return "{\"uri\":\"" + uri + "\",\"upstream\":\"" + upstreamUri + "\"}"; // the seed's spelling
   }
 
   private static long revision(JsonObject body) {

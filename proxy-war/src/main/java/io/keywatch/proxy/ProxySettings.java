@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -57,24 +56,6 @@ public class ProxySettings {
   @Inject
   @ConfigProperty(name = "keywatch.proxy.buffer-size")
   int bufferSize;
-
-  /**
-   * KEYWATCH_PROXY_LOCAL_PATHS: paths this server answers itself (health, metrics), with everything
-   * under them; they are never forwarded, so no route can hide them.
-   */
-  @Inject
-  @ConfigProperty(name = "keywatch.proxy.local-paths")
-  List<String> localPaths;
-
-  /** Whether the path is one of {@link #localPaths} or under one. */
-  public boolean isLocal(String path) {
-    for (String local : localPaths) {
-      if (path.startsWith(local) && (path.length() == local.length() || path.charAt(local.length()) == '/')) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   public Path snapshotFile() {
     return Path.of(snapshotFile);

@@ -99,10 +99,12 @@ public final class KeywatchSystem implements AutoCloseable {
       env.put("KEYWATCH_JDBC_URL", jdbcUrl);
       env.put("KEYWATCH_JDBC_USER", jdbcUser);
       env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
-      env.put("KEYWATCH_API_KEY", options.apiKey());
+      if (role.holdsApiKey()) {
+        env.put(LauncherSetting.API_KEY.envVar(), options.apiKey());
+      }
       env.putAll(options.env().getOrDefault(role, Map.of()));
       synchronized (this) {
-        servers.put(role, PayaraServer.start(role, options.port(role), home, options.workDir(), options.javaOptions(),
+        servers.put(role, PayaraServer.start(role, options.listeners(role), home, options.workDir(), options.javaOptions(),
             options.systemProperties().getOrDefault(role, Map.of()), env));
       }
     }
@@ -163,15 +165,21 @@ public final class KeywatchSystem implements AutoCloseable {
   }
 
   public URI adminUri() {
-    return uri(ServerRole.ADMIN);
+    return options.listeners(ServerRole.ADMIN).main().uri();
   }
 
   public URI proxyUri() {
-    return uri(ServerRole.PROXY);
+    return options.listeners(ServerRole.PROXY).main().uri();
   }
 
-  private URI uri(ServerRole role) {
-    return URI.create("http://localhost:" + options.port(role) + "/");
+  /** The gateway's status port: its health, metrics and OpenAPI. */
+  public URI proxyStatusUri() {
+    return options.listeners(ServerRole.PROXY).health().uri();
+  }
+
+  /** A server's process id, e.g. to look at what the process was given. */
+  public synchronized long pid(ServerRole role) {
+    return servers.get(role).pid();
   }
 
   public String jdbcUrl() {
@@ -284,6 +292,10 @@ public final class KeywatchSystem implements AutoCloseable {
   public record Options(
       int adminPort,
       int proxyPort,
+      int proxyStatusPort,
+      String adminBind,
+      String proxyBind,
+      String proxyStatusBind,
       int pgPort,
       Path dataDir,
       Optional<String> jdbcUrl,
@@ -301,19 +313,23 @@ public final class KeywatchSystem implements AutoCloseable {
       return new Builder();
     }
 
-    int port(ServerRole role) {
-      return role == ServerRole.ADMIN ? adminPort : proxyPort;
+    PayaraServer.Listeners listeners(ServerRole role) {
+      return role == ServerRole.ADMIN
+          ? PayaraServer.Listeners.of(new Listener(adminBind, adminPort))
+          : PayaraServer.Listeners.withStatus(new Listener(proxyBind, proxyPort), new Listener(proxyStatusBind, proxyStatusPort));
     }
 
     boolean choosesPorts() {
-      return adminPort == 0 || proxyPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
+      return adminPort == 0 || proxyPort == 0 || proxyStatusPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
     }
 
     Options withFreePorts() {
-      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, pgPort));
+      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort));
       return new Options(
           adminPort == 0 ? freePort(taken) : adminPort,
           proxyPort == 0 ? freePort(taken) : proxyPort,
+          proxyStatusPort == 0 ? freePort(taken) : proxyStatusPort,
+          adminBind, proxyBind, proxyStatusBind,
           pgPort == 0 && jdbcUrl.isEmpty() ? freePort(taken) : pgPort,
           dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout);
     }
@@ -322,11 +338,13 @@ public final class KeywatchSystem implements AutoCloseable {
     void checkPorts() {
       checkPort(adminPort, "admin", LauncherSetting.ADMIN_PORT);
       checkPort(proxyPort, "proxy", LauncherSetting.PROXY_PORT);
+      checkPort(proxyStatusPort, "proxy status", LauncherSetting.PROXY_STATUS_PORT);
       if (jdbcUrl.isEmpty()) {
         checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
       }
-      if (adminPort == proxyPort) {
-        throw new ServerStartException("the admin and proxy servers cannot share port " + adminPort);
+      if (new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort)).size() < 3) {
+        throw new ServerStartException("the admin port, the proxy port and the proxy status port must differ: "
+            + adminPort + ", " + proxyPort + ", " + proxyStatusPort);
       }
     }
 
@@ -367,6 +385,10 @@ public final class KeywatchSystem implements AutoCloseable {
   public static final class Builder {
     private int adminPort;
     private int proxyPort;
+    private int proxyStatusPort;
+    private String adminBind = LauncherConfig.defaultOf(LauncherSetting.ADMIN_BIND);
+    private String proxyBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_BIND);
+    private String proxyStatusBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_STATUS_BIND);
     private int pgPort;
     private Path dataDir;
     private String jdbcUrl;
@@ -391,6 +413,30 @@ public final class KeywatchSystem implements AutoCloseable {
     /** 0 (the default) picks a free port. */
     public Builder proxyPort(int port) {
       this.proxyPort = port;
+      return this;
+    }
+
+    /** The gateway's health, metrics and OpenAPI; 0 (the default) picks a free port. */
+    public Builder proxyStatusPort(int port) {
+      this.proxyStatusPort = port;
+      return this;
+    }
+
+    /** Address the admin API listens on; default loopback only ({@code keywatch.admin.bind}). */
+    public Builder adminBind(String address) {
+      this.adminBind = address;
+      return this;
+    }
+
+    /** Address the gateway listens on; default every address. */
+    public Builder proxyBind(String address) {
+      this.proxyBind = address;
+      return this;
+    }
+
+    /** Address the gateway's status port listens on; default loopback only. */
+    public Builder proxyStatusBind(String address) {
+      this.proxyStatusBind = address;
       return this;
     }
 
@@ -474,7 +520,7 @@ public final class KeywatchSystem implements AutoCloseable {
       env.forEach((r, m) -> envCopy.put(r, Map.copyOf(m)));
       Map<ServerRole, Map<String, String>> propsCopy = new EnumMap<>(ServerRole.class);
       systemProperties.forEach((r, m) -> propsCopy.put(r, Map.copyOf(m)));
-      return new Options(adminPort, proxyPort, pgPort,
+      return new Options(adminPort, proxyPort, proxyStatusPort, adminBind, proxyBind, proxyStatusBind, pgPort,
           dataDir == null ? work.resolve("postgres") : dataDir.toAbsolutePath().normalize(),
           Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()), jdbcUser, jdbcPassword, apiKey, work,
           Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout);

@@ -3,6 +3,8 @@ package io.keywatch.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -55,6 +57,23 @@ public final class LauncherConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(setting, "must be a port number, not '" + v + "'");
     }
+  }
+
+  /** A numeric IP address to listen on ({@code 0.0.0.0}: every address); a host name is refused, it would need DNS. */
+  public static String address(LauncherSetting setting) {
+    String v = string(setting);
+    if (v.matches("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
+      return v;
+    }
+    try {
+      if (v.contains(":")) {
+        InetAddress.getByName(v); // with a colon the JDK parses an IPv6 literal and never looks it up
+        return v;
+      }
+    } catch (UnknownHostException e) {
+      // refused below
+    }
+    throw new ConfigException(setting, "must be a numeric IP address such as 127.0.0.1 or 0.0.0.0, not '" + v + "'");
   }
 
   public static Duration duration(LauncherSetting setting) {

@@ -9,7 +9,11 @@ import java.util.Locale;
  */
 public enum LauncherSetting {
   ADMIN_PORT("keywatch.admin.port", "HTTP port of the admin API"),
+  ADMIN_BIND("keywatch.admin.bind", "address the admin API listens on (0.0.0.0: every address)"),
   PROXY_PORT("keywatch.proxy.port", "HTTP port of the gateway"),
+  PROXY_BIND("keywatch.proxy.bind", "address the gateway listens on (0.0.0.0: every address)"),
+  PROXY_STATUS_PORT("keywatch.proxy.status.port", "HTTP port of the gateway's health, metrics and OpenAPI"),
+  PROXY_STATUS_BIND("keywatch.proxy.status.bind", "address the gateway's status port listens on"),
   DATA_DIR("keywatch.data-dir", "folder for the embedded PostgreSQL data (postgres/), the generated API key and the servers' logs (run/)"),
   POSTGRES_PORT("keywatch.postgres.port", "port of the embedded PostgreSQL (unused when KEYWATCH_JDBC_URL is set)"),
   JDBC_URL("keywatch.jdbc.url", "an existing PostgreSQL to use instead of the embedded one, e.g. jdbc:postgresql://db:5432/keywatch"),

@@ -53,6 +53,10 @@ public final class Main {
     var builder = KeywatchSystem.Options.builder()
         .adminPort(LauncherConfig.port(LauncherSetting.ADMIN_PORT))
         .proxyPort(LauncherConfig.port(LauncherSetting.PROXY_PORT))
+        .proxyStatusPort(LauncherConfig.port(LauncherSetting.PROXY_STATUS_PORT))
+        .adminBind(LauncherConfig.address(LauncherSetting.ADMIN_BIND))
+        .proxyBind(LauncherConfig.address(LauncherSetting.PROXY_BIND))
+        .proxyStatusBind(LauncherConfig.address(LauncherSetting.PROXY_STATUS_BIND))
         .workDir(dataDir.resolve("run"))
         .dataDir(dataDir.resolve("postgres"))
         .startTimeout(LauncherConfig.duration(LauncherSetting.START_TIMEOUT));
@@ -77,8 +81,11 @@ public final class Main {
     long started = System.nanoTime();
     KeywatchSystem system = KeywatchSystem.start(builder.build());
     out.printf("Keywatch is ready in %.1f s.%n", (System.nanoTime() - started) / 1e9);
-    out.println("  admin API : " + system.adminUri() + "   (send the header X-API-KEY)");
-    out.println("  gateway   : " + system.proxyUri());
+    KeywatchSystem.Options o = system.options();
+    out.println("  admin API : " + system.adminUri() + "   (send the header X-API-KEY; listening on " + o.adminBind() + ")");
+    out.println("  gateway   : " + system.proxyUri() + "   (listening on " + o.proxyBind() + ")");
+    out.println("  status    : " + system.proxyStatusUri() + "   (the gateway's /health, /metrics, /openapi; listening on "
+        + o.proxyStatusBind() + ")");
     out.println("  store     : " + system.jdbcUrl() + (jdbcUrl.isPresent() ? "" : " (embedded PostgreSQL)")
         + ", revision " + system.storeRevision());
     if (configuredKey.isPresent()) {

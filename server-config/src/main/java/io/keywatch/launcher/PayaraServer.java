@@ -44,24 +44,51 @@ public final class PayaraServer implements AutoCloseable {
   private static final List<String> FATAL_LOG_LINES = List.of(
       "Exception while loading the app", "Exception while deploying the app", "Failed to start, exiting");
 
+  /** The gateway's second virtual server, set up by proxy-pre-boot.asadmin, for health, metrics and OpenAPI. */
+  private static final String STATUS_VIRTUAL_SERVER = "status";
+
   private final ServerRole role;
-  private final int port;
+  private final Listeners listeners;
   private final Path log;
   private final Process process;
 
-  private PayaraServer(ServerRole role, int port, Path log, Process process) {
+  private PayaraServer(ServerRole role, Listeners listeners, Path log, Process process) {
     this.role = role;
-    this.port = port;
+    this.listeners = listeners;
     this.log = log;
     this.process = process;
+  }
+
+  /**
+   * Where a server listens: its public port, and the status port that serves its health, metrics
+   * and OpenAPI when that is not the public one (the gateway's: every path of its data port is a
+   * route's). Only the gateway has one.
+   */
+  public record Listeners(Listener main, Optional<Listener> status) {
+
+    public static Listeners of(Listener main) {
+      return new Listeners(main, Optional.empty());
+    }
+
+    public static Listeners withStatus(Listener main, Listener status) {
+      return new Listeners(main, Optional.of(status));
+    }
+
+    /** Where {@code /health}, {@code /metrics} and {@code /openapi} are served. */
+    public Listener health() {
+      return status.orElse(main);
+    }
   }
 
   /**
    * Starts the process; it is not ready until {@link #awaitReady} returns. Its folders are {@code
    * workDir/<role>/} and its log {@code workDir/logs/<role>.log}.
    */
-  public static PayaraServer start(ServerRole role, int port, KeywatchHome home, Path workDir,
+  public static PayaraServer start(ServerRole role, Listeners listeners, KeywatchHome home, Path workDir,
       List<String> javaOptions, Map<String, String> systemProperties, Map<String, String> env) {
+    if ((role == ServerRole.PROXY) != listeners.status().isPresent()) {
+      throw new IllegalArgumentException("the gateway, and only it, has a status listener: " + role.label() + " " + listeners);
+    }
     Path dir = workDir.resolve(role.label());
     Path rootDir = dir.resolve("root");
     Path tmpDir = dir.resolve("tmp");
@@ -88,42 +115,80 @@ public final class PayaraServer implements AutoCloseable {
     command.addAll(List.of("-jar", home.payaraMicro().toString(),
         "--nocluster",
         "--disablephonehome",
-        "--port", String.valueOf(port),
-        "--rootdir", rootDir.toString(),
-        "--deploy", home.war(role).toString(),
-        "--contextroot", "/"));
+        "--port", String.valueOf(listeners.main().port()),
+        "--rootdir", rootDir.toString()));
+    if (listeners.status().isEmpty()) {
+      command.addAll(List.of("--deploy", home.war(role).toString(), "--contextroot", "/"));
+    } else {
+      // --deploy would put the WAR on every virtual server, the status one too
+      command.addAll(List.of("--postbootcommandfile", write(dir.resolve("post-boot.asadmin"), List.of(
+          "deploy --virtualservers server --contextroot / --name " + role.label() + " " + home.war(role)))));
+    }
     Path logging = home.config("logging.properties");
     if (Files.isRegularFile(logging)) {
       command.addAll(List.of("--logproperties", logging.toString()));
     }
     // before boot: the same set after boot restarts a listener that may already take requests
-    Path preBoot = home.config(role.label() + "-pre-boot.asadmin");
-    if (Files.isRegularFile(preBoot)) {
-      command.addAll(List.of("--prebootcommandfile", preBoot.toString()));
-    }
+    command.addAll(List.of("--prebootcommandfile", write(dir.resolve("pre-boot.asadmin"), preBootCommands(role, listeners, home))));
 
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    if (!role.holdsApiKey()) {
+      // the gateway faces the internet: its environment (inherited from the launcher's, where a user
+      // may have set the key) must not hand the admin key to whoever reads /proc/<pid>/environ there
+      pb.environment().keySet().removeIf(name -> name.equals(LauncherSetting.API_KEY.envVar())
+          || name.equals(LauncherSetting.API_KEY.property()));
+    }
     pb.environment().putAll(env);
     try {
       Process process = pb.start();
       process.getOutputStream().close(); // the server reads no input
-      return new PayaraServer(role, port, log, process);
+      return new PayaraServer(role, listeners, log, process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the " + role.label() + " server", e);
     }
   }
 
   /**
-   * Waits until the server answers {@code /health/ready} with 200 (MicroProfile Health: the WAR is
+   * The role's own pre-boot file from the Keywatch home, then the addresses: the public listener's
+   * bind address and, for the gateway, its status listener on the virtual server that file made.
+   */
+  private static List<String> preBootCommands(ServerRole role, Listeners listeners, KeywatchHome home) {
+    List<String> commands = new ArrayList<>();
+    Path file = home.config(role.label() + "-pre-boot.asadmin");
+    if (Files.isRegularFile(file)) {
+      try {
+        commands.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+    commands.add("set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
+        + listeners.main().bind());
+    listeners.status().ifPresent(status -> commands.add("create-http-listener --listenerport " + status.port()
+        + " --listeneraddress " + status.bind() + " --defaultvs " + STATUS_VIRTUAL_SERVER + " status-listener"));
+    return commands;
+  }
+
+  private static String write(Path file, List<String> lines) {
+    try {
+      Files.write(file, lines, StandardCharsets.UTF_8);
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Waits until the server answers {@code /health/ready} (on its status port, if it has one) with 200 (MicroProfile Health: the WAR is
    * deployed and its store connection is up). Fails with the tail of the server's log when the
    * process dies or the time is up.
    */
   public void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(statusUri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(timeout);
     String lastAnswer = "no answer yet";
     while (true) {
@@ -138,7 +203,7 @@ public final class PayaraServer implements AutoCloseable {
         }
         lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
       } catch (ConnectException e) {
-        lastAnswer = "port " + port + " not open yet";
+        lastAnswer = "port " + listeners.health().port() + " not open yet";
       } catch (IOException e) {
         lastAnswer = e.toString();
       } catch (InterruptedException e) {
@@ -183,7 +248,17 @@ public final class PayaraServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://localhost:" + port + "/");
+    return listeners.main().uri();
+  }
+
+  /** Where its health, metrics and OpenAPI are served: {@link #uri()} but for the gateway. */
+  public URI statusUri() {
+    return listeners.health().uri();
+  }
+
+  /** The process id, e.g. to look at what the process was given. */
+  public long pid() {
+    return process.pid();
   }
 
   private boolean logContains(String text) {
@@ -202,7 +277,8 @@ public final class PayaraServer implements AutoCloseable {
       return; // no log yet
     }
     if (fatal.isPresent() && logContains(BIND_FAILED)) {
-      throw new PortInUseException("the " + role.label() + " server cannot listen on port " + port + ": it is already in use; its log "
+      throw new PortInUseException("the " + role.label() + " server cannot listen on port " + listeners.main().port()
+          + listeners.status().map(st -> " or " + st.port()).orElse("") + ": it is already in use; its log "
           + log + " ends with:\n" + logTail());
     }
     if (fatal.isPresent()) {

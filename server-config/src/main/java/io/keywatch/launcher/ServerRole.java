@@ -18,6 +18,11 @@ public enum ServerRole {
     return label;
   }
 
+  /** Whether its process is given the admin API key; the gateway never needs it. */
+  boolean holdsApiKey() {
+    return this == ADMIN;
+  }
+
   /** The WAR's file name in the Keywatch home. */
   String war() {
     return war;

@@ -31,6 +31,13 @@ class LauncherConfigTest {
   }
 
   @Test
+  void theEmbeddedPostgresPortLiesOutsideLinuxsEphemeralRange() {
+    // 32768-60999 (net.ipv4.ip_local_port_range): an outgoing connection may hold such a port at first start
+    int port = LauncherConfig.port(LauncherSetting.POSTGRES_PORT);
+    assertThat(port < 32768 || port > 60999).as("port %d outside 32768-60999", port).isTrue();
+  }
+
+  @Test
   void aSystemPropertyOverridesTheDefault() {
     System.setProperty(LauncherSetting.ADMIN_PORT.property(), "39181");
     assertThat(LauncherConfig.port(LauncherSetting.ADMIN_PORT)).isEqualTo(39181);

@@ -69,8 +69,10 @@ class BadInputIT {
         putRoute("route over the value limit", 413, "{\"uri\": \"/x\", \"upstream\": \"http://u\", \"pad\": \"" + TOO_BIG + "\"}"),
         new Case("route as text/plain", 415, kw -> kw.adminRequest("/routes/" + ID).header("Content-Type", "text/plain")
             .PUT(BodyPublishers.ofString(ROUTE))),
-        new Case("route as a form (curl -d)", 415, kw -> kw.adminRequest("/routes/" + ID)
-            .header("Content-Type", "application/x-www-form-urlencoded").PUT(BodyPublishers.ofString(ROUTE))),
+        new Case("a real form where curl's form type is read as JSON", 400, kw -> kw.adminRequest("/routes/" + ID)
+            .header("Content-Type", "application/x-www-form-urlencoded").PUT(BodyPublishers.ofString("uri=/target&upstream=http://u"))),
+        new Case("txn as a real form", 400, kw -> kw.adminRequest("/txn")
+            .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString("success=x"))),
         // route ids
         putRouteAt("id '..' (path traversal)", 400, "/routes/%2E%2E"),
         putRouteAt("id with an encoded slash", 400, "/routes/a%2Fb"),

@@ -38,7 +38,7 @@ public class CompactionResource {
   @Inject Compactions compactions;
 
   @POST
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.compaction", absolute = true, description = "POST /compaction")
   @Operation(summary = "Compact history",

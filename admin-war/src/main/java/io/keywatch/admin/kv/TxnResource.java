@@ -28,7 +28,7 @@ public class TxnResource {
   @Inject AdminSettings settings;
 
   @POST
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.txn", absolute = true, description = "POST /txn")
   @Operation(summary = "Run a transaction",

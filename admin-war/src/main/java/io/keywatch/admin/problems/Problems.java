@@ -133,7 +133,7 @@ public final class Problems {
     return switch (e.getResponse().getStatus()) {
       case 404 -> "no such resource; see the API reference at /openapi";
       case 405 -> "method not allowed here; allowed: " + e.getResponse().getAllowedMethods();
-      case 415 -> "unsupported Content-Type; send Content-Type: application/json (curl -d alone sends a form type)";
+      case 415 -> "unsupported Content-Type; send Content-Type: application/json";
       case 406 -> "cannot answer in any of the accepted media types; this API answers application/json";
       default -> e.getMessage();
     };

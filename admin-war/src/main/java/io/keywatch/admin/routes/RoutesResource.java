@@ -42,7 +42,7 @@ public class RoutesResource {
 
   @PUT
   @Path("{id}")
-  @Consumes(MediaType.APPLICATION_JSON)
+  @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Timed(name = "keywatch.admin.routes.put", absolute = true, description = "PUT /routes/{id}")
   @Operation(summary = "Create or replace a route",
       description = "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","

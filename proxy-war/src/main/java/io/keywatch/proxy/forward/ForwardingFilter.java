@@ -20,9 +20,9 @@ import java.util.Locale;
  * it, handed to an {@link Exchange} with the route's upstream; the container's thread is free again
  * as soon as the request is on its way.
  *
+ * Every path is a route's: health, metrics and OpenAPI are on the status port (see {@link DataPortServlet}).
+ *
  * <pre>
- * local path (/health, /metrics, ...) ─ served by this server, never forwarded
- *   │
  * match ─ none: 404 "no route"
  *   │
  * check path and framing ─ a . or .. segment: 400; a transfer coding other than chunked: 501
@@ -48,10 +48,6 @@ public class ForwardingFilter extends HttpFilter {
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
-    if (settings.isLocal(path)) {
-      chain.doFilter(req, res);
-      return;
-    }
     Target target = table.index().match(req.getMethod(), req.getServerName(), path);
     if (target == null) {
       reply(res, HttpServletResponse.SC_NOT_FOUND, "no route");
