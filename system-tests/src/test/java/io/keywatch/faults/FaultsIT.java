@@ -43,7 +43,7 @@ class FaultsIT {
         eventually().until(() -> writer.acknowledged() >= 50);
 
         int failuresBefore = writer.failures();
-        long proxyReconnects = reconnects(kw, kw.proxyUri());
+        long proxyReconnects = reconnects(kw, kw.proxyStatusUri());
         kw.postgres().stop();
         int ackedAtStop = writer.acknowledged();
         int ackedWhileDown;
@@ -53,7 +53,7 @@ class FaultsIT {
           // and both servers' feeds have lost the store
           eventually().atMost(LONG).until(() -> writer.failures() >= failuresBefore + 3);
           eventually().atMost(LONG).until(() -> feedCheck(kw, kw.adminUri()).getString("status").equals("DOWN"));
-          eventually().atMost(LONG).until(() -> reconnects(kw, kw.proxyUri()) > proxyReconnects);
+          eventually().atMost(LONG).until(() -> reconnects(kw, kw.proxyStatusUri()) > proxyReconnects);
           watch.drop(); // the watcher's connection breaks too: it must resume after the restart
           for (int i = 0; i < 20; i++) {
             HttpResponse<String> r = kw.proxyGet(before + "/down" + i);

@@ -230,16 +230,4 @@ class ForwardingIT {
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.body()).isEqualTo("path with . or .. segments\n");
   }
-
-  @Test
-  void localPathsAreNeverForwarded(Keywatch kw) {
-    String id = Keywatch.uniqueId("health");
-    putRoute(kw, id, route("/health/*", echo.url()));
-    String probe = Keywatch.uniqueId("probe");
-    putRoute(kw, probe, route("/" + probe, echo.url()));
-    eventually().until(() -> kw.proxyGet("/" + probe).statusCode() == 200);
-    HttpResponse<String> health = kw.proxyGet("/health/ready");
-    assertThat(health.body()).doesNotStartWith("E ");
-    assertThat(kw.adminDelete("/routes/" + id).statusCode()).isEqualTo(200);
-  }
 }

@@ -4,6 +4,7 @@ import static io.keywatch.testing.Keywatch.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywatch.launcher.KeywatchHome;
+import io.keywatch.launcher.Listener;
 import io.keywatch.launcher.PayaraServer;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
@@ -121,7 +122,9 @@ class ProxyResilienceIT {
       deadPort = s.getLocalPort();
     }
     // started without waiting for readiness, as the launcher does: this proxy has no store to reach
-    try (PayaraServer proxy = PayaraServer.start(ServerRole.PROXY, LauncherProcess.freePort(),
+    PayaraServer.Listeners listeners = PayaraServer.Listeners.withStatus(
+        new Listener("127.0.0.1", LauncherProcess.freePort()), new Listener("127.0.0.1", LauncherProcess.freePort()));
+    try (PayaraServer proxy = PayaraServer.start(ServerRole.PROXY, listeners,
         new KeywatchHome(Path.of(System.getProperty(KeywatchHome.PROPERTY))), work, List.of(HEAP), Map.of(), Map.of(
             "KEYWATCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
             "KEYWATCH_PROXY_SNAPSHOT_FILE", copy.toString()))) {

@@ -62,7 +62,7 @@ public final class Keywatch implements AutoCloseable {
 
   private Keywatch(String name, KeywatchSystem system, boolean shared) {
     this.name = name;
-    this.endpoints = new Endpoints(system.adminUri(), system.proxyUri(), system.apiKey(),
+    this.endpoints = new Endpoints(system.adminUri(), system.proxyUri(), system.proxyStatusUri(), system.apiKey(),
         system.jdbcUrl(), system.jdbcUser(), system.jdbcPassword(), system.log(ServerRole.ADMIN).getParent());
     this.system = system;
     this.shared = shared;
@@ -77,7 +77,7 @@ public final class Keywatch implements AutoCloseable {
   }
 
   /** Where a system answers and keeps its store, however it was started. */
-  record Endpoints(URI adminUri, URI proxyUri, String apiKey, String jdbcUrl, String jdbcUser, String jdbcPassword, Path logDir) {}
+  record Endpoints(URI adminUri, URI proxyUri, URI proxyStatusUri, String apiKey, String jdbcUrl, String jdbcUser, String jdbcPassword, Path logDir) {}
 
   /**
    * The system all {@link KeywatchTest}s share: on {@code KEYWATCH_TEST_JDBC_URL} (with
@@ -128,6 +128,11 @@ public final class Keywatch implements AutoCloseable {
 
   public URI proxyUri() {
     return endpoints.proxyUri();
+  }
+
+  /** The gateway's status port: its {@code /health}, {@code /metrics} and {@code /openapi}. */
+  public URI proxyStatusUri() {
+    return endpoints.proxyStatusUri();
   }
 
   public String apiKey() {

@@ -153,6 +153,7 @@ public final class LauncherProcess implements AutoCloseable {
     return new Keywatch("launcher " + dataDir.getFileName(), new Keywatch.Endpoints(
         URI.create(required("admin API\\s*:\\s*(\\S+)")),
         URI.create(required("gateway\\s*:\\s*(\\S+)")),
+        URI.create(required("status\\s*:\\s*(\\S+)")),
         key,
         required("store\\s*:\\s*(jdbc:\\S+)"),
         env.getOrDefault("KEYWATCH_JDBC_USER", "postgres"),

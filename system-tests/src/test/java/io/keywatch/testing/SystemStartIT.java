@@ -13,7 +13,7 @@ class SystemStartIT {
   void bothServersAreReadyOnTheirOwnPorts(Keywatch keywatch) {
     assertThat(keywatch.adminUri().getPort()).isNotEqualTo(keywatch.proxyUri().getPort());
     assertThat(keywatch.send(HttpRequest.newBuilder(keywatch.adminUri().resolve("/health/ready"))).statusCode()).isEqualTo(200);
-    assertThat(keywatch.send(HttpRequest.newBuilder(keywatch.proxyUri().resolve("/health/ready"))).statusCode()).isEqualTo(200);
+    assertThat(keywatch.send(HttpRequest.newBuilder(keywatch.proxyStatusUri().resolve("/health/ready"))).statusCode()).isEqualTo(200);
   }
 
   @Test

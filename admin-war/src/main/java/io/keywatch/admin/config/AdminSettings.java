@@ -50,6 +50,14 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.txn.max-bytes")
   long txnMaxBytes;
 
+  /**
+   * KEYWATCH_ROUTES_ALLOW_PRIVATE_UPSTREAMS: accept routes to this admin server itself and to
+   * link-local addresses (the cloud metadata service); see {@code UpstreamGuard}.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.routes.allow-private-upstreams")
+  boolean allowPrivateUpstreams;
+
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */
   public Optional<String> apiKey() {
     return apiKey.filter(k -> !k.isBlank());
@@ -77,5 +85,9 @@ public class AdminSettings {
 
   public long txnMaxBytes() {
     return txnMaxBytes;
+  }
+
+  public boolean allowPrivateUpstreams() {
+    return allowPrivateUpstreams;
   }
 }

@@ -1,6 +1,7 @@
 package io.keywatch.admin.kv;
 
 import io.keywatch.admin.problems.Problems;
+import io.keywatch.admin.routes.UpstreamGuard;
 import io.keywatch.config.Settings;
 import io.keywatch.kv.KeyValue;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ public class KvResource {
   @Inject KeyReads reads;
   @Inject KeyWrites writes;
   @Inject Settings settings;
+  @Inject UpstreamGuard guard;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
@@ -115,7 +117,9 @@ public class KvResource {
     if (type != null && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json"))) {
       Bodies.value(value);
     }
-    return KvAnswers.put(writes.put(key, Values.admit(key, value), condition));
+    byte[] stored = Values.admit(key, value);
+    guard.check(key, stored);
+    return KvAnswers.put(writes.put(key, stored, condition));
   }
 
   @DELETE

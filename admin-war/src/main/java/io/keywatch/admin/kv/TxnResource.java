@@ -1,6 +1,7 @@
 package io.keywatch.admin.kv;
 
 import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.admin.routes.UpstreamGuard;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
@@ -26,6 +27,7 @@ public class TxnResource {
 
   @Inject KvStore store;
   @Inject AdminSettings settings;
+  @Inject UpstreamGuard guard;
 
   @POST
   @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
@@ -37,6 +39,7 @@ public class TxnResource {
   @APIResponse(responseCode = "200", description = "ran; succeeded tells which branch")
   public Response txn(InputStream body) {
     Txn txn = TxnCodec.parse(Bodies.object(Bodies.read(body, settings.txnMaxBytes())), settings.txnMaxOps());
+    guard.check(txn);
     TxnResult result = store.txn(txn);
     return KeyValueJson.answer(200, TxnCodec.answer(txn, result), result.revision()).build();
   }

@@ -39,6 +39,7 @@ public class RoutesResource {
   @Inject KeyReads reads;
   @Inject KeyWrites writes;
   @Inject Settings settings;
+  @Inject UpstreamGuard guard;
 
   @PUT
   @Path("{id}")
@@ -49,7 +50,8 @@ public class RoutesResource {
           + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old route")
-  @APIResponse(responseCode = "400", description = "not a valid route; problems lists every reason")
+  @APIResponse(responseCode = "400", description = "not a valid route, or one to this admin server or a link-local address;"
+      + " problems lists every reason")
   @APIResponse(responseCode = "412", description = "the route is not at the If-Match revision; nothing was written")
   public Response put(
       @PathParam("id") String id,
@@ -59,6 +61,7 @@ public class RoutesResource {
     String key = Route.key(id);
     Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
     Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
+    guard.check(route);
     return KvAnswers.put(writes.put(key, RouteCodec.toBytes(route), condition));
   }
 

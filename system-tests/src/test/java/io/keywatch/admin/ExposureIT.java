@@ -1,0 +1,100 @@
+package io.keywatch.admin;
+
+import static io.keywatch.admin.Answers.ok;
+import static io.keywatch.admin.Answers.problem;
+import static io.keywatch.admin.Answers.revision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keywatch.launcher.ServerRole;
+import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.KeywatchTest;
+import io.keywatch.testing.ListeningSockets;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What the admin side shows to the network: the admin API listens on loopback only, the gateway's
+ * process never holds the admin key, and no route can point the gateway at the admin server or at
+ * a link-local address (the cloud metadata service) unless a setting allows it. Listening addresses
+ * are read from the kernel's tables: the tests never connect to an address other than loopback.
+ */
+@KeywatchTest
+class ExposureIT {
+
+  @Test
+  void theAdminApiListensOnLoopbackOnly(Keywatch kw) {
+    assertThat(ListeningSockets.boundTo(kw.adminUri().getPort())).isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+  }
+
+  @Test
+  void theGatewayProcessIsNotGivenTheAdminKey(Keywatch kw) throws IOException {
+    assertThat(processText(kw.system().pid(ServerRole.ADMIN), "environ")).contains(kw.apiKey()); // the probe sees keys
+    long gateway = kw.system().pid(ServerRole.PROXY);
+    assertThat(processText(gateway, "environ")).doesNotContain(kw.apiKey());
+    assertThat(processText(gateway, "cmdline")).doesNotContain(kw.apiKey());
+  }
+
+  static Stream<String> refusedUpstreams(Keywatch kw) {
+    int admin = kw.adminUri().getPort();
+    return Stream.of(
+        "http://127.0.0.1:" + admin, "http://localhost:" + admin + "/x", "http://[::1]:" + admin, "http://0.0.0.0:" + admin,
+        "http://127.0.0.2:" + admin,
+        "http://169.254.169.254", "http://169.254.169.254:80/latest/meta-data", "https://169.254.1.1",
+        "http://2852039166", "http://[::ffff:a9fe:a9fe]", "http://[::ffff:169.254.169.254]",
+        "http://[fe80::1]:8080", "http://[febf::1]",
+        "http://99999999999"); // numeric, but no address: the gateway would ask DNS
+  }
+
+  @ParameterizedTest
+  @MethodSource("refusedUpstreams")
+  void aRouteToTheAdminServerOrALinkLocalAddressIsRefusedAndWritesNothing(String upstream, Keywatch kw) {
+    String id = Keywatch.uniqueId("exposed");
+    String route = "{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}";
+    long before = revision(ok(kw.adminGet("/routes"), 200));
+
+    JsonObject p = problem(kw.adminPut("/routes/" + id, route), 400);
+    assertThat(p.getJsonArray("problems").getValuesAs(JsonString.class)).singleElement()
+        .satisfies(s -> assertThat(s.getString()).contains(upstream).contains("keywatch.routes.allow-private-upstreams"));
+    problem(kw.adminPut("/kv/routes/" + id, route), 400);
+    problem(kw.adminPost("/txn", "{\"success\": [{\"put\": {\"key\": \"/routes/" + id + "\", \"value\": " + route + "}}]}"), 400);
+    problem(kw.send(kw.adminRequest("/txn").header("Content-Type", "application/json").POST(BodyPublishers.ofString(
+        "{\"compare\": [{\"key\": \"/none\", \"modRevision\": 1}], \"failure\": [{\"put\": {\"key\": \"/routes/" + id
+            + "\", \"value\": " + route + "}}]}"))), 400);
+
+    assertThat(revision(ok(kw.adminGet("/routes"), 200))).isEqualTo(before);
+    assertThat(kw.adminGet("/routes/" + id).statusCode()).isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "http://upstream.example"})
+  void loopbackAndOtherUpstreamsStayAllowed(String upstream, Keywatch kw) {
+    String id = Keywatch.uniqueId("allowed");
+    ok(kw.adminPut("/routes/" + id, "{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}"), 201);
+    ok(kw.adminDelete("/routes/" + id), 200);
+  }
+
+  @Test
+  void aSettingAllowsPrivateUpstreams() {
+    try (Keywatch kw = Keywatch.startPrivate("allow-private-upstreams",
+        o -> o.env(ServerRole.ADMIN, "KEYWATCH_ROUTES_ALLOW_PRIVATE_UPSTREAMS", "true"))) {
+      ok(kw.adminPut("/routes/metadata", "{\"uri\": \"/m\", \"upstream\": \"http://169.254.169.254\"}"), 201);
+      ok(kw.adminPut("/routes/self", "{\"uri\": \"/s\", \"upstream\": \"http://127.0.0.1:" + kw.adminUri().getPort() + "\"}"), 201);
+    }
+  }
+
+  /** A process's environment or command line as /proc has it (NUL-separated). */
+  private static String processText(long pid, String file) throws IOException {
+    return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)), StandardCharsets.ISO_8859_1);
+  }
+}
