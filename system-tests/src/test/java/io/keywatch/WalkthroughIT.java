@@ -64,6 +64,7 @@ class WalkthroughIT {
     env = Map.of(
         "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
         "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
+        "KEYWATCH_PROXY_STATUS_PORT", Integer.toString(LauncherProcess.freePort()),
         "KEYWATCH_POSTGRES_PORT", Integer.toString(LauncherProcess.freePort()));
     launcher = LauncherProcess.start(dataDir, env);
     kw = launcher.client();
@@ -198,6 +199,14 @@ class WalkthroughIT {
 
   @Test
   @Order(8)
+  void theGatewaysHealthIsOnItsStatusPortNotOnItsDataPort() {
+    HttpResponse<String> ready = kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/health/ready")));
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(kw.proxyGet("/health/ready").body()).isEqualTo(NO_ROUTE);
+  }
+
+  @Test
+  @Order(9)
   void stoppingItStopsEverythingAndASecondStartKeepsTheStoreAndTheKey() {
     String key = kw.apiKey();
     int exit = launcher.stop();
