@@ -13,6 +13,7 @@ class LauncherConfigTest {
   void clear() {
     System.clearProperty(LauncherSetting.ADMIN_PORT.property());
     System.clearProperty(LauncherSetting.START_TIMEOUT.property());
+    System.clearProperty(LauncherSetting.ADMIN_BIND.property());
   }
 
   @Test
@@ -35,6 +36,25 @@ class LauncherConfigTest {
     // 32768-60999 (net.ipv4.ip_local_port_range): an outgoing connection may hold such a port at first start
     int port = LauncherConfig.port(LauncherSetting.POSTGRES_PORT);
     assertThat(port < 32768 || port > 60999).as("port %d outside 32768-60999", port).isTrue();
+  }
+
+  @Test
+  void theAdminListensOnLoopbackAndTheGatewayEverywhereByDefault() {
+    assertThat(LauncherConfig.address(LauncherSetting.ADMIN_BIND)).isEqualTo("127.0.0.1");
+    assertThat(LauncherConfig.address(LauncherSetting.PROXY_BIND)).isEqualTo("0.0.0.0");
+    assertThat(LauncherConfig.address(LauncherSetting.PROXY_STATUS_BIND)).isEqualTo("127.0.0.1");
+    assertThat(LauncherConfig.port(LauncherSetting.PROXY_STATUS_PORT)).isEqualTo(9091);
+  }
+
+  @Test
+  void aBindAddressIsANumericAddressNeverAName() {
+    System.setProperty(LauncherSetting.ADMIN_BIND.property(), "::1");
+    assertThat(LauncherConfig.address(LauncherSetting.ADMIN_BIND)).isEqualTo("::1");
+    for (String bad : new String[] {"localhost", "999.1.1.1", "1.2.3", "admin.example"}) {
+      System.setProperty(LauncherSetting.ADMIN_BIND.property(), bad);
+      assertThatThrownBy(() -> LauncherConfig.address(LauncherSetting.ADMIN_BIND))
+          .hasMessageContaining("KEYWATCH_ADMIN_BIND").hasMessageContaining(bad);
+    }
   }
 
   @Test
