@@ -49,6 +49,17 @@ class KvApiIT {
   }
 
   @Test
+  void aTransactionAndACompactionSentWithCurlsDefaultFormTypeAreReadAsJson(Keywatch kw) {
+    String key = "/curl/" + Keywatch.uniqueId("form");
+    JsonObject txn = ok(kw.send(kw.adminRequest("/txn").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"success\": [{\"put\": {\"key\": \"" + key + "\", \"value\": \"dg==\"}}]}"))), 200);
+    assertThat(txn.getBoolean("succeeded")).isTrue();
+    assertThat(ok(kw.adminGet("/kv" + key), 200).getString("value")).isEqualTo("dg==");
+    ok(kw.send(kw.adminRequest("/compaction").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"revision\": 1}"))), 200);
+  }
+
+  @Test
   void prefixListsTheLiveKeysUnderAPath(Keywatch kw) {
     String dir = "/" + Keywatch.uniqueId("dir");
     long r1 = revision(ok(putValue(kw, dir + "/a", "1"), 201));
