@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import io.keywatch.testing.KeywatchTest;
+import io.keywatch.testing.LauncherProcess;
 import io.keywatch.testing.ListeningSockets;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -17,6 +18,9 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,8 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the admin side shows to the network: the admin API listens on loopback only, the gateway's
  * process never holds the admin key, and no route can point the gateway at the admin server or at
- * a link-local address (the cloud metadata service) unless a setting allows it. Listening addresses
- * are read from the kernel's tables: the tests never connect to an address other than loopback.
+ * a link-local address (the cloud metadata service) unless a setting allows it, whether the key
+ * comes from the launcher or from the user's environment. Listening addresses are read from the
+ * kernel's tables: the tests never connect to an address other than loopback.
  */
 @KeywatchTest
 class ExposureIT {
@@ -43,6 +48,31 @@ class ExposureIT {
     long gateway = kw.system().pid(ServerRole.PROXY);
     assertThat(processText(gateway, "environ")).doesNotContain(kw.apiKey());
     assertThat(processText(gateway, "cmdline")).doesNotContain(kw.apiKey());
+  }
+
+  @Test
+  void aKeyGivenToTheLauncherInItsEnvironmentNeverReachesTheGatewayProcess() throws IOException {
+    String key = "launcher-key-" + Keywatch.uniqueId("k");
+    Path data = LauncherProcess.freshDataDir("exposure-launcher");
+    Map<String, String> env = new HashMap<>(Map.of("KEYWATCH_API_KEY", key));
+    for (String port : List.of("KEYWATCH_ADMIN_PORT", "KEYWATCH_PROXY_PORT", "KEYWATCH_PROXY_STATUS_PORT", "KEYWATCH_POSTGRES_PORT")) {
+      env.put(port, Integer.toString(LauncherProcess.freePort()));
+    }
+    try (LauncherProcess launcher = LauncherProcess.start(data, env)) {
+      // each server's JVM has its own temp folder, <data>/run/<role>/tmp
+      long admin = server(launcher, data.resolve("run").resolve("admin")).pid();
+      long gateway = server(launcher, data.resolve("run").resolve("proxy")).pid();
+      assertThat(processText(admin, "environ")).contains(key);
+      assertThat(processText(gateway, "environ")).doesNotContain(key);
+      assertThat(processText(gateway, "cmdline")).doesNotContain(key);
+      assertThat(launcher.output()).anyMatch(l -> l.matches("\\s*admin API\\s*:.*listening on 127\\.0\\.0\\.1\\)"));
+    }
+  }
+
+  private static ProcessHandle server(LauncherProcess launcher, Path dir) {
+    return launcher.children()
+        .filter(p -> p.info().commandLine().orElse("").contains("-Djava.io.tmpdir=" + dir.resolve("tmp")))
+        .findFirst().orElseThrow(() -> new AssertionError("no server process with its folder in " + dir));
   }
 
   static Stream<String> refusedUpstreams(Keywatch kw) {

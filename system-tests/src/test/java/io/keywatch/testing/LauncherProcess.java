@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The launcher run as a user runs it ({@code java -jar keywatch-launcher.jar}, settings in the
@@ -143,6 +144,11 @@ public final class LauncherProcess implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The processes the launcher started (PostgreSQL, the servers), e.g. to look at what each was given. */
+  public Stream<ProcessHandle> children() {
+    return process.descendants();
   }
 
   /** A client of this system, with the addresses and the API key the launcher printed. */
