@@ -122,7 +122,7 @@ public final class PayaraServer implements AutoCloseable {
     } else {
       // --deploy would put the WAR on every virtual server, the status one too
       command.addAll(List.of("--postbootcommandfile", write(dir.resolve("post-boot.asadmin"), List.of(
-          "deploy --virtualservers server --contextroot / --name " + role.label() + " " + home.war(role)))));
+          "deploy --virtualservers server --contextroot / --name " + role.war().replace(".war", "") + " " + home.war(role)))));
     }
     Path logging = home.config("logging.properties");
     if (Files.isRegularFile(logging)) {
@@ -182,9 +182,9 @@ public final class PayaraServer implements AutoCloseable {
   }
 
   /**
-   * Waits until the server answers {@code /health/ready} (on its status port, if it has one) with 200 (MicroProfile Health: the WAR is
-   * deployed and its store connection is up). Fails with the tail of the server's log when the
-   * process dies or the time is up.
+   * Waits until the server answers {@code /health/ready} with 200, on its status port if it has one
+   * (MicroProfile Health: the WAR is deployed and its store connection is up). Fails with the tail
+   * of the server's log when the process dies or the time is up.
    */
   public void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
