@@ -1,4 +1,9 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.Changes;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.Revisions;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,7 +20,7 @@ import org.postgresql.PGStatement;
  * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
  * the functions of the migrations in {@code sql/}; this class adds no semantics of its own.
  */
-public final class PgStatements {
+final class PgStatements {
 
   private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
 
@@ -68,7 +73,7 @@ public final class PgStatements {
   private PgStatements() {}
 
   /** Reads where the store stands, in the caller's transaction. */
-  public static Revisions revisions(Connection c) throws SQLException {
+  static Revisions revisions(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(REVISIONS);
         ResultSet rs = s.executeQuery()) {
       rs.next();
@@ -76,8 +81,27 @@ public final class PgStatements {
     }
   }
 
-  /** What {@link #revisionsAndChanges} read: where the store stands and what came after. */
-  public record RevisionsAndChanges(Revisions revisions, List<KvEvent> events) {}
+  /** Takes the writers' lock for the caller's transaction; returns the current revision. */
+  static long lock(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The row a write superseded, by its revision: null for none (0) or when it was compacted. */
+  static KeyValue previous(Connection c, long prevRevision) throws SQLException {
+    if (prevRevision == 0) {
+      return null;
+    }
+    try (PreparedStatement s = c.prepareStatement(GET_REVISION)) {
+      s.setLong(1, prevRevision);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? keyValue(rs, 1) : null;
+      }
+    }
+  }
 
   /**
    * The store's revisions and the changes after {@code after}, oldest first, at most about {@code
@@ -85,7 +109,7 @@ public final class PgStatements {
    * poll: with autocommit on, the first statement is one snapshot, so the revisions and the changes
    * agree.
    */
-  public static RevisionsAndChanges revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
+  static Changes revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
     Revisions revisions = null;
     List<KvEvent> events = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(REVISIONS_AND_CHANGES)) {
@@ -111,7 +135,7 @@ public final class PgStatements {
         readEvents(s, events);
       }
     }
-    return new RevisionsAndChanges(revisions, events);
+    return new Changes(revisions, events);
   }
 
   /**
@@ -119,7 +143,7 @@ public final class PgStatements {
    * limit cuts a transaction, the rest of it is read too. The caller checks compaction first, in
    * the same snapshot.
    */
-  public static List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
+  static List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
       throws SQLException {
     List<KvEvent> events = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(CHANGES)) {

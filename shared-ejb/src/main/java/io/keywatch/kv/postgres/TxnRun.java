@@ -1,4 +1,9 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +33,7 @@ final class TxnRun {
   }
 
   TxnResult run(Txn txn) throws SQLException {
-    long revision = PgKvStore.lock(c);
+    long revision = PgStatements.lock(c);
     boolean succeeded = true;
     for (Txn.Compare compare : txn.compares()) {
       succeeded &= modRevision(compare.key()) == compare.modRevision();
@@ -77,7 +82,7 @@ final class TxnRun {
         if (txnRevision == 0) {
           txnRevision = kv.modRevision();
         }
-        return KvEvent.of(kv, PgKvStore.previous(c, rs.getLong(6)), txnRevision);
+        return KvEvent.of(kv, PgStatements.previous(c, rs.getLong(6)), txnRevision);
       }
     }
   }

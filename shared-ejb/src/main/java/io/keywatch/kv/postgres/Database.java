@@ -1,8 +1,10 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.config.Settings;
+import io.keywatch.kv.ChangeLog;
+import io.keywatch.kv.KvStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -18,7 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
- * pool and produces the {@link KvStore}. Starting while the database is down is allowed (a proxy
+ * pool and produces the {@link KvStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
  * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
  * users through {@link #ensureSchema()}.
  */
@@ -71,11 +73,20 @@ public class Database {
   }
 
   /**
-   * A data source of unpooled connections (the watch's LISTEN connection must never be handed to
-   * someone else) named {@code applicationName} in pg_stat_activity, whose queries fail after
-   * {@code socketTimeoutSeconds} of silence (0: never).
+   * The log the watch follows, on connections named {@code keywatch-watch} in pg_stat_activity
+   * whose reads fail after {@code keywatch.watch.timeout} of silence.
    */
-  public PGSimpleDataSource dataSource(String applicationName, int socketTimeoutSeconds) {
+  @Produces
+  public ChangeLog changeLog() {
+    int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
+    return new PgChangeLog(dataSource("keywatch-watch", socketTimeout));
+  }
+
+  /**
+   * A data source of unpooled connections named {@code applicationName} in pg_stat_activity, whose
+   * queries fail after {@code socketTimeoutSeconds} of silence (0: never).
+   */
+  private PGSimpleDataSource dataSource(String applicationName, int socketTimeoutSeconds) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(settings.jdbcUrl());
     ds.setUser(settings.jdbcUser());

@@ -1,10 +1,24 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.DeleteResult;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.Keys;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvException;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.PutResult;
+import io.keywatch.kv.Range;
+import io.keywatch.kv.Revisions;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
+import io.keywatch.kv.ValueTooLargeException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -21,7 +35,7 @@ import javax.sql.DataSource;
  */
 public final class PgKvStore implements KvStore {
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
   private final long valueLimit;
   private final GroupCommit groupCommit;
 
@@ -30,9 +44,9 @@ public final class PgKvStore implements KvStore {
    * @param groupCommitLimit the most puts that share one transaction
    */
   public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit) {
-    this.dataSource = dataSource;
+    this.transactions = new Transactions(dataSource);
     this.valueLimit = valueLimit;
-    this.groupCommit = new GroupCommit(dataSource, groupCommitLimit);
+    this.groupCommit = new GroupCommit(transactions, groupCommitLimit);
   }
 
   @Override
@@ -103,7 +117,7 @@ public final class PgKvStore implements KvStore {
                 return Optional.empty();
               }
               KeyValue tombstone = PgStatements.keyValue(rs, 1);
-              return Optional.of(new DeleteResult(tombstone, previous(c, rs.getLong(6))));
+              return Optional.of(new DeleteResult(tombstone, PgStatements.previous(c, rs.getLong(6))));
             }
           }
         });
@@ -165,7 +179,7 @@ public final class PgKvStore implements KvStore {
   public long compact(long revision) {
     return write(
         c -> {
-          long current = lock(c);
+          long current = PgStatements.lock(c);
           if (revision > current) {
             throw new FutureRevisionException(revision, current);
           }
@@ -199,11 +213,7 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public Revisions revisions() {
-    try (Connection c = dataSource.getConnection()) {
-      return PgStatements.revisions(c);
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
+    return transactions.autocommit(PgStatements::revisions);
   }
 
   private void requireValue(byte[] value) {
@@ -215,66 +225,14 @@ public final class PgKvStore implements KvStore {
     }
   }
 
-  static long lock(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(PgStatements.LOCK);
-        ResultSet rs = s.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  static KeyValue previous(Connection c, long prevRevision) throws SQLException {
-    if (prevRevision == 0) {
-      return null;
-    }
-    try (PreparedStatement s = c.prepareStatement(PgStatements.GET_REVISION)) {
-      s.setLong(1, prevRevision);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? PgStatements.keyValue(rs, 1) : null;
-      }
-    }
-  }
-
-  /** Work inside a transaction. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   /** Work inside a read snapshot, given the revision to read at (capped at the current one). */
   @FunctionalInterface
   interface Read<T> {
     T run(Connection c, long at) throws SQLException;
   }
 
-  /**
-   * Runs work in one transaction: READ COMMITTED for writes (the writers' lock orders them), or a
-   * read-only REPEATABLE READ snapshot. Setting the level with SQL inside the transaction costs no
-   * extra round trip, unlike JDBC's setTransactionIsolation, which the pool would also undo.
-   */
-  static <T> T inTransaction(DataSource dataSource, boolean snapshot, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (snapshot) {
-          try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-          }
-        }
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
-  }
-
-  private <T> T write(Work<T> work) {
-    return inTransaction(dataSource, false, work);
+  private <T> T write(Transactions.Work<T> work) {
+    return transactions.write(work);
   }
 
   /**
@@ -282,9 +240,7 @@ public final class PgKvStore implements KvStore {
    * and the current one, checked in the same snapshot as the read.
    */
   private <T> T read(long revision, Read<T> read) {
-    return inTransaction(
-        dataSource,
-        true,
+    return transactions.snapshot(
         c -> {
           Revisions r = PgStatements.revisions(c);
           if (revision != Long.MAX_VALUE && revision > r.current()) {
@@ -295,9 +251,5 @@ public final class PgKvStore implements KvStore {
           }
           return read.run(c, Math.min(revision, r.current()));
         });
-  }
-
-  static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("store unavailable: " + e.getMessage(), e);
   }
 }

@@ -1,9 +1,20 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keywatch.kv.DeleteResult;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.InvalidKeyException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.PutResult;
+import io.keywatch.kv.Range;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
+import io.keywatch.kv.ValueTooLargeException;
 import io.keywatch.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
