@@ -124,7 +124,7 @@ final class GroupCommit {
 
   /**
    * One statement in autocommit mode, so one round trip that also commits: the puts, each with the
-   * row it superseded (read by the function itself, see {@code V3__put_path.sql}).
+   * row it superseded (read by the function itself, see {@code kv_put_many_with_prev}).
    */
   private List<PutResult> putAll(List<Request> batch) {
     return transactions.autocommit(c -> {

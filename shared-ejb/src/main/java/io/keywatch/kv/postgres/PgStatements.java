@@ -18,7 +18,8 @@ import org.postgresql.PGStatement;
 
 /**
  * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
- * the functions of the migrations in {@code sql/}; this class adds no semantics of its own.
+ * the functions in {@code sql/}'s {@code R__kv_functions.sql}; this class adds no semantics of its
+ * own.
  */
 final class PgStatements {
 
@@ -39,7 +40,7 @@ final class PgStatements {
   static final String LOCK = "SELECT kv_lock()";
   static final String MOD_REVISION =
       "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL";
-  /** A key's newest row at a revision; the key as a range, see {@code V4__latest_by_key_range.sql}. */
+  /** A key's newest row at a revision; the key as a range, see {@code kv_latest}. */
   static final String GET =
       "SELECT " + ROW + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1";
   static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
