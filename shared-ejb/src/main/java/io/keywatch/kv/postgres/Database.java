@@ -13,8 +13,16 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -30,9 +38,17 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class Database {
 
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
+  /** One timer per statement name, told apart by the tag {@code statement}. */
+  private static final Metadata STATEMENT_TIMER = Metadata.builder()
+      .withName("keywatch_store_statement")
+      .withDescription("time of one run of the store's named SQL statement, from prepare to the last row read")
+      .withUnit(MetricUnits.SECONDS)
+      .build();
 
   @Inject Settings settings;
+  @Inject MetricRegistry metrics;
 
+  private final ConcurrentMap<String, Timer> statementTimers = new ConcurrentHashMap<>();
   private HikariDataSource pool;
   private KvStore store;
   private volatile boolean migrated;
@@ -46,7 +62,7 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
+    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit(), this::recordStatement);
     try {
       ensureSchema();
     } catch (RuntimeException e) {
@@ -79,7 +95,13 @@ public class Database {
   @Produces
   public ChangeLog changeLog() {
     int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
-    return new PgChangeLog(dataSource("keywatch-watch", socketTimeout));
+    return new PgChangeLog(dataSource("keywatch-watch", socketTimeout), this::recordStatement);
+  }
+
+  private void recordStatement(String statement, long nanos) {
+    statementTimers
+        .computeIfAbsent(statement, name -> metrics.timer(STATEMENT_TIMER, new Tag("statement", name)))
+        .update(Duration.ofNanos(nanos));
   }
 
   /**

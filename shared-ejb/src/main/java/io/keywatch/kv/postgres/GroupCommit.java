@@ -35,13 +35,15 @@ final class GroupCommit {
   private record Request(String key, byte[] value, Thread caller, CompletableFuture<PutResult> result) {}
 
   private final Transactions transactions;
+  private final PgStatements statements;
   private final int limit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   /** Held by the one thread committing; the others park until it hands off. */
   private final ReentrantLock committer = new ReentrantLock();
 
-  GroupCommit(Transactions transactions, int limit) {
+  GroupCommit(Transactions transactions, PgStatements statements, int limit) {
     this.transactions = transactions;
+    this.statements = statements;
     this.limit = limit;
   }
 
@@ -128,7 +130,7 @@ final class GroupCommit {
    */
   private List<PutResult> putAll(List<Request> batch) {
     return transactions.autocommit(c -> {
-      try (PreparedStatement s = c.prepareStatement(PgStatements.PUT_MANY_WITH_PREVIOUS)) {
+      try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS); PreparedStatement s = t.statement()) {
         s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
         s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
         List<PutResult> results = new ArrayList<>(batch.size());

@@ -24,10 +24,17 @@ public final class PgChangeLog implements ChangeLog {
   static final String CHANNEL = "keywatch";
 
   private final PGSimpleDataSource dataSource;
+  private final PgStatements statements;
 
   /** Follows through {@code dataSource}'s connections, which it switches to {@link ListenSockets}. */
   public PgChangeLog(PGSimpleDataSource dataSource) {
+    this(dataSource, StatementTimings.NONE);
+  }
+
+  /** The same, telling {@code timings} the time of every read. */
+  public PgChangeLog(PGSimpleDataSource dataSource, StatementTimings timings) {
     this.dataSource = ListenSockets.use(dataSource);
+    this.statements = new PgStatements(timings);
   }
 
   /** LISTENs before it returns, so a write that commits before the first read is either read by it or wakes the next wait. */
@@ -41,7 +48,7 @@ public final class PgChangeLog implements ChangeLog {
         c.close();
         throw e;
       }
-      return new Listening(c);
+      return new Listening(c, statements);
     } catch (SQLException e) {
       throw Transactions.unavailable(e);
     }
@@ -51,16 +58,18 @@ public final class PgChangeLog implements ChangeLog {
 
     private final Connection c;
     private final PGConnection pg;
+    private final PgStatements statements;
 
-    Listening(Connection c) throws SQLException {
+    Listening(Connection c, PgStatements statements) throws SQLException {
       this.c = c;
       this.pg = c.unwrap(PGConnection.class);
+      this.statements = statements;
     }
 
     @Override
     public Revisions revisions() {
       try {
-        return PgStatements.revisions(c);
+        return statements.revisions(c);
       } catch (SQLException e) {
         throw Transactions.unavailable(e);
       }
@@ -69,7 +78,7 @@ public final class PgChangeLog implements ChangeLog {
     @Override
     public Changes changesAfter(long revision, int limit) {
       try {
-        return PgStatements.revisionsAndChanges(c, revision, limit);
+        return statements.revisionsAndChanges(c, revision, limit);
       } catch (SQLException e) {
         throw Transactions.unavailable(e);
       }

@@ -36,6 +36,7 @@ import javax.sql.DataSource;
 public final class PgKvStore implements KvStore {
 
   private final Transactions transactions;
+  private final PgStatements statements;
   private final long valueLimit;
   private final GroupCommit groupCommit;
 
@@ -44,9 +45,19 @@ public final class PgKvStore implements KvStore {
    * @param groupCommitLimit the most puts that share one transaction
    */
   public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit) {
+    this(dataSource, valueLimit, groupCommitLimit, StatementTimings.NONE);
+  }
+
+  /**
+   * @param valueLimit the largest value accepted, in bytes
+   * @param groupCommitLimit the most puts that share one transaction
+   * @param timings told the time of every statement run
+   */
+  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit, StatementTimings timings) {
     this.transactions = new Transactions(dataSource);
+    this.statements = new PgStatements(timings);
     this.valueLimit = valueLimit;
-    this.groupCommit = new GroupCommit(transactions, groupCommitLimit);
+    this.groupCommit = new GroupCommit(transactions, statements, groupCommitLimit);
   }
 
   @Override
@@ -67,7 +78,7 @@ public final class PgKvStore implements KvStore {
     return read(
         revision,
         (c, at) -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.GET)) {
+          try (Timed t = statements.prepare(c, PgStatements.GET); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setString(2, key);
             s.setLong(3, at);
@@ -90,7 +101,7 @@ public final class PgKvStore implements KvStore {
         revision,
         (c, at) -> {
           List<KeyValue> kvs = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(PgStatements.LIST)) {
+          try (Timed t = statements.prepare(c, PgStatements.LIST); PreparedStatement s = t.statement()) {
             s.setString(1, prefix);
             s.setString(2, PgStatements.prefixEnd(prefix));
             s.setLong(3, at);
@@ -109,17 +120,20 @@ public final class PgKvStore implements KvStore {
     Keys.requireKey(key);
     return write(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.DELETE)) {
+          KeyValue tombstone;
+          long prevRevision;
+          try (Timed t = statements.prepare(c, PgStatements.DELETE); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setNull(2, Types.BIGINT);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
               }
-              KeyValue tombstone = PgStatements.keyValue(rs, 1);
-              return Optional.of(new DeleteResult(tombstone, PgStatements.previous(c, rs.getLong(6))));
+              tombstone = PgStatements.keyValue(rs, 1);
+              prevRevision = rs.getLong(6);
             }
           }
+          return Optional.of(new DeleteResult(tombstone, statements.previous(c, prevRevision)));
         });
   }
 
@@ -130,7 +144,7 @@ public final class PgKvStore implements KvStore {
         Long.MAX_VALUE,
         (c, at) -> {
           List<KeyValue> rows = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(PgStatements.HISTORY)) {
+          try (Timed t = statements.prepare(c, PgStatements.HISTORY); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
@@ -151,7 +165,7 @@ public final class PgKvStore implements KvStore {
     for (Txn.Op op : txn.failure()) {
       checkOp(op);
     }
-    return write(c -> new TxnRun(c).run(txn));
+    return write(c -> new TxnRun(c, statements).run(txn));
   }
 
   private void checkOp(Txn.Op op) {
@@ -167,11 +181,11 @@ public final class PgKvStore implements KvStore {
     return read(
         upTo,
         (c, at) -> {
-          Revisions revisions = PgStatements.revisions(c);
+          Revisions revisions = statements.revisions(c);
           if (after + 1 < revisions.compacted()) {
             throw new CompactedException(after + 1, revisions.compacted());
           }
-          return PgStatements.changes(c, after, at, prefix, limit);
+          return statements.changes(c, after, at, prefix, limit);
         });
   }
 
@@ -179,14 +193,14 @@ public final class PgKvStore implements KvStore {
   public long compact(long revision) {
     return write(
         c -> {
-          long current = PgStatements.lock(c);
+          long current = statements.lock(c);
           if (revision > current) {
             throw new FutureRevisionException(revision, current);
           }
           if (revision < 0) {
             throw new KvException("revision must not be negative: " + revision);
           }
-          try (PreparedStatement s = c.prepareStatement(PgStatements.COMPACT)) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT); PreparedStatement s = t.statement()) {
             s.setLong(1, revision);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
@@ -200,7 +214,7 @@ public final class PgKvStore implements KvStore {
   public OptionalLong compactBefore(Instant instant) {
     return write(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.COMPACT_BEFORE)) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEFORE); PreparedStatement s = t.statement()) {
             s.setTimestamp(1, Timestamp.from(instant));
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
@@ -213,7 +227,7 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public Revisions revisions() {
-    return transactions.autocommit(PgStatements::revisions);
+    return transactions.autocommit(statements::revisions);
   }
 
   private void requireValue(byte[] value) {
@@ -242,7 +256,7 @@ public final class PgKvStore implements KvStore {
   private <T> T read(long revision, Read<T> read) {
     return transactions.snapshot(
         c -> {
-          Revisions r = PgStatements.revisions(c);
+          Revisions r = statements.revisions(c);
           if (revision != Long.MAX_VALUE && revision > r.current()) {
             throw new FutureRevisionException(revision, r.current());
           }
