@@ -11,6 +11,7 @@ import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -58,8 +60,9 @@ public class RoutesResource {
       InputStream body) {
     String key = Route.key(id);
     Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
-    Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
-    return KvAnswers.put(writes.put(key, RouteCodec.toBytes(route), condition));
+    // encoded once: the canonical JSON is both what is stored and what the answer shows
+    JsonObject route = RouteCodec.toJson(RouteCodec.parse(Bodies.read(body, settings.valueLimit())));
+    return KvAnswers.put(writes.put(key, route.toString().getBytes(StandardCharsets.UTF_8), condition), route);
   }
 
   @GET
