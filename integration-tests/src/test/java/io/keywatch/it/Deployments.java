@@ -37,7 +37,7 @@ final class Deployments {
         "keywatch.jdbc.user=postgres",
         // the Arquillian runner's servlet is this server's own path, never forwarded
         "keywatch.proxy.local-paths=/health,/metrics,/openapi,/ArquillianServletRunnerEE9",
-        "keywatch.proxy.snapshot-file=" + new File(System.getProperty("keywatch.it.workdir"), "routes-" + UUID.randomUUID() + ".json"),
+        "keywatch.proxy.snapshot-file=" + new File(System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
         "");
     war.delete(CONFIG);
     war.add(new StringAsset(defaults + "\n" + overrides), CONFIG);
