@@ -1,11 +1,9 @@
 package io.keywatch.watch;
 
+import io.keywatch.kv.ChangeLog;
+import io.keywatch.kv.Changes;
 import io.keywatch.kv.KvEvent;
-import io.keywatch.kv.PgStatements;
 import io.keywatch.kv.Revisions;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,40 +14,37 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 
 /**
- * The watch loop: one dedicated connection that LISTENs on the {@code keywatch} channel and reads
- * the table whenever it wakes up. The notification is only a wake-up; the table is the truth.
+ * The watch loop: one follower of the store's {@link ChangeLog} (on PostgreSQL, one dedicated
+ * LISTEN connection) that reads the log whenever it wakes up. The wake-up only says when to read;
+ * the log is the truth.
  *
  * <pre>
- * connect ── LISTEN ── poll ──┬── wait for a notification, at most one heartbeat ── poll ──┐
- *    ^                        └────────────────────────────────────────────────────────────┘
- *    └── any failure: back off (doubling, capped), reconnect; nothing is skipped or repeated
+ * follow ── poll ──┬── wait for a write, at most one heartbeat ── poll ──┐
+ *    ^             └─────────────────────────────────────────────────────┘
+ *    └── any failure: back off (doubling, capped), follow again; nothing is skipped or repeated
  * </pre>
  *
- * <p>A poll reads, in one statement and so one snapshot, the store's revisions and the changes
- * after the last delivered revision, in batches. Because revisions are gap-free and commit-ordered
- * (unlike kine's ids, which can skip), "everything after R" in one snapshot is exactly what is
- * new: nothing is missed, nothing delivered twice. A poll on a timeout is the heartbeat: a
- * half-open connection, which a blocking wait never notices (pgjdbc issue 1144), fails its query
- * within the socket timeout, and the loop reconnects.
+ * <p>A poll reads, in one snapshot, the store's revisions and the changes after the last delivered
+ * revision, in batches. Because revisions are gap-free and commit-ordered (unlike kine's ids, which
+ * can skip), "everything after R" in one snapshot is exactly what is new: nothing is missed,
+ * nothing delivered twice. A poll on a timeout is the heartbeat: a follower that went silent fails
+ * its read, and the loop follows again.
  *
- * <p>LISTEN is issued before the first poll of a connection, so a write that commits in between
- * is either read by that poll or wakes the next one. The first poll after each (re)connection
- * delivers a batch even when nothing changed, so mirrors learn the store's position.
+ * <p>A follower is woken by every write committed after it started, so a write that commits before
+ * its first poll is either read by that poll or wakes the next one. The first poll after each
+ * (re)start delivers a batch even when nothing changed, so mirrors learn the store's position.
  */
 public final class ChangeFeed implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
-  public static final String CHANNEL = "keywatch";
 
   /** How the loop paces itself. */
   public record Settings(
       Duration heartbeat, Duration minBackoff, Duration maxBackoff, int batchSize) {}
 
-  private final DataSource dataSource;
+  private final ChangeLog log;
   private final Settings settings;
   private final FeedListener listener;
 
@@ -67,12 +62,12 @@ public final class ChangeFeed implements AutoCloseable {
 
   private volatile FeedState state = new FeedState(false, -1, -1, null, 0, null);
   private volatile boolean closed;
-  private volatile Connection connection;
+  private volatile ChangeLog.Follower follower;
   private final Object backoffSleep = new Object();
   private Thread thread;
 
-  public ChangeFeed(DataSource dataSource, Settings settings, FeedListener listener) {
-    this.dataSource = dataSource;
+  public ChangeFeed(ChangeLog log, Settings settings, FeedListener listener) {
+    this.log = log;
     this.settings = settings;
     this.listener = listener;
   }
@@ -126,20 +121,16 @@ public final class ChangeFeed implements AutoCloseable {
   private void run() {
     Duration backoff = settings.minBackoff();
     while (!closed) {
-      try (Connection c = dataSource.getConnection()) {
-        connection = c;
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN " + CHANNEL);
-        }
-        LOG.info(() -> "LISTEN " + CHANNEL + " from revision " + revision);
-        poll(c, true);
+      try (ChangeLog.Follower f = log.follow()) {
+        follower = f;
+        LOG.info(() -> "FOLLOW from revision " + revision);
+        poll(f, true);
         backoff = settings.minBackoff();
-        PGConnection pg = c.unwrap(PGConnection.class);
         while (!closed) {
-          pg.getNotifications((int) settings.heartbeat().toMillis());
-          poll(c, false);
+          f.awaitWrite(settings.heartbeat());
+          poll(f, false);
         }
-      } catch (SQLException | RuntimeException e) {
+      } catch (RuntimeException e) {
         if (closed) {
           break;
         }
@@ -149,28 +140,25 @@ public final class ChangeFeed implements AutoCloseable {
         pause(backoff);
         backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
       } finally {
-        connection = null;
+        follower = null;
       }
     }
   }
 
-  /**
-   * Reads and delivers everything after {@link #revision}: usually one statement, one round trip,
-   * with the connection in autocommit mode (each statement is its own snapshot).
-   */
-  private void poll(Connection c, boolean afterConnect) throws SQLException {
+  /** Reads and delivers everything after {@link #revision}: usually one read, one round trip. */
+  private void poll(ChangeLog.Follower f, boolean afterConnect) {
     position.lock();
     try {
       boolean delivered = false;
       if (revision < 0) {
-        Revisions store = PgStatements.revisions(c);
+        Revisions store = f.revisions();
         storeId = store.storeId();
         revision = store.current();
         moved.signalAll();
       }
-      PgStatements.RevisionsAndChanges read;
+      Changes read;
       do {
-        read = PgStatements.revisionsAndChanges(c, revision, settings.batchSize());
+        read = f.changesAfter(revision, settings.batchSize());
         if (checkContinuity(read.revisions())) {
           delivered = true;
         } else if (revision < read.revisions().current()) {
@@ -253,13 +241,9 @@ public final class ChangeFeed implements AutoCloseable {
     synchronized (backoffSleep) {
       backoffSleep.notifyAll();
     }
-    Connection c = connection;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the loop ends anyway; the connection is being dropped
-      }
+    ChangeLog.Follower f = follower;
+    if (f != null) {
+      f.close();
     }
     Thread t;
     synchronized (this) {

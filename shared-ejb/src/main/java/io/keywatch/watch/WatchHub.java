@@ -1,7 +1,7 @@
 package io.keywatch.watch;
 
 import io.keywatch.config.Settings;
-import io.keywatch.kv.Database;
+import io.keywatch.kv.ChangeLog;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Range;
 import io.keywatch.kv.StoreUnavailableException;
@@ -10,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -29,11 +28,10 @@ import jakarta.inject.Inject;
  */
 @Singleton
 @Startup
-@DependsOn("Database")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class WatchHub {
 
-  @Inject Database database;
+  @Inject ChangeLog changeLog;
   @Inject KvStore store;
   @Inject Settings settings;
   @Inject Event<EventBatch> batches;
@@ -47,9 +45,8 @@ public class WatchHub {
   @PostConstruct
   void start() {
     watchers = new Watchers(store, settings.watchQueue(), settings.batchSize());
-    int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
     feed = new ChangeFeed(
-        ListenSockets.use(database.dataSource("keywatch-watch", socketTimeout)),
+        changeLog,
         new ChangeFeed.Settings(settings.heartbeat(), settings.backoffMin(), settings.backoffMax(), settings.batchSize()),
         watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
     watchers.attach(feed);

@@ -1,7 +1,9 @@
 /**
- * Watching the store: one LISTEN connection per JVM ({@link io.keywatch.watch.ChangeFeed}) turns
- * PostgreSQL notifications into ordered batches of events, which {@link io.keywatch.watch.WatchHub}
- * fires as CDI events and hands to pull-based {@link io.keywatch.watch.Watch}es.
+ * Watching the store: one follower of the store's {@link io.keywatch.kv.ChangeLog} per JVM ({@link
+ * io.keywatch.watch.ChangeFeed}; on PostgreSQL one LISTEN connection) turns the store's wake-ups
+ * into ordered batches of events, which {@link io.keywatch.watch.WatchHub} fires as CDI events and
+ * hands to pull-based {@link io.keywatch.watch.Watch}es. This package sees the store only through
+ * the API of {@link io.keywatch.kv}: no SQL, no JDBC.
  *
  * <p>Promises: every revision is delivered exactly once per JVM, in revision order, after it is
  * durable; a transaction's changes arrive in one batch; a restart of PostgreSQL or a lost connection

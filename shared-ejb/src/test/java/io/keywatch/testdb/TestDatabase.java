@@ -23,6 +23,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class TestDatabase implements AutoCloseable {
 
+  private static final String MIGRATIONS = "classpath:db/migration";
   private static final AtomicInteger NEXT = new AtomicInteger();
   private static Server server;
 
@@ -34,7 +35,31 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /** A new, migrated database. */
-  public static synchronized TestDatabase create() {
+  public static TestDatabase create() {
+    TestDatabase db = createEmpty();
+    db.migrate();
+    return db;
+  }
+
+  /**
+   * A new database migrated up to a versioned migration (e.g. "4": V1 to V4) and without the
+   * repeatable ones, as a release that had no repeatable migration left it; {@link #migrate()}
+   * brings it up to date. (Flyway applies repeatable migrations whatever the target, so here no
+   * file name counts as one.)
+   */
+  public static TestDatabase createAt(String version) {
+    TestDatabase db = createEmpty();
+    Flyway.configure()
+        .dataSource(db.dataSource())
+        .locations(MIGRATIONS)
+        .target(version)
+        .repeatableSqlMigrationPrefix("no-repeatable-migrations")
+        .load()
+        .migrate();
+    return db;
+  }
+
+  private static synchronized TestDatabase createEmpty() {
     if (server == null) {
       server = Server.start();
     }
@@ -45,9 +70,7 @@ public final class TestDatabase implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name, e);
     }
-    TestDatabase db = new TestDatabase(name);
-    db.migrate();
-    return db;
+    return new TestDatabase(name);
   }
 
   /** Whether {@link #stopServer()} is possible: only for the embedded server. */
@@ -122,8 +145,9 @@ public final class TestDatabase implements AutoCloseable {
     migrate();
   }
 
-  private void migrate() {
-    Flyway.configure().dataSource(dataSource()).locations("classpath:db/migration").load().migrate();
+  /** Applies the pending migrations, as a server does at start. */
+  public void migrate() {
+    Flyway.configure().dataSource(dataSource()).locations(MIGRATIONS).load().migrate();
   }
 
   private static final class Server {

@@ -1,7 +1,8 @@
 package io.keywatch.watch;
 
 import io.keywatch.kv.KvStore;
-import io.keywatch.kv.PgKvStore;
+import io.keywatch.kv.postgres.PgChangeLog;
+import io.keywatch.kv.postgres.PgKvStore;
 import io.keywatch.testdb.TestDatabase;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -31,13 +32,13 @@ final class FeedFixture implements AutoCloseable {
     this.db = db;
     this.store = new PgKvStore(db.pool(), 1 << 20, 64);
     this.watchers = new Watchers(store, watchQueue, 100);
-    PGSimpleDataSource listen = ListenSockets.use(db.dataSource());
+    PGSimpleDataSource listen = db.dataSource();
     listen.setUrl(jdbcUrl);
     listen.setApplicationName(APP_NAME);
     listen.setSocketTimeout(socketTimeoutSeconds);
     listen.setConnectTimeout(2);
     this.feed = new ChangeFeed(
-        listen,
+        new PgChangeLog(listen),
         new ChangeFeed.Settings(heartbeat, Duration.ofMillis(20), Duration.ofMillis(500), 100),
         watchers.andThen(recorder));
     watchers.attach(feed);

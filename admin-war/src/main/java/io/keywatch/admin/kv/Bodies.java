@@ -3,7 +3,6 @@ package io.keywatch.admin.kv;
 import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.admin.problems.Problems;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -3,9 +3,9 @@ package io.keywatch.admin.kv;
 import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.kv.KeyValue;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,10 +36,15 @@ public final class KeyValueJson {
 
   /** The row's fields without its key, added to {@code b}. */
   public static JsonObjectBuilder fields(KeyValue kv, JsonObjectBuilder b) {
+    return fields(kv, kv.isTombstone() ? null : Values.render(kv.key(), kv.value()), b);
+  }
+
+  /** The same, with the row's value already as JSON (null for a tombstone). */
+  public static JsonObjectBuilder fields(KeyValue kv, JsonValue value, JsonObjectBuilder b) {
     if (kv.isTombstone()) {
       b.add("deleted", true);
     } else {
-      b.add("value", Values.render(kv.key(), kv.value()));
+      b.add("value", value);
     }
     return b.add("createRevision", kv.createRevision())
         .add("modRevision", kv.modRevision())

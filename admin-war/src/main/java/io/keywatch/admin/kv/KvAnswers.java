@@ -12,9 +12,9 @@ import io.keywatch.kv.DeleteResult;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.Range;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
 
 /** The HTTP answers of reads and writes of keys, shared by {@code /kv} and {@code /routes}. */
@@ -60,7 +60,12 @@ public final class KvAnswers {
 
   /** 201 when the put created the key, else 200; the new row, its ETag, and {@code prevKv}. */
   public static Response put(PutResult r) {
-    JsonObjectBuilder body = withPrev(fields(r.kv(), envelope(r.revision()).add("key", r.kv().key())), r.prevKv());
+    return put(r, Values.render(r.kv().key(), r.kv().value()));
+  }
+
+  /** The same, with the value written already as JSON (a route the caller has just encoded). */
+  public static Response put(PutResult r, JsonValue value) {
+    JsonObjectBuilder body = withPrev(fields(r.kv(), value, envelope(r.revision()).add("key", r.kv().key())), r.prevKv());
     return answer(KeyValueJson.hadValue(r.prevKv()) ? 200 : 201, body.build(), r.revision()).tag(KeyValueJson.etag(r.kv())).build();
   }
 

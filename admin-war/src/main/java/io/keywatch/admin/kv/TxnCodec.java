@@ -8,7 +8,6 @@ import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
 import io.keywatch.routes.InvalidRouteException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -3,7 +3,6 @@ package io.keywatch.admin.kv;
 import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.routes.RouteCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;

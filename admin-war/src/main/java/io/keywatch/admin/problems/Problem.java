@@ -2,7 +2,6 @@ package io.keywatch.admin.problems;
 
 import static io.keywatch.config.JsonSupport.JSON;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;

@@ -11,7 +11,6 @@ import io.keywatch.kv.ValueTooLargeException;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.watch.WatchResetException;
 import jakarta.ejb.EJBException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.WebApplicationException;

@@ -11,6 +11,7 @@ import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -62,7 +64,9 @@ public class RoutesResource {
     Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
     Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
     guard.check(route);
-    return KvAnswers.put(writes.put(key, RouteCodec.toBytes(route), condition));
+    // encoded once: the canonical JSON is both what is stored and what the answer shows
+    JsonObject json = RouteCodec.toJson(route);
+    return KvAnswers.put(writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition), json);
   }
 
   @GET

@@ -2,11 +2,11 @@ package io.keywatch.bench.lab;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.kv.KvStore;
-import io.keywatch.kv.PgKvStore;
+import io.keywatch.kv.postgres.PgChangeLog;
+import io.keywatch.kv.postgres.PgKvStore;
 import io.keywatch.watch.ChangeFeed;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.FeedListener;
-import io.keywatch.watch.ListenSockets;
 import io.keywatch.watch.StoreReset;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -64,7 +64,7 @@ public final class BenchDatabase implements AutoCloseable {
   public ChangeFeed startFeed(String applicationName, FeedListener listener, Consumer<ChangeFeed> beforeStart)
       throws InterruptedException {
     CountDownLatch positioned = new CountDownLatch(1);
-    ChangeFeed feed = new ChangeFeed(ListenSockets.use(postgres.dataSource(name, applicationName)), FEED, new FeedListener() {
+    ChangeFeed feed = new ChangeFeed(new PgChangeLog(postgres.dataSource(name, applicationName)), FEED, new FeedListener() {
       @Override
       public void onBatch(EventBatch batch) {
         listener.onBatch(batch);

@@ -1,8 +1,10 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.config.Settings;
+import io.keywatch.kv.ChangeLog;
+import io.keywatch.kv.KvStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -11,14 +13,22 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
- * pool and produces the {@link KvStore}. Starting while the database is down is allowed (a proxy
+ * pool and produces the {@link KvStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
  * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
  * users through {@link #ensureSchema()}.
  */
@@ -28,9 +38,17 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class Database {
 
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
+  /** One timer per statement name, told apart by the tag {@code statement}. */
+  private static final Metadata STATEMENT_TIMER = Metadata.builder()
+      .withName("keywatch_store_statement")
+      .withDescription("time of one run of the store's named SQL statement, from prepare to the last row read")
+      .withUnit(MetricUnits.SECONDS)
+      .build();
 
   @Inject Settings settings;
+  @Inject MetricRegistry metrics;
 
+  private final ConcurrentMap<String, Timer> statementTimers = new ConcurrentHashMap<>();
   private HikariDataSource pool;
   private KvStore store;
   private volatile boolean migrated;
@@ -44,7 +62,7 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
+    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit(), this::recordStatement);
     try {
       ensureSchema();
     } catch (RuntimeException e) {
@@ -71,11 +89,26 @@ public class Database {
   }
 
   /**
-   * A data source of unpooled connections (the watch's LISTEN connection must never be handed to
-   * someone else) named {@code applicationName} in pg_stat_activity, whose queries fail after
-   * {@code socketTimeoutSeconds} of silence (0: never).
+   * The log the watch follows, on connections named {@code keywatch-watch} in pg_stat_activity
+   * whose reads fail after {@code keywatch.watch.timeout} of silence.
    */
-  public PGSimpleDataSource dataSource(String applicationName, int socketTimeoutSeconds) {
+  @Produces
+  public ChangeLog changeLog() {
+    int socketTimeout = (int) Math.max(1, settings.watchTimeout().toSeconds());
+    return new PgChangeLog(dataSource("keywatch-watch", socketTimeout), this::recordStatement);
+  }
+
+  private void recordStatement(String statement, long nanos) {
+    statementTimers
+        .computeIfAbsent(statement, name -> metrics.timer(STATEMENT_TIMER, new Tag("statement", name)))
+        .update(Duration.ofNanos(nanos));
+  }
+
+  /**
+   * A data source of unpooled connections named {@code applicationName} in pg_stat_activity, whose
+   * queries fail after {@code socketTimeoutSeconds} of silence (0: never).
+   */
+  private PGSimpleDataSource dataSource(String applicationName, int socketTimeoutSeconds) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(settings.jdbcUrl());
     ds.setUser(settings.jdbcUser());

@@ -1,6 +1,8 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
-import java.sql.Connection;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.PutResult;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.sql.DataSource;
 
 /**
  * Group commit of concurrent puts, as etcd batches its raft log: puts queue up while one committer
@@ -33,14 +34,16 @@ final class GroupCommit {
 
   private record Request(String key, byte[] value, Thread caller, CompletableFuture<PutResult> result) {}
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
+  private final PgStatements statements;
   private final int limit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   /** Held by the one thread committing; the others park until it hands off. */
   private final ReentrantLock committer = new ReentrantLock();
 
-  GroupCommit(DataSource dataSource, int limit) {
-    this.dataSource = dataSource;
+  GroupCommit(Transactions transactions, PgStatements statements, int limit) {
+    this.transactions = transactions;
+    this.statements = statements;
     this.limit = limit;
   }
 
@@ -123,32 +126,31 @@ final class GroupCommit {
 
   /**
    * One statement in autocommit mode, so one round trip that also commits: the puts, each with the
-   * row it superseded (read by the function itself, see {@code V3__put_path.sql}).
+   * row it superseded (read by the function itself, see {@code kv_put_many_with_prev}).
    */
   private List<PutResult> putAll(List<Request> batch) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(PgStatements.PUT_MANY_WITH_PREVIOUS)) {
-      s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
-      s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
-      List<PutResult> results = new ArrayList<>(batch.size());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          KeyValue kv = PgStatements.keyValue(rs, 1);
-          long prevRevision = rs.getLong(6);
-          rs.getLong(9);
-          KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 9);
-          if (prev == null && prevRevision != 0) {
-            throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
+    return transactions.autocommit(c -> {
+      try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS); PreparedStatement s = t.statement()) {
+        s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
+        s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
+        List<PutResult> results = new ArrayList<>(batch.size());
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            KeyValue kv = PgStatements.keyValue(rs, 1);
+            long prevRevision = rs.getLong(6);
+            rs.getLong(9);
+            KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 9);
+            if (prev == null && prevRevision != 0) {
+              throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
+            }
+            results.add(new PutResult(kv, prev));
           }
-          results.add(new PutResult(kv, prev));
         }
+        if (results.size() != batch.size()) {
+          throw new IllegalStateException("kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
+        }
+        return results;
       }
-      if (results.size() != batch.size()) {
-        throw new IllegalStateException("kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
-      }
-      return results;
-    } catch (SQLException e) {
-      throw PgKvStore.unavailable(e);
-    }
+    });
   }
 }

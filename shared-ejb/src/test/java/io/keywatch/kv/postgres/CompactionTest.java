@@ -1,9 +1,14 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvStore;
 import io.keywatch.testdb.TestDatabase;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;

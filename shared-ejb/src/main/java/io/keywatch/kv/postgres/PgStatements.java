@@ -1,4 +1,9 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.Changes;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.Revisions;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -13,9 +18,10 @@ import org.postgresql.PGStatement;
 
 /**
  * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
- * the functions of the migrations in {@code sql/}; this class adds no semantics of its own.
+ * the functions in {@code sql/}'s {@code R__kv_functions.sql}; this class adds no semantics of its
+ * own.
  */
-public final class PgStatements {
+final class PgStatements {
 
   private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
 
@@ -27,57 +33,82 @@ public final class PgStatements {
   private static final String JOIN_PREVIOUS =
       " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision = %s.prev_revision LIMIT 1) p ON true";
 
-  static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
-  static final String PUT_MANY_WITH_PREVIOUS =
-      "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?) WITH ORDINALITY r ORDER BY r.ordinality";
-  static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
-  static final String LOCK = "SELECT kv_lock()";
-  static final String MOD_REVISION =
-      "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL";
-  /** A key's newest row at a revision; the key as a range, see {@code V4__latest_by_key_range.sql}. */
-  static final String GET =
-      "SELECT " + ROW + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1";
-  static final String GET_REVISION = "SELECT " + ROW + " FROM kv WHERE revision = ?";
-  static final String LIST =
-      "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
+  static final Sql PUT = new Sql("put", "SELECT " + ROW + " FROM kv_put(?, ?, ?)");
+  static final Sql PUT_MANY_WITH_PREVIOUS = new Sql("put_many", "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
+  static final Sql DELETE = new Sql("delete", "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL");
+  static final Sql LOCK = new Sql("lock", "SELECT kv_lock()");
+  static final Sql MOD_REVISION = new Sql("mod_revision", "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL");
+  /** A key's newest row at a revision; the key as a range, see {@code kv_latest}. */
+  static final Sql GET = new Sql("get", "SELECT " + ROW + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1");
+  static final Sql GET_REVISION = new Sql("get_revision", "SELECT " + ROW + " FROM kv WHERE revision = ?");
+  static final Sql LIST = new Sql("list", "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
           + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
-          + " WHERE value IS NOT NULL ORDER BY key";
-  static final String HISTORY = "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision";
-  static final String COMPACT = "SELECT kv_compact(?)";
-  static final String COMPACT_BEFORE = "SELECT kv_compact_before(?)";
-  static final String REVISIONS = "SELECT store_id, current, compacted FROM kv_revision";
-  static final String CHANGES =
-      "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
+          + " WHERE value IS NOT NULL ORDER BY key");
+  static final Sql HISTORY = new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
+  static final Sql COMPACT = new Sql("compact", "SELECT kv_compact(?)");
+  static final Sql COMPACT_BEFORE = new Sql("compact_before", "SELECT kv_compact_before(?)");
+  static final Sql REVISIONS = new Sql("revisions", "SELECT store_id, current, compacted FROM kv_revision");
+  static final Sql CHANGES = new Sql("changes", "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
           + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
           + " p.txn_revision, p.created_at"
           + " FROM kv c" + JOIN_PREVIOUS.formatted("c")
           + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
-          + " ORDER BY c.revision LIMIT ?";
+          + " ORDER BY c.revision LIMIT ?");
   /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
-  static final String REVISIONS_AND_CHANGES =
-      "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
+  static final Sql REVISIONS_AND_CHANGES = new Sql("revisions_and_changes", "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
           + " c.prev_revision, c.txn_revision, c.created_at, p.revision, p.key, p.value, p.create_revision,"
           + " p.version, p.prev_revision, p.txn_revision, p.created_at"
           + " FROM kv_revision r"
           + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
           + JOIN_PREVIOUS.formatted("c")
-          + " ORDER BY c.revision";
-  static final String CHANGES_OF_TXN =
-      CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
+          + " ORDER BY c.revision");
+  static final Sql CHANGES_OF_TXN = new Sql("changes_of_txn", CHANGES.text().replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", ""));
 
-  private PgStatements() {}
+  /** An SQL statement and the name its timer carries. */
+  record Sql(String name, String text) {}
+
+  private final StatementTimings timings;
+
+  PgStatements(StatementTimings timings) {
+    this.timings = timings;
+  }
+
+  /** Prepares a statement whose time, until it is closed, counts for its name. */
+  Timed prepare(Connection c, Sql sql) throws SQLException {
+    long start = System.nanoTime();
+    return new Timed(c.prepareStatement(sql.text()), sql.name(), timings, start);
+  }
 
   /** Reads where the store stands, in the caller's transaction. */
-  public static Revisions revisions(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(REVISIONS);
+  Revisions revisions(Connection c) throws SQLException {
+    try (Timed t = prepare(c, REVISIONS); PreparedStatement s = t.statement();
         ResultSet rs = s.executeQuery()) {
       rs.next();
       return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
     }
   }
 
-  /** What {@link #revisionsAndChanges} read: where the store stands and what came after. */
-  public record RevisionsAndChanges(Revisions revisions, List<KvEvent> events) {}
+  /** Takes the writers' lock for the caller's transaction; returns the current revision. */
+  long lock(Connection c) throws SQLException {
+    try (Timed t = prepare(c, LOCK); PreparedStatement s = t.statement();
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The row a write superseded, by its revision: null for none (0) or when it was compacted. */
+  KeyValue previous(Connection c, long prevRevision) throws SQLException {
+    if (prevRevision == 0) {
+      return null;
+    }
+    try (Timed t = prepare(c, GET_REVISION); PreparedStatement s = t.statement()) {
+      s.setLong(1, prevRevision);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? keyValue(rs, 1) : null;
+      }
+    }
+  }
 
   /**
    * The store's revisions and the changes after {@code after}, oldest first, at most about {@code
@@ -85,10 +116,10 @@ public final class PgStatements {
    * poll: with autocommit on, the first statement is one snapshot, so the revisions and the changes
    * agree.
    */
-  public static RevisionsAndChanges revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
+  Changes revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
     Revisions revisions = null;
     List<KvEvent> events = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(REVISIONS_AND_CHANGES)) {
+    try (Timed t = prepare(c, REVISIONS_AND_CHANGES); PreparedStatement s = t.statement()) {
       s.setLong(1, after);
       s.setInt(2, limit);
       try (ResultSet rs = s.executeQuery()) {
@@ -105,13 +136,13 @@ public final class PgStatements {
     }
     if (events.size() == limit) {
       KvEvent last = events.get(events.size() - 1);
-      try (PreparedStatement s = c.prepareStatement(CHANGES_OF_TXN)) {
+      try (Timed t = prepare(c, CHANGES_OF_TXN); PreparedStatement s = t.statement()) {
         bindRange(s, last.revision(), revisions.current(), "/");
         s.setLong(5, last.txnRevision());
         readEvents(s, events);
       }
     }
-    return new RevisionsAndChanges(revisions, events);
+    return new Changes(revisions, events);
   }
 
   /**
@@ -119,10 +150,10 @@ public final class PgStatements {
    * limit cuts a transaction, the rest of it is read too. The caller checks compaction first, in
    * the same snapshot.
    */
-  public static List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
+  List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
       throws SQLException {
     List<KvEvent> events = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(CHANGES)) {
+    try (Timed t = prepare(c, CHANGES); PreparedStatement s = t.statement()) {
       // planned for its own range each time, never server-prepared: one generic plan for all ranges
       // walks the prefix's whole history by key (kv_key_revision), a few revisions or a million
       s.unwrap(PGStatement.class).setPrepareThreshold(0);
@@ -132,7 +163,7 @@ public final class PgStatements {
     }
     if (events.size() == limit) {
       KvEvent last = events.get(events.size() - 1);
-      try (PreparedStatement s = c.prepareStatement(CHANGES_OF_TXN)) {
+      try (Timed t = prepare(c, CHANGES_OF_TXN); PreparedStatement s = t.statement()) {
         bindRange(s, last.revision(), upTo, prefix);
         s.setLong(5, last.txnRevision());
         readEvents(s, events);

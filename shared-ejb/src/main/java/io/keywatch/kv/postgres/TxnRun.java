@@ -1,4 +1,9 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,14 +26,16 @@ import java.util.List;
 final class TxnRun {
 
   private final Connection c;
+  private final PgStatements statements;
   private long txnRevision;
 
-  TxnRun(Connection c) {
+  TxnRun(Connection c, PgStatements statements) {
     this.c = c;
+    this.statements = statements;
   }
 
   TxnResult run(Txn txn) throws SQLException {
-    long revision = PgKvStore.lock(c);
+    long revision = statements.lock(c);
     boolean succeeded = true;
     for (Txn.Compare compare : txn.compares()) {
       succeeded &= modRevision(compare.key()) == compare.modRevision();
@@ -45,7 +52,7 @@ final class TxnRun {
   }
 
   private long modRevision(String key) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(PgStatements.MOD_REVISION)) {
+    try (Timed t = statements.prepare(c, PgStatements.MOD_REVISION); PreparedStatement s = t.statement()) {
       s.setString(1, key);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
@@ -54,31 +61,31 @@ final class TxnRun {
   }
 
   private KvEvent apply(Txn.Op op) throws SQLException {
-    PreparedStatement s;
-    if (op instanceof Txn.Put put) {
-      s = c.prepareStatement(PgStatements.PUT);
-      s.setString(1, put.key());
-      s.setBytes(2, put.value());
-    } else {
-      s = c.prepareStatement(PgStatements.DELETE);
+    boolean isPut = op instanceof Txn.Put;
+    KeyValue kv;
+    long prevRevision;
+    try (Timed t = statements.prepare(c, isPut ? PgStatements.PUT : PgStatements.DELETE);
+        PreparedStatement s = t.statement()) {
       s.setString(1, op.key());
-    }
-    try (s) {
+      if (op instanceof Txn.Put put) {
+        s.setBytes(2, put.value());
+      }
       if (txnRevision == 0) {
-        s.setNull(op instanceof Txn.Put ? 3 : 2, Types.BIGINT);
+        s.setNull(isPut ? 3 : 2, Types.BIGINT);
       } else {
-        s.setLong(op instanceof Txn.Put ? 3 : 2, txnRevision);
+        s.setLong(isPut ? 3 : 2, txnRevision);
       }
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           return null;
         }
-        KeyValue kv = PgStatements.keyValue(rs, 1);
-        if (txnRevision == 0) {
-          txnRevision = kv.modRevision();
-        }
-        return KvEvent.of(kv, PgKvStore.previous(c, rs.getLong(6)), txnRevision);
+        kv = PgStatements.keyValue(rs, 1);
+        prevRevision = rs.getLong(6);
       }
     }
+    if (txnRevision == 0) {
+      txnRevision = kv.modRevision();
+    }
+    return KvEvent.of(kv, statements.previous(c, prevRevision), txnRevision);
   }
 }

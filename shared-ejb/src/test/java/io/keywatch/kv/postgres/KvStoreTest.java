@@ -1,9 +1,20 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keywatch.kv.DeleteResult;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.InvalidKeyException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.PutResult;
+import io.keywatch.kv.Range;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
+import io.keywatch.kv.ValueTooLargeException;
 import io.keywatch.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -147,9 +158,9 @@ class KvStoreTest {
     putMany("'/history/' || i", 20_000);
     db.execute("ANALYZE kv");
     // generic plans, as the server-prepared statements of the pool and the watch get after five runs
-    assertThat(genericPlan(PgStatements.REVISIONS_AND_CHANGES, "10000", "1000"))
+    assertThat(genericPlan(PgStatements.REVISIONS_AND_CHANGES.text(), "10000", "1000"))
         .contains("Index").doesNotContain("Seq Scan on kv ");
-    assertThat(genericPlan(PgStatements.CHANGES, "10000", "20000", "'/'", "'0'", "1000"))
+    assertThat(genericPlan(PgStatements.CHANGES.text(), "10000", "20000", "'/'", "'0'", "1000"))
         .contains("Index").doesNotContain("Seq Scan on kv ");
   }
 
@@ -160,7 +171,7 @@ class KvStoreTest {
     try (Connection c = db.dataSource().getConnection()) {
       // a watch that fell behind reads a few revisions under a prefix with a long history, again and again
       for (int i = 0; i < 10; i++) {
-        assertThat(PgStatements.changes(c, 19_000, 19_010, "/history/", 1000)).hasSize(10);
+        assertThat(new PgStatements(StatementTimings.NONE).changes(c, 19_000, 19_010, "/history/", 1000)).hasSize(10);
       }
       // pgjdbc server-prepares a statement from its fifth run, and PostgreSQL may then keep one generic
       // plan for every range: the key index, which walks all 20,000 rows of the prefix each time
@@ -171,7 +182,7 @@ class KvStoreTest {
       }
     }
     // planned with its values, the read takes the range of revisions from the primary key
-    assertThat(plan("force_custom_plan", PgStatements.CHANGES, "19000", "19010", "'/history/'", "'/history0'", "1000"))
+    assertThat(plan("force_custom_plan", PgStatements.CHANGES.text(), "19000", "19010", "'/history/'", "'/history0'", "1000"))
         .contains("kv_pkey").doesNotContain("kv_key_revision");
   }
 
@@ -185,7 +196,7 @@ class KvStoreTest {
     // the generic plan (as every pooled statement gets after five runs) reads the key's own index
     // entries, not the newer rows of other keys backwards; kv_latest and the put's lookup (V4) read
     // a key in the same form
-    assertThat(genericPlan(PgStatements.GET, "'/w/5'", "'/w/5'", "100000"))
+    assertThat(genericPlan(PgStatements.GET.text(), "'/w/5'", "'/w/5'", "100000"))
         .contains("kv_key_revision").doesNotContain("kv_pkey");
     assertThat(store.get("/w/5").orElseThrow().modRevision()).isEqualTo(20_000 + 7_000 + 6_400 - 3_200 + 5);
   }

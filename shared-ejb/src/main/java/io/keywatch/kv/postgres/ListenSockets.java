@@ -1,4 +1,4 @@
-package io.keywatch.watch;
+package io.keywatch.kv.postgres;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,7 +18,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * after it came: half of the watch's latency on this loopback (put acknowledged at 0.8 ms, event
  * at 2.0 ms). On these sockets that look-ahead does not wait: a read under a 1 ms timeout with
  * nothing received yet times out at once. Whatever arrives later wakes the feed's next wait.
- * (pgjdbc instantiates the factory by class name; over TLS it wraps the socket and waits as before.)
+ * (pgjdbc instantiates the factory by class name, so it is public; over TLS it wraps the socket and
+ * waits as before.)
  */
 public final class ListenSockets extends SocketFactory {
 
@@ -26,7 +27,7 @@ public final class ListenSockets extends SocketFactory {
   private static final int LOOK_AHEAD_MILLIS = 1;
 
   /** Makes {@code dataSource}'s connections use these sockets; returns it. */
-  public static PGSimpleDataSource use(PGSimpleDataSource dataSource) {
+  static PGSimpleDataSource use(PGSimpleDataSource dataSource) {
     dataSource.setSocketFactory(ListenSockets.class.getName());
     return dataSource;
   }

@@ -1,10 +1,24 @@
-package io.keywatch.kv;
+package io.keywatch.kv.postgres;
+
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.DeleteResult;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.Keys;
+import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.KvException;
+import io.keywatch.kv.KvStore;
+import io.keywatch.kv.PutResult;
+import io.keywatch.kv.Range;
+import io.keywatch.kv.Revisions;
+import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnResult;
+import io.keywatch.kv.ValueTooLargeException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -21,7 +35,8 @@ import javax.sql.DataSource;
  */
 public final class PgKvStore implements KvStore {
 
-  private final DataSource dataSource;
+  private final Transactions transactions;
+  private final PgStatements statements;
   private final long valueLimit;
   private final GroupCommit groupCommit;
 
@@ -30,9 +45,19 @@ public final class PgKvStore implements KvStore {
    * @param groupCommitLimit the most puts that share one transaction
    */
   public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit) {
-    this.dataSource = dataSource;
+    this(dataSource, valueLimit, groupCommitLimit, StatementTimings.NONE);
+  }
+
+  /**
+   * @param valueLimit the largest value accepted, in bytes
+   * @param groupCommitLimit the most puts that share one transaction
+   * @param timings told the time of every statement run
+   */
+  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit, StatementTimings timings) {
+    this.transactions = new Transactions(dataSource);
+    this.statements = new PgStatements(timings);
     this.valueLimit = valueLimit;
-    this.groupCommit = new GroupCommit(dataSource, groupCommitLimit);
+    this.groupCommit = new GroupCommit(transactions, statements, groupCommitLimit);
   }
 
   @Override
@@ -53,7 +78,7 @@ public final class PgKvStore implements KvStore {
     return read(
         revision,
         (c, at) -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.GET)) {
+          try (Timed t = statements.prepare(c, PgStatements.GET); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setString(2, key);
             s.setLong(3, at);
@@ -76,7 +101,7 @@ public final class PgKvStore implements KvStore {
         revision,
         (c, at) -> {
           List<KeyValue> kvs = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(PgStatements.LIST)) {
+          try (Timed t = statements.prepare(c, PgStatements.LIST); PreparedStatement s = t.statement()) {
             s.setString(1, prefix);
             s.setString(2, PgStatements.prefixEnd(prefix));
             s.setLong(3, at);
@@ -95,17 +120,20 @@ public final class PgKvStore implements KvStore {
     Keys.requireKey(key);
     return write(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.DELETE)) {
+          KeyValue tombstone;
+          long prevRevision;
+          try (Timed t = statements.prepare(c, PgStatements.DELETE); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setNull(2, Types.BIGINT);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
               }
-              KeyValue tombstone = PgStatements.keyValue(rs, 1);
-              return Optional.of(new DeleteResult(tombstone, previous(c, rs.getLong(6))));
+              tombstone = PgStatements.keyValue(rs, 1);
+              prevRevision = rs.getLong(6);
             }
           }
+          return Optional.of(new DeleteResult(tombstone, statements.previous(c, prevRevision)));
         });
   }
 
@@ -116,7 +144,7 @@ public final class PgKvStore implements KvStore {
         Long.MAX_VALUE,
         (c, at) -> {
           List<KeyValue> rows = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(PgStatements.HISTORY)) {
+          try (Timed t = statements.prepare(c, PgStatements.HISTORY); PreparedStatement s = t.statement()) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
@@ -137,7 +165,7 @@ public final class PgKvStore implements KvStore {
     for (Txn.Op op : txn.failure()) {
       checkOp(op);
     }
-    return write(c -> new TxnRun(c).run(txn));
+    return write(c -> new TxnRun(c, statements).run(txn));
   }
 
   private void checkOp(Txn.Op op) {
@@ -153,11 +181,11 @@ public final class PgKvStore implements KvStore {
     return read(
         upTo,
         (c, at) -> {
-          Revisions revisions = PgStatements.revisions(c);
+          Revisions revisions = statements.revisions(c);
           if (after + 1 < revisions.compacted()) {
             throw new CompactedException(after + 1, revisions.compacted());
           }
-          return PgStatements.changes(c, after, at, prefix, limit);
+          return statements.changes(c, after, at, prefix, limit);
         });
   }
 
@@ -165,14 +193,14 @@ public final class PgKvStore implements KvStore {
   public long compact(long revision) {
     return write(
         c -> {
-          long current = lock(c);
+          long current = statements.lock(c);
           if (revision > current) {
             throw new FutureRevisionException(revision, current);
           }
           if (revision < 0) {
             throw new KvException("revision must not be negative: " + revision);
           }
-          try (PreparedStatement s = c.prepareStatement(PgStatements.COMPACT)) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT); PreparedStatement s = t.statement()) {
             s.setLong(1, revision);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
@@ -186,7 +214,7 @@ public final class PgKvStore implements KvStore {
   public OptionalLong compactBefore(Instant instant) {
     return write(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(PgStatements.COMPACT_BEFORE)) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEFORE); PreparedStatement s = t.statement()) {
             s.setTimestamp(1, Timestamp.from(instant));
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
@@ -199,11 +227,7 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public Revisions revisions() {
-    try (Connection c = dataSource.getConnection()) {
-      return PgStatements.revisions(c);
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
+    return transactions.autocommit(statements::revisions);
   }
 
   private void requireValue(byte[] value) {
@@ -215,66 +239,14 @@ public final class PgKvStore implements KvStore {
     }
   }
 
-  static long lock(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(PgStatements.LOCK);
-        ResultSet rs = s.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  static KeyValue previous(Connection c, long prevRevision) throws SQLException {
-    if (prevRevision == 0) {
-      return null;
-    }
-    try (PreparedStatement s = c.prepareStatement(PgStatements.GET_REVISION)) {
-      s.setLong(1, prevRevision);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? PgStatements.keyValue(rs, 1) : null;
-      }
-    }
-  }
-
-  /** Work inside a transaction. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   /** Work inside a read snapshot, given the revision to read at (capped at the current one). */
   @FunctionalInterface
   interface Read<T> {
     T run(Connection c, long at) throws SQLException;
   }
 
-  /**
-   * Runs work in one transaction: READ COMMITTED for writes (the writers' lock orders them), or a
-   * read-only REPEATABLE READ snapshot. Setting the level with SQL inside the transaction costs no
-   * extra round trip, unlike JDBC's setTransactionIsolation, which the pool would also undo.
-   */
-  static <T> T inTransaction(DataSource dataSource, boolean snapshot, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (snapshot) {
-          try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-          }
-        }
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
-  }
-
-  private <T> T write(Work<T> work) {
-    return inTransaction(dataSource, false, work);
+  private <T> T write(Transactions.Work<T> work) {
+    return transactions.write(work);
   }
 
   /**
@@ -282,11 +254,9 @@ public final class PgKvStore implements KvStore {
    * and the current one, checked in the same snapshot as the read.
    */
   private <T> T read(long revision, Read<T> read) {
-    return inTransaction(
-        dataSource,
-        true,
+    return transactions.snapshot(
         c -> {
-          Revisions r = PgStatements.revisions(c);
+          Revisions r = statements.revisions(c);
           if (revision != Long.MAX_VALUE && revision > r.current()) {
             throw new FutureRevisionException(revision, r.current());
           }
@@ -295,9 +265,5 @@ public final class PgKvStore implements KvStore {
           }
           return read.run(c, Math.min(revision, r.current()));
         });
-  }
-
-  static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("store unavailable: " + e.getMessage(), e);
   }
 }

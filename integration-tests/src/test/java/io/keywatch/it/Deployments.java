@@ -1,0 +1,55 @@
+package io.keywatch.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.hamcrest.Matcher;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The archives the tests deploy: the gateway's WAR as built, configured for the test's database. */
+final class Deployments {
+
+  private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+
+  private Deployments() {}
+
+  /**
+   * The gateway's WAR, its configuration pointed at {@link EmbeddedStore}'s database (appended to
+   * the WAR's own defaults: a later key wins), with the test support that runs inside it.
+   */
+  static WebArchive gateway() {
+    WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("keywatch.it.war")));
+    String defaults;
+    try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
+      defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String overrides = String.join("\n",
+        "keywatch.jdbc.url=" + EmbeddedStore.jdbcUrl(),
+        "keywatch.jdbc.user=postgres",
+        // the Arquillian runner's servlet is this server's own path, never forwarded
+        "keywatch.proxy.local-paths=/health,/metrics,/openapi,/ArquillianServletRunnerEE9",
+        "keywatch.proxy.snapshot-file=" + new File(System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
+        "");
+    war.delete(CONFIG);
+    war.add(new StringAsset(defaults + "\n" + overrides), CONFIG);
+    return war.addClasses(EmbeddedStore.class, RevisionRecorder.class)
+        .addAsLibraries(jarOf(Awaitility.class), jarOf(Matcher.class));
+  }
+
+  private static File jarOf(Class<?> type) {
+    try {
+      return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

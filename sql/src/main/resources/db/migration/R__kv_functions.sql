@@ -1,0 +1,210 @@
+-- Keywatch's SQL functions as they run today, in one place. The schema and the revision rule (why
+-- revisions are gap-free and commit-ordered) are in V1__kv.sql; the versioned files keep the history
+-- of these functions too, but what runs is this file.
+--
+-- Flyway runs this file after every pending versioned migration, and again whenever its text
+-- changes, so each definition is CREATE OR REPLACE: it replaces a function in place, and callers see
+-- either the old body or the new one, never no function. A change of a signature (parameters,
+-- defaults, result) cannot be replaced in place: a versioned migration drops the old one first.
+--
+-- All writes go through these functions, so psql users get the same semantics as the Java store.
+
+-- Takes the writers' lock and reports the current revision. A transaction that must decide before it
+-- writes (delete of a maybe absent key, compare-and-swap) calls this first, so that nothing can
+-- change between its reads and its writes.
+CREATE OR REPLACE FUNCTION kv_lock() RETURNS bigint
+LANGUAGE sql AS $$
+    SELECT current FROM kv_revision FOR UPDATE
+$$;
+
+-- The newest row of a key at or below a revision (NULL revision: the newest), tombstones included.
+--
+-- The key is bounded by a range rather than compared with =, whatever the statistics say (V4): with
+-- statistics taken while a few keys held most rows, the planner expects every key to match a large
+-- part of the table and walks the primary key backwards through every newer row of other keys. A
+-- key bounded by a range does not enter the planner's equivalence classes, so ORDER BY key,
+-- revision DESC can only come from kv_key_revision, which stops at the key's first entry.
+CREATE OR REPLACE FUNCTION kv_latest(p_key text, p_at bigint DEFAULT NULL) RETURNS kv
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM kv
+     WHERE key >= p_key AND key <= p_key AND (p_at IS NULL OR revision <= p_at)
+     ORDER BY key, revision DESC
+     LIMIT 1
+$$;
+
+-- The row rule, the only place it is written: appends one row for a key at a revision the caller
+-- has taken from kv_revision (under its lock); returns it and the key's row it superseded (NULL for
+-- a new key). A tombstone (NULL value) has version 0 and keeps the create revision; a put after a
+-- tombstone or on a new key creates the key (version 1, create revision = its revision); any other
+-- put adds one to the version. The superseded row is looked up inline, in the same form as
+-- kv_latest: calling kv_latest from PL/pgSQL paid its own executor set-up per put (V3).
+CREATE OR REPLACE FUNCTION kv_append_with_prev(p_revision bigint, p_key text, p_value bytea, p_txn_revision bigint,
+                                    OUT put kv, OUT prev kv)
+LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT * INTO prev FROM kv
+     WHERE key >= p_key AND key <= p_key
+     ORDER BY key, revision DESC
+     LIMIT 1;
+    put.revision := p_revision;
+    put.key := p_key;
+    put.value := p_value;
+    put.prev_revision := prev.revision;
+    put.txn_revision := coalesce(p_txn_revision, p_revision);
+    put.created_at := clock_timestamp();
+    IF p_value IS NULL THEN
+        put.create_revision := prev.create_revision;
+        put.version := 0;
+    ELSIF prev.revision IS NULL OR prev.value IS NULL THEN
+        put.create_revision := p_revision;
+        put.version := 1;
+    ELSE
+        put.create_revision := prev.create_revision;
+        put.version := prev.version + 1;
+    END IF;
+    INSERT INTO kv VALUES (put.*);
+    IF prev.revision IS NULL THEN
+        prev := NULL;
+    END IF;
+END
+$$;
+
+-- Appends one row for a key with the next revision and wakes the watchers. The payload is the
+-- revision only: pg_notify aborts a transaction whose payload exceeds 8000 bytes, values may not.
+CREATE OR REPLACE FUNCTION kv_append(p_key text, p_value bytea, p_txn_revision bigint) RETURNS kv
+LANGUAGE plpgsql AS $$
+DECLARE
+    rev      bigint;
+    appended record;
+BEGIN
+    UPDATE kv_revision SET current = current + 1 RETURNING current INTO rev;
+    appended := kv_append_with_prev(rev, p_key, p_value, p_txn_revision);
+    PERFORM pg_notify('keywatch', rev::text);
+    RETURN appended.put;
+END
+$$;
+
+-- Puts a value. p_txn_revision groups the writes of one multi-key transaction (NULL: a transaction of
+-- its own). Returns the new row.
+CREATE OR REPLACE FUNCTION kv_put(p_key text, p_value bytea, p_txn_revision bigint DEFAULT NULL) RETURNS kv
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_value IS NULL THEN
+        RAISE EXCEPTION 'kv_put: value of % must not be NULL, use kv_delete', p_key
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    RETURN kv_append(p_key, p_value, p_txn_revision);
+END
+$$;
+
+-- Puts several independent values in one transaction (group commit), each with the row it
+-- superseded: each is a transaction of its own for watchers and gets its own revision, in the order
+-- given. The batch takes its revisions with one update of the counter row and wakes the watchers
+-- with one notification (V2): the hottest row gets one new version per batch, and every listener
+-- one wake-up per batch.
+CREATE OR REPLACE FUNCTION kv_put_many_with_prev(p_keys text[], p_values bytea[])
+RETURNS TABLE (put kv, prev kv)
+LANGUAGE plpgsql ROWS 8 AS $$
+DECLARE
+    n        int := coalesce(cardinality(p_keys), 0);
+    last     bigint;
+    appended record;
+BEGIN
+    IF n IS DISTINCT FROM coalesce(cardinality(p_values), 0) THEN
+        RAISE EXCEPTION 'kv_put_many: % keys but % values', n, cardinality(p_values)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+    FOR i IN 1 .. n LOOP
+        IF p_values[i] IS NULL THEN
+            RAISE EXCEPTION 'kv_put_many: value of % must not be NULL, use kv_delete', p_keys[i]
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+    END LOOP;
+    UPDATE kv_revision SET current = current + n RETURNING current INTO last;
+    FOR i IN 1 .. n LOOP
+        appended := kv_append_with_prev(last - n + i, p_keys[i], p_values[i], NULL);
+        put := appended.put;
+        prev := appended.prev;
+        RETURN NEXT;
+    END LOOP;
+    PERFORM pg_notify('keywatch', last::text);
+END
+$$;
+
+-- kv_put_many_with_prev without the superseded rows.
+CREATE OR REPLACE FUNCTION kv_put_many(p_keys text[], p_values bytea[]) RETURNS SETOF kv
+LANGUAGE sql ROWS 8 AS $$
+    SELECT (r.put).* FROM kv_put_many_with_prev(p_keys, p_values) r
+$$;
+
+-- Deletes a key by appending a tombstone. Deleting an absent key writes nothing and returns NULL.
+CREATE OR REPLACE FUNCTION kv_delete(p_key text, p_txn_revision bigint DEFAULT NULL) RETURNS kv
+LANGUAGE plpgsql AS $$
+DECLARE
+    prev kv;
+BEGIN
+    PERFORM kv_lock();
+    prev := kv_latest(p_key);
+    IF prev.revision IS NULL OR prev.value IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN kv_append(p_key, NULL, p_txn_revision);
+END
+$$;
+
+-- Compacts to revision p_revision, as etcd does: afterwards a key can be read at any revision
+-- >= p_revision, but not below it. Removes
+--   * every row below p_revision superseded by a newer row of its key at or below p_revision, and
+--   * every tombstone below p_revision.
+-- The newest row of a key is never superseded, so a live value is never removed.
+-- Example: puts of a at 1, 3, 6 and a delete of b (put at 2) at 4; compacting to 5 removes a@1 (a@3
+-- supersedes it at 5), b@2 and the tombstone b@4, and keeps a@3 (a's value at 5) and a@6.
+-- Returns the number of rows removed.
+CREATE OR REPLACE FUNCTION kv_compact(p_revision bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    head    bigint;
+    removed bigint;
+BEGIN
+    head := kv_lock();
+    IF p_revision < 0 OR p_revision > head THEN
+        RAISE EXCEPTION 'kv_compact: revision % is not between 0 and the current revision %', p_revision, head
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_revision <= (SELECT compacted FROM kv_revision) THEN
+        RETURN 0;
+    END IF;
+    DELETE FROM kv old
+     WHERE old.revision < p_revision
+       AND (old.value IS NULL
+            OR EXISTS (SELECT 1 FROM kv newer
+                        WHERE newer.key = old.key
+                          AND newer.revision > old.revision
+                          AND newer.revision <= p_revision));
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    UPDATE kv_revision SET compacted = p_revision;
+    RETURN removed;
+END
+$$;
+
+-- Compacts away what was superseded before an instant: to the first revision written at or after it
+-- (at most the current revision). Returns the revision compacted to, or NULL if nothing was older.
+CREATE OR REPLACE FUNCTION kv_compact_before(p_instant timestamptz) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    head   bigint;
+    target bigint;
+BEGIN
+    head := kv_lock();
+    SELECT max(revision) + 1 INTO target FROM kv WHERE created_at < p_instant;
+    IF target IS NULL THEN
+        RETURN NULL;
+    END IF;
+    target := least(target, head);
+    PERFORM kv_compact(target);
+    RETURN target;
+END
+$$;
