@@ -1,0 +1,107 @@
+package io.keywatch.proxy.forward;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Client connections on which no further request may be served: those whose framing cannot be
+ * trusted (a transfer coding, which the container decodes even where a Content-Length disagreed;
+ * HTTP/1.0 with Transfer-Encoding; a malformed request). Answering such a request with {@code
+ * Connection: close} is not enough on Payara: Grizzly closes the connection once the answer is out,
+ * but first parses the bytes it had already read after that request and dispatches them as the
+ * next request, which would be forwarded (a request hidden after a chunked body reached the
+ * upstream so). So the connection itself is marked, and a request that arrives on a marked one is
+ * never forwarded: its connection is cut.
+ *
+ * <p>The mark is an attribute of the Grizzly connection, which goes away with it; the Servlet API
+ * has no per-connection state, so this reaches under Payara's request facade:
+ * {@code RequestFacade.request.getCoyoteRequest().getConnection().getAttributes()}.
+ */
+final class UntrustedConnections {
+
+  private static final Logger LOG = Logger.getLogger(UntrustedConnections.class.getName());
+  private static final String MARK = UntrustedConnections.class.getName();
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  /** The reflective way from the servlet request to the connection's attributes, found once. */
+  private record Way(Field catalinaRequest, Method coyoteRequest, Method connection, Method attributes,
+      Method getAttribute, Method setAttribute) {}
+
+  private static volatile Way way;
+
+  private UntrustedConnections() {}
+
+  /** Marks the connection of this request: no later request on it will be forwarded. */
+  static void distrust(ServletRequest req) {
+    Object attributes = attributes(req);
+    if (attributes != null) {
+      try {
+        way.setAttribute().invoke(attributes, MARK, Boolean.TRUE);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        warn(e);
+      }
+    }
+  }
+
+  /** Whether an earlier request on this request's connection marked it. */
+  static boolean isDistrusted(ServletRequest req) {
+    Object attributes = attributes(req);
+    if (attributes == null) {
+      return false;
+    }
+    try {
+      return way.getAttribute().invoke(attributes, MARK) != null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warn(e);
+      return false;
+    }
+  }
+
+  private static Object attributes(ServletRequest req) {
+    while (req instanceof ServletRequestWrapper w) {
+      req = w.getRequest();
+    }
+    try {
+      Way w = way;
+      if (w == null) {
+        way = w = find(req);
+      }
+      Object coyote = w.coyoteRequest().invoke(w.catalinaRequest().get(req));
+      return w.attributes().invoke(w.connection().invoke(coyote));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warn(e);
+      return null;
+    }
+  }
+
+  private static Way find(ServletRequest facade) throws ReflectiveOperationException {
+    Field catalinaRequest = facade.getClass().getDeclaredField("request");
+    catalinaRequest.setAccessible(true);
+    Object catalina = catalinaRequest.get(facade);
+    Method coyoteRequest = accessible(catalina.getClass().getMethod("getCoyoteRequest"));
+    Object coyote = coyoteRequest.invoke(catalina);
+    Method connection = accessible(coyote.getClass().getMethod("getConnection"));
+    Method attributes = accessible(connection.invoke(coyote).getClass().getMethod("getAttributes"));
+    Class<?> holder = attributes.invoke(connection.invoke(coyote)).getClass();
+    return new Way(catalinaRequest, coyoteRequest, connection, attributes,
+        accessible(holder.getMethod("getAttribute", String.class)),
+        accessible(holder.getMethod("setAttribute", String.class, Object.class)));
+  }
+
+  private static Method accessible(Method m) {
+    m.setAccessible(true);
+    return m;
+  }
+
+  private static void warn(Exception e) {
+    if (WARNED.compareAndSet(false, true)) {
+      LOG.log(Level.WARNING, "cannot mark client connections on this container: a request hidden after one"
+          + " that closes its connection may be forwarded", e);
+    }
+  }
+}
