@@ -24,7 +24,8 @@ import java.util.Enumeration;
  * <pre>
  * connection marked untrusted ─ an earlier request on it closes it: cut, nothing forwarded
  *   │
- * check syntax ─ method, target, header names and values, Host (RequestSyntax): 400; a target
+ * check syntax ─ method, target, header names and values, Host (RequestSyntax; a Host the
+ *   │            container would fail on is caught before it, HostHeaderGuard): 400; a target
  *   │            longer than allowed: 414; headers larger: 431
  * check framing ─ HTTP/1.0 with Transfer-Encoding: 400; a transfer coding other than chunked: 501
  *   │
@@ -53,6 +54,7 @@ public class ForwardingFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
+    HostHeaderGuard.guard(req);
     if (UntrustedConnections.isDistrusted(req)) {
       ClientConnection.cut(res);
       return;
@@ -98,6 +100,9 @@ public class ForwardingFilter extends HttpFilter {
       // the path as sent is gone, and another one must not be forwarded in its place
       return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "a ;jsessionid= path parameter cannot be forwarded");
     }
+    if (HostHeaderGuard.malformed(req)) {
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+    }
     int hosts = 0;
     long headerBytes = 0;
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
@@ -131,10 +136,10 @@ public class ForwardingFilter extends HttpFilter {
    * connection of every request with a transfer coding, forwarded or not (see the class comment).
    */
   private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res) throws IOException {
-    Enumeration<String> codings = req.getHeaders("Transfer-Encoding");
-    if (!codings.hasMoreElements()) {
+    if (req.getHeader("Transfer-Encoding") == null) {
       return false;
     }
+    Enumeration<String> codings = req.getHeaders("Transfer-Encoding");
     if ("HTTP/1.0".equals(req.getProtocol())) {
       // RFC 9112 section 6.1: a 1.0 recipient could not have framed it as the container did
       return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");

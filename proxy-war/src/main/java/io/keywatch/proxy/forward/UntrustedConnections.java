@@ -1,8 +1,8 @@
 package io.keywatch.proxy.forward;
 
+import static io.keywatch.proxy.forward.GrizzlyRequest.method;
+
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * never forwarded: its connection is cut.
  *
  * <p>The mark is an attribute of the Grizzly connection, which goes away with it; the Servlet API
- * has no per-connection state, so this reaches under Payara's request facade:
- * {@code RequestFacade.request.getCoyoteRequest().getConnection().getAttributes()}.
+ * has no per-connection state, so this reaches under Payara's request ({@link GrizzlyRequest}):
+ * {@code getConnection().getAttributes()}.
  */
 final class UntrustedConnections {
 
@@ -28,9 +28,8 @@ final class UntrustedConnections {
   private static final String MARK = UntrustedConnections.class.getName();
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
-  /** The reflective way from the servlet request to the connection's attributes, found once. */
-  private record Way(Field catalinaRequest, Method coyoteRequest, Method connection, Method attributes,
-      Method getAttribute, Method setAttribute) {}
+  /** The reflective way from the Grizzly request to the connection's attributes, found once. */
+  private record Way(Method connection, Method attributes, Method getAttribute, Method setAttribute) {}
 
   private static volatile Way way;
 
@@ -63,15 +62,12 @@ final class UntrustedConnections {
   }
 
   private static Object attributes(ServletRequest req) {
-    while (req instanceof ServletRequestWrapper w) {
-      req = w.getRequest();
-    }
     try {
+      Object coyote = GrizzlyRequest.of(req);
       Way w = way;
       if (w == null) {
-        way = w = find(req);
+        way = w = find(coyote);
       }
-      Object coyote = w.coyoteRequest().invoke(w.catalinaRequest().get(req));
       return w.attributes().invoke(w.connection().invoke(coyote));
     } catch (ReflectiveOperationException | RuntimeException e) {
       warn(e);
@@ -79,23 +75,11 @@ final class UntrustedConnections {
     }
   }
 
-  private static Way find(ServletRequest facade) throws ReflectiveOperationException {
-    Field catalinaRequest = facade.getClass().getDeclaredField("request");
-    catalinaRequest.setAccessible(true);
-    Object catalina = catalinaRequest.get(facade);
-    Method coyoteRequest = accessible(catalina.getClass().getMethod("getCoyoteRequest"));
-    Object coyote = coyoteRequest.invoke(catalina);
-    Method connection = accessible(coyote.getClass().getMethod("getConnection"));
-    Method attributes = accessible(connection.invoke(coyote).getClass().getMethod("getAttributes"));
-    Class<?> holder = attributes.invoke(connection.invoke(coyote)).getClass();
-    return new Way(catalinaRequest, coyoteRequest, connection, attributes,
-        accessible(holder.getMethod("getAttribute", String.class)),
-        accessible(holder.getMethod("setAttribute", String.class, Object.class)));
-  }
-
-  private static Method accessible(Method m) {
-    m.setAccessible(true);
-    return m;
+  private static Way find(Object coyote) throws ReflectiveOperationException {
+    return new Way(method(coyote, "org.glassfish.grizzly.http.server.Request", "getConnection"),
+        method(coyote, "org.glassfish.grizzly.attributes.AttributeStorage", "getAttributes"),
+        method(coyote, "org.glassfish.grizzly.attributes.AttributeHolder", "getAttribute", String.class),
+        method(coyote, "org.glassfish.grizzly.attributes.AttributeHolder", "setAttribute", String.class, Object.class));
   }
 
   private static void warn(Exception e) {
