@@ -151,16 +151,14 @@ public class ForwardingFilter extends HttpFilter {
       return refuse(req, res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: "
           + String.join(", ", Collections.list(req.getHeaders("Transfer-Encoding"))));
     }
-    res.setHeader("Connection", "close");
-    UntrustedConnections.distrust(req);
+    UntrustedConnections.closeAfter(req, res);
     return false;
   }
 
   /** Answers with the status and closes the connection: what follows the request is not trusted. */
   private static boolean refuse(HttpServletRequest req, HttpServletResponse res, int status, String text)
       throws IOException {
-    UntrustedConnections.distrust(req);
-    res.setHeader("Connection", "close");
+    UntrustedConnections.closeAfter(req, res);
     reply(res, status, text);
     return true;
   }

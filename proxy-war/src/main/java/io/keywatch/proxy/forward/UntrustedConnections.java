@@ -3,6 +3,8 @@ package io.keywatch.proxy.forward;
 import static io.keywatch.proxy.forward.GrizzlyRequest.method;
 
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -35,8 +37,20 @@ final class UntrustedConnections {
 
   private UntrustedConnections() {}
 
+  /**
+   * Ends the connection after this request's answer ({@code Connection: close}) and marks it. Only
+   * HTTP/1: an HTTP/2 stream is framed on its own, nothing hides behind it, and a Connection
+   * header is malformed there (RFC 9113 section 8.2.2).
+   */
+  static void closeAfter(HttpServletRequest req, HttpServletResponse res) {
+    if (req.getProtocol().startsWith("HTTP/1")) {
+      res.setHeader("Connection", "close");
+      distrust(req);
+    }
+  }
+
   /** Marks the connection of this request: no later request on it will be forwarded. */
-  static void distrust(ServletRequest req) {
+  private static void distrust(ServletRequest req) {
     Object attributes = attributes(req);
     if (attributes != null) {
       try {
