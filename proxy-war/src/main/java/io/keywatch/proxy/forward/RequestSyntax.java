@@ -16,8 +16,11 @@ final class RequestSyntax {
   private static final boolean[] TCHAR = table("!#$%&'*+-.^_`|~");
   /** RFC 3986 {@code pchar} without {@code %} (checked with its two hex digits), plus {@code /}. */
   private static final boolean[] PATH = table("-._~!$&'()*+,;=:@/");
-  /** RFC 3986 {@code query}: {@code pchar}, {@code /} and {@code ?}. */
-  private static final boolean[] QUERY = table("-._~!$&'()*+,;=:@/?");
+  /**
+   * RFC 3986 {@code query}: {@code pchar}, {@code /} and {@code ?}; and {@code [ ]}, RFC 3986
+   * characters that browsers leave unencoded there ({@code ids[]=1}).
+   */
+  private static final boolean[] QUERY = table("-._~!$&'()*+,;=:@/?[]");
   /** RFC 3986 {@code reg-name} and {@code IP-literal} characters of a Host, without the port. */
   private static final boolean[] HOST = table("-._~!$&'()*+,;=[]:");
 

@@ -36,6 +36,7 @@ class RequestSyntaxTest {
     assertThat(RequestSyntax.targetProblem("/a;v=..;w=./b", null)).isNull();
     assertThat(RequestSyntax.targetProblem("/group%2Fproject/raw", "ref=a/b?c=%20d&e=.."))
         .as("an encoded slash inside a name").isNull();
+    assertThat(RequestSyntax.targetProblem("/list", "ids[]=1&ids[]=2")).isNull();
   }
 
   @Test
@@ -49,6 +50,8 @@ class RequestSyntaxTest {
     assertThat(RequestSyntax.targetProblem("/a%2", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("/a", "q=\r\n")).isNotNull();
     assertThat(RequestSyntax.targetProblem("/a", "q=#")).isNotNull();
+    assertThat(RequestSyntax.targetProblem("/a", "q={x}|\"")).isNotNull();
+    assertThat(RequestSyntax.targetProblem("/a[1]", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("*", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("example.com:443", null)).isNotNull();
   }
