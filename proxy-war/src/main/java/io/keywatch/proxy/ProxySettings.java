@@ -57,6 +57,16 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.buffer-size")
   int bufferSize;
 
+  /** KEYWATCH_PROXY_MAX_URI_BYTES: the longest request target (path and query) forwarded; longer is 414. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.max-uri-bytes")
+  int maxUriBytes;
+
+  /** KEYWATCH_PROXY_MAX_HEADER_BYTES: the most request header bytes forwarded; more is 431. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.max-header-bytes")
+  int maxHeaderBytes;
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
@@ -87,5 +97,13 @@ public class ProxySettings {
 
   public int bufferSize() {
     return bufferSize;
+  }
+
+  public int maxUriBytes() {
+    return maxUriBytes;
+  }
+
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
   }
 }

@@ -1,6 +1,7 @@
 package io.keywatch.proxy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A misbehaving (or exactly scripted) upstream on a raw socket: for each request head it reads, it
  * runs the script, which may answer anything, hang, or reset. Connections stay open for further
- * requests unless the script closes them, so keep-alive reuse can be counted.
+ * requests unless the script closes them, so keep-alive reuse can be counted. Every byte received
+ * is kept ({@link #wire()}), to prove what never reached it.
  */
 final class RawUpstream implements AutoCloseable {
 
@@ -62,6 +64,8 @@ final class RawUpstream implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   final List<String> heads = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
+  /** Every byte the proxy sent, on any connection (guarded by itself). */
+  private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
   RawUpstream(Script script) {
     this.script = script;
@@ -95,7 +99,7 @@ final class RawUpstream implements AutoCloseable {
 
   private void serve(Socket s) {
     try (s) {
-      InputStream in = s.getInputStream();
+      InputStream in = recorded(s.getInputStream());
       OutputStream out = s.getOutputStream();
       for (String head = readHead(in); head != null && !s.isClosed(); head = readHead(in)) {
         heads.add(head);
@@ -108,6 +112,45 @@ final class RawUpstream implements AutoCloseable {
     } catch (IOException e) {
       // the proxy went away; nothing to do
     }
+  }
+
+  /** Everything the proxy has sent so far, as ISO-8859-1 text. */
+  String wire() {
+    synchronized (wire) {
+      return wire.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  void clearWire() {
+    synchronized (wire) {
+      wire.reset();
+    }
+  }
+
+  private InputStream recorded(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          synchronized (wire) {
+            wire.write(b);
+          }
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          synchronized (wire) {
+            wire.write(b, off, n);
+          }
+        }
+        return n;
+      }
+    };
   }
 
   /** The request head up to the empty line, or null at end of stream. */

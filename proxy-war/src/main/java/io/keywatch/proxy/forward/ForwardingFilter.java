@@ -13,7 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Collections;
+import java.util.Enumeration;
 
 /**
  * The proxy's hot path: every request is matched against the route table and, if a route serves
@@ -23,19 +24,25 @@ import java.util.Locale;
  * Every path is a route's: health, metrics and OpenAPI are on the status port (see {@link DataPortServlet}).
  *
  * <pre>
- * match ─ none: 404 "no route"
+ * connection marked untrusted ─ an earlier request on it closes it: cut, nothing forwarded
  *   │
- * check path and framing ─ a . or .. segment: 400; a transfer coding other than chunked: 501
+ * check syntax ─ method, target, header names and values, Host (RequestSyntax; a Host the
+ *   │            container would fail on is caught before it, HostHeaderGuard): 400; a target
+ *   │            longer than allowed: 414; headers larger: 431
+ * check framing ─ HTTP/1.0 with Transfer-Encoding: 400; a transfer coding other than chunked: 501
+ *   │
+ * match ─ none: 404 "no route"
  *   │
  * forward asynchronously ─ see Exchange
  * </pre>
  *
- * Request smuggling is stopped in two layers: the container (Grizzly) refuses two different
+ * Request smuggling is stopped in layers: the container (Grizzly) refuses two different
  * Content-Length headers (400) and, when Transfer-Encoding comes with Content-Length, drops the
  * length and decodes the chunks, so the proxy cannot tell such a request from a plain chunked one;
- * the proxy therefore closes every client connection that sent a chunked body once it has answered
- * (RFC 9112 section 6.3), so bytes hidden after the body are never read as a request, and sends
- * upstream exactly the body it read, re-chunked, never the client's framing.
+ * the proxy therefore answers every request with a transfer coding, and every request it refuses
+ * as malformed, with {@code Connection: close} (RFC 9112 section 6.3) and marks its connection
+ * ({@link UntrustedConnections}), so bytes hidden after it are never forwarded as a request; and it
+ * sends upstream exactly the body it read, re-chunked, never the client's framing.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ForwardingFilter extends HttpFilter {
@@ -47,28 +54,114 @@ public class ForwardingFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
+    HostHeaderGuard.guard(req);
+    if (UntrustedConnections.isDistrusted(req)) {
+      ClientConnection.cut(res);
+      return;
+    }
+    if (!refusedAsMalformed(req, res) && !refusedForFraming(req, res)) {
+      route(req, res);
+    }
+  }
+
+  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
-    Target target = table.index().match(req.getMethod(), req.getServerName(), path);
+    Target target = table.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
       reply(res, HttpServletResponse.SC_NOT_FOUND, "no route");
       return;
     }
-    if (hasDotSegment(path)) {
-      reply(res, HttpServletResponse.SC_BAD_REQUEST, "path with . or .. segments");
-      return;
-    }
-    String te = req.getHeader("Transfer-Encoding");
-    if (te != null) {
-      // it may have come with a Content-Length the container dropped: what follows on this
-      // connection cannot be trusted (RFC 9112 section 6.3 says close it)
-      res.setHeader("Connection", "close");
-      if (!te.strip().equalsIgnoreCase("chunked")) {
-        reply(res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: " + te);
-        return;
-      }
-    }
     Duration timeout = target.route().timeout().orElse(settings.timeout());
     new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout);
+  }
+
+  /** Answers and returns true when a part of the request breaks its grammar or a size limit. */
+  private boolean refusedAsMalformed(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    if (!RequestSyntax.isToken(req.getMethod())) {
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "method is not a token");
+    }
+    String uri = req.getRequestURI();
+    String query = req.getQueryString();
+    if (uri.length() + (query == null ? 0 : query.length() + 1) > settings.maxUriBytes()) {
+      return refuse(req, res, HttpServletResponse.SC_REQUEST_URI_TOO_LONG, "request target longer than "
+          + settings.maxUriBytes() + " bytes");
+    }
+    String targetProblem = RequestSyntax.targetProblem(uri, query);
+    if (targetProblem != null) {
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, targetProblem);
+    }
+    if (req.isRequestedSessionIdFromURL()) {
+      // the container has cut ";jsessionid=..." out of the path before any filter runs, in place:
+      // the path as sent is gone, and another one must not be forwarded in its place
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "a ;jsessionid= path parameter cannot be forwarded");
+    }
+    if (HostHeaderGuard.malformed(req)) {
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+    }
+    int hosts = 0;
+    long headerBytes = 0;
+    for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      if (!RequestSyntax.isToken(name)) {
+        return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "header name is not a token");
+      }
+      boolean host = name.equalsIgnoreCase("Host");
+      for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
+        String value = values.nextElement();
+        if (!RequestSyntax.isFieldValue(value)) {
+          return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "header value with a control character");
+        }
+        if (host && (++hosts > 1 || !RequestSyntax.isHost(value))) {
+          return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+        }
+        headerBytes += name.length() + value.length() + 4; // ": " and CRLF
+      }
+    }
+    if (headerBytes > settings.maxHeaderBytes()) {
+      return refuse(req, res, 431, "request headers larger than " + settings.maxHeaderBytes() + " bytes");
+    }
+    if (hosts == 0 && "HTTP/1.1".equals(req.getProtocol())) {
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+    }
+    return false;
+  }
+
+  /**
+   * Answers and returns true when the body's framing is not one the proxy forwards; marks the
+   * connection of every request with a transfer coding, forwarded or not (see the class comment).
+   */
+  private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    if (req.getHeader("Transfer-Encoding") == null) {
+      return false;
+    }
+    Enumeration<String> codings = req.getHeaders("Transfer-Encoding");
+    if ("HTTP/1.0".equals(req.getProtocol())) {
+      // RFC 9112 section 6.1: a 1.0 recipient could not have framed it as the container did
+      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+    }
+    String te = codings.nextElement();
+    // several headers are one list (RFC 9110 section 5.3): chunked, then identity is as unknown as
+    // "chunked, identity" in one header
+    if (codings.hasMoreElements() || !te.strip().equalsIgnoreCase("chunked")) {
+      return refuse(req, res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: "
+          + String.join(", ", Collections.list(req.getHeaders("Transfer-Encoding"))));
+    }
+    UntrustedConnections.closeAfter(req, res);
+    return false;
+  }
+
+  /** Answers with the status and closes the connection: what follows the request is not trusted. */
+  private static boolean refuse(HttpServletRequest req, HttpServletResponse res, int status, String text)
+      throws IOException {
+    UntrustedConnections.closeAfter(req, res);
+    reply(res, status, text);
+    return true;
+  }
+
+  /** The Host the route matcher compares: without port, and without the trailing dot of an absolute name. */
+  private static String hostName(HttpServletRequest req) {
+    String host = req.getServerName();
+    return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
   static void reply(HttpServletResponse res, int status, String text) throws IOException {
@@ -77,15 +170,5 @@ public class ForwardingFilter extends HttpFilter {
     res.setContentType("text/plain;charset=UTF-8");
     res.setContentLength(body.length);
     res.getOutputStream().write(body);
-  }
-
-  /**
-   * Whether the raw path has a {@code .} or {@code ..} segment, plain or percent-encoded. Such a path
-   * would be matched as written ({@code /public/../admin} by {@code /public/*}) but resolved
-   * elsewhere by the upstream, so it is refused rather than guessed at.
-   */
-  static boolean hasDotSegment(String path) {
-    String p = path.toLowerCase(Locale.ROOT).replace("%2e", ".");
-    return p.contains("/./") || p.contains("/../") || p.endsWith("/.") || p.endsWith("/..");
   }
 }

@@ -5,7 +5,9 @@
  * body is read with blocking reads, so the request thread is held while it flows, each read bounded
  * by the route's timeout (see {@code RequestBody} for why); bodies are streamed, never held, and
  * each side waits for the other (a slow reader slows the writer down); an upstream failure is a
- * 502, 503 or 504 while it can still be said, and a cut connection after that. Leaves out: HTTP/2,
+ * 502, 503 or 504 while it can still be said, and a cut connection after that; a request reaches an
+ * upstream only when each of its parts follows its grammar, over HTTP/1.1 or the container's h2c
+ * alike, and never when an earlier request on its connection closed it. Leaves out: HTTP/2 to upstreams,
  * WebSocket upgrades, retries of requests, load balancing over several upstream nodes.
  */
 package io.keywatch.proxy.forward;
