@@ -21,7 +21,7 @@ final class Deployments {
   private Deployments() {}
 
   /**
-   * The gateway's WAR, its configuration pointed at {@link EmbeddedStore}'s database (appended to
+   * The gateway's WAR without its forwarding filter, its configuration pointed at {@link EmbeddedStore}'s database (appended to
    * the WAR's own defaults: a later key wins), with the test support that runs inside it.
    */
   static WebArchive gateway() {
@@ -35,11 +35,12 @@ final class Deployments {
     String overrides = String.join("\n",
         "keywatch.jdbc.url=" + EmbeddedStore.jdbcUrl(),
         "keywatch.jdbc.user=postgres",
-        // the Arquillian runner's servlet is this server's own path, never forwarded
-        "keywatch.proxy.local-paths=/health,/metrics,/openapi,/ArquillianServletRunnerEE9",
         "keywatch.proxy.snapshot-file=" + new File(System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
         "");
     war.delete(CONFIG);
+    // every path of the data port is a route's: without the forwarding filter, the Arquillian
+    // runner's servlet is reachable (the tests are about the route table, not about forwarding)
+    war.delete("WEB-INF/classes/io/keywatch/proxy/forward/ForwardingFilter.class");
     war.add(new StringAsset(defaults + "\n" + overrides), CONFIG);
     return war.addClasses(EmbeddedStore.class, RevisionRecorder.class)
         .addAsLibraries(jarOf(Awaitility.class), jarOf(Matcher.class));
