@@ -100,6 +100,9 @@ public final class KeywatchSystem implements AutoCloseable {
       env.put("KEYWATCH_JDBC_USER", jdbcUser);
       env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
       env.put("KEYWATCH_API_KEY", options.apiKey());
+      if (role == ServerRole.ADMIN) {
+        env.put("KEYWATCH_ETCD_PORT", Integer.toString(options.etcdPort()));
+      }
       env.putAll(options.env().getOrDefault(role, Map.of()));
       synchronized (this) {
         servers.put(role, PayaraServer.start(role, options.port(role), home, options.workDir(), options.javaOptions(),
@@ -168,6 +171,11 @@ public final class KeywatchSystem implements AutoCloseable {
 
   public URI proxyUri() {
     return uri(ServerRole.PROXY);
+  }
+
+  /** The port of etcd's gRPC API on the admin server (loopback). */
+  public int etcdPort() {
+    return options.etcdPort();
   }
 
   private URI uri(ServerRole role) {
@@ -295,7 +303,8 @@ public final class KeywatchSystem implements AutoCloseable {
       List<String> javaOptions,
       Map<ServerRole, Map<String, String>> env,
       Map<ServerRole, Map<String, String>> systemProperties,
-      Duration startTimeout) {
+      Duration startTimeout,
+      int etcdPort) {
 
     public static Builder builder() {
       return new Builder();
@@ -306,22 +315,24 @@ public final class KeywatchSystem implements AutoCloseable {
     }
 
     boolean choosesPorts() {
-      return adminPort == 0 || proxyPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
+      return adminPort == 0 || proxyPort == 0 || etcdPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
     }
 
     Options withFreePorts() {
-      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, pgPort));
+      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, pgPort, etcdPort));
       return new Options(
           adminPort == 0 ? freePort(taken) : adminPort,
           proxyPort == 0 ? freePort(taken) : proxyPort,
           pgPort == 0 && jdbcUrl.isEmpty() ? freePort(taken) : pgPort,
-          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout);
+          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout,
+          etcdPort == 0 ? freePort(taken) : etcdPort);
     }
 
     /** Fails early and clearly when a port is taken, instead of deep in a server's log. */
     void checkPorts() {
       checkPort(adminPort, "admin", LauncherSetting.ADMIN_PORT);
       checkPort(proxyPort, "proxy", LauncherSetting.PROXY_PORT);
+      checkPort(etcdPort, "etcd API", LauncherSetting.ETCD_PORT);
       if (jdbcUrl.isEmpty()) {
         checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
       }
@@ -368,6 +379,7 @@ public final class KeywatchSystem implements AutoCloseable {
     private int adminPort;
     private int proxyPort;
     private int pgPort;
+    private int etcdPort;
     private Path dataDir;
     private String jdbcUrl;
     private String jdbcUser = "postgres";
@@ -397,6 +409,12 @@ public final class KeywatchSystem implements AutoCloseable {
     /** Port of the embedded PostgreSQL; 0 (the default) picks a free port. */
     public Builder pgPort(int port) {
       this.pgPort = port;
+      return this;
+    }
+
+    /** Port of etcd's gRPC API on the admin server; 0 (the default) picks a free port. */
+    public Builder etcdPort(int port) {
+      this.etcdPort = port;
       return this;
     }
 
@@ -477,7 +495,7 @@ public final class KeywatchSystem implements AutoCloseable {
       return new Options(adminPort, proxyPort, pgPort,
           dataDir == null ? work.resolve("postgres") : dataDir.toAbsolutePath().normalize(),
           Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()), jdbcUser, jdbcPassword, apiKey, work,
-          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout);
+          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout, etcdPort);
     }
   }
 }

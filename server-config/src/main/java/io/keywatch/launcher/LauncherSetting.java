@@ -10,6 +10,7 @@ import java.util.Locale;
 public enum LauncherSetting {
   ADMIN_PORT("keywatch.admin.port", "HTTP port of the admin API"),
   PROXY_PORT("keywatch.proxy.port", "HTTP port of the gateway"),
+  ETCD_PORT("keywatch.etcd.port", "gRPC port of etcd's v3 API, served by the admin server"),
   DATA_DIR("keywatch.data-dir", "folder for the embedded PostgreSQL data (postgres/), the generated API key and the servers' logs (run/)"),
   POSTGRES_PORT("keywatch.postgres.port", "port of the embedded PostgreSQL (unused when KEYWATCH_JDBC_URL is set)"),
   JDBC_URL("keywatch.jdbc.url", "an existing PostgreSQL to use instead of the embedded one, e.g. jdbc:postgresql://db:5432/keywatch"),

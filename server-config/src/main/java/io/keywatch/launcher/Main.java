@@ -53,6 +53,7 @@ public final class Main {
     var builder = KeywatchSystem.Options.builder()
         .adminPort(LauncherConfig.port(LauncherSetting.ADMIN_PORT))
         .proxyPort(LauncherConfig.port(LauncherSetting.PROXY_PORT))
+        .etcdPort(LauncherConfig.port(LauncherSetting.ETCD_PORT))
         .workDir(dataDir.resolve("run"))
         .dataDir(dataDir.resolve("postgres"))
         .startTimeout(LauncherConfig.duration(LauncherSetting.START_TIMEOUT));
