@@ -59,7 +59,7 @@ public class EtcdServer {
         .addService(ServerInterceptors.intercept(new KvService(store, member), auth))
         .addService(ServerInterceptors.intercept(watch, auth))
         .addService(ServerInterceptors.intercept(new MaintenanceService(store, member, settings.etcdVersion()), auth))
-        .addService(ServerInterceptors.intercept(new ClusterService(store, member), auth))
+        .addService(ServerInterceptors.intercept(new ClusterService(member), auth))
         .addService(ServerInterceptors.intercept(new AuthService(tokens, store, member), auth))
         .addService(health.getHealthService())
         .build();

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * One etcd watch stream: many watches, each a {@link Watcher} on a thread of its own that polls a
  * hub {@link Watch}. Responses of all watches go out through {@link #send}, one at a time (a gRPC
- * stream is not thread-safe), with header revisions that never go backwards on the stream.
+ * stream is not thread-safe), with header revisions that never go backwards on the stream (a
+ * compaction cancel carries none, as in etcd).
  *
  * <p>As in etcd 3.4: a create is answered with {@code created} before any event of that watch
  * (ids from 0 unless the client picks one; a taken id is answered created and canceled); a cancel
@@ -129,10 +130,13 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     send(response(id, revision));
   }
 
-  /** The watch must read history that is compacted: etcd cancels it and names the compaction. */
+  /**
+   * The watch must read history that is compacted: etcd cancels it and names the compaction, with
+   * no revision in the header (etcd's watchable store makes this response without one).
+   */
   void compacted(long id, long compactRevision) {
     if (watchers.remove(id) != null) {
-      send(response(id, store.revisions().current()).setCanceled(true).setCompactRevision(compactRevision));
+      send(response(id, 0).setCanceled(true).setCompactRevision(compactRevision));
     }
   }
 
@@ -151,8 +155,11 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     if (ended) {
       return;
     }
-    headerRevision = Math.max(headerRevision, response.getHeader().getRevision());
-    response.setHeader(response.getHeader().toBuilder().setRevision(headerRevision));
+    // 0 is "no revision given" (a compaction cancel), not a step back
+    if (response.getHeader().getRevision() != 0) {
+      headerRevision = Math.max(headerRevision, response.getHeader().getRevision());
+      response.setHeader(response.getHeader().toBuilder().setRevision(headerRevision));
+    }
     try {
       responses.onNext(response.build());
     } catch (RuntimeException clientGone) {
