@@ -5,6 +5,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.Set;
@@ -73,6 +74,11 @@ final class RelativeAnswer {
       case NUMBER -> {
         long n = ((JsonNumber) v).longValue();
         return REVISIONS.contains(name) && n > 0 ? Json.createValue("+" + (n - base)) : v;
+      }
+      case STRING -> {
+        // the JSON gateway prints int64 as strings
+        String text = ((JsonString) v).getString();
+        return REVISIONS.contains(name) && text.matches("\\d+") ? Json.createValue("+" + (Long.parseLong(text) - base)) : v;
       }
       default -> {
         return v;

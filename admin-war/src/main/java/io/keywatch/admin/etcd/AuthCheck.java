@@ -39,15 +39,26 @@ final class AuthCheck implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
     String token = headers.get(TOKEN);
-    boolean valid = token != null && tokens.isValid(token);
-    if (OPEN.contains(method) || method.equals(WatchGrpc.getWatchMethod().getFullMethodName())) {
-      return Contexts.interceptCall(Context.current().withValue(AUTHENTICATED, valid), call, headers, next);
+    if (method.equals(WatchGrpc.getWatchMethod().getFullMethodName())) {
+      return Contexts.interceptCall(Context.current().withValue(AUTHENTICATED, isValid(token)), call, headers, next);
     }
-    if (!valid) {
-      Status refusal = token == null ? EtcdErrors.USER_EMPTY : EtcdErrors.INVALID_AUTH_TOKEN;
+    Status refusal = refusal(method, token);
+    if (refusal != null) {
       call.close(refusal, new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);
+  }
+
+  /** Why a call of this method with this token (null: none sent) is refused; null if it is not. */
+  Status refusal(String fullMethodName, String token) {
+    if (OPEN.contains(fullMethodName) || isValid(token)) {
+      return null;
+    }
+    return token == null ? EtcdErrors.USER_EMPTY : EtcdErrors.INVALID_AUTH_TOKEN;
+  }
+
+  boolean isValid(String token) {
+    return token != null && tokens.isValid(token);
   }
 }

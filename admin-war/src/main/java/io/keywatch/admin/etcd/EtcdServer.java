@@ -42,7 +42,7 @@ public class EtcdServer {
 
   private Server server;
   private ExecutorService calls;
-  private WatchService watch;
+  private EtcdApi api;
 
   @PostConstruct
   void start() {
@@ -50,17 +50,22 @@ public class EtcdServer {
     EtcdMember member = EtcdMember.of(settings.etcdName(),
         "http://" + address.getHostString() + ":" + address.getPort());
     Tokens tokens = new Tokens(settings.apiKey());
-    AuthCheck auth = new AuthCheck(tokens);
-    watch = new WatchService(hub, store, member, threads, settings.etcdProgressInterval());
+    api = new EtcdApi(
+        new AuthCheck(tokens),
+        new KvService(store, member),
+        new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
+        new MaintenanceService(store, member, settings.etcdVersion()),
+        new ClusterService(member),
+        new AuthService(tokens, store, member));
     HealthStatusManager health = new HealthStatusManager();
     calls = Executors.newCachedThreadPool(threads);
     server = NettyServerBuilder.forAddress(address)
         .executor(calls)
-        .addService(ServerInterceptors.intercept(new KvService(store, member), auth))
-        .addService(ServerInterceptors.intercept(watch, auth))
-        .addService(ServerInterceptors.intercept(new MaintenanceService(store, member, settings.etcdVersion()), auth))
-        .addService(ServerInterceptors.intercept(new ClusterService(member), auth))
-        .addService(ServerInterceptors.intercept(new AuthService(tokens, store, member), auth))
+        .addService(ServerInterceptors.intercept(api.kv(), api.auth()))
+        .addService(ServerInterceptors.intercept(api.watch(), api.auth()))
+        .addService(ServerInterceptors.intercept(api.maintenance(), api.auth()))
+        .addService(ServerInterceptors.intercept(api.cluster(), api.auth()))
+        .addService(ServerInterceptors.intercept(api.authentication(), api.auth()))
         .addService(health.getHealthService())
         .build();
     try {
@@ -71,9 +76,14 @@ public class EtcdServer {
     LOG.info(() -> "ETCD gRPC API listening on " + address);
   }
 
+  /** The services, for the JSON gateway on the admin's HTTP port. */
+  public EtcdApi api() {
+    return api;
+  }
+
   @PreDestroy
   void stop() {
-    watch.closeAll();
+    api.watch().closeAll();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

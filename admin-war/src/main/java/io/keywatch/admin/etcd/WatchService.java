@@ -31,7 +31,11 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-    boolean authenticated = Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get());
+    return open(responses, Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get()));
+  }
+
+  /** A watch stream for any transport (the JSON gateway too), its caller authenticated or not. */
+  WatchSession open(StreamObserver<WatchResponse> responses, boolean authenticated) {
     WatchSession session = new WatchSession(hub, store, member, threads, progressInterval, responses, authenticated, open::remove);
     open.add(session);
     return session;

@@ -19,11 +19,16 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * differently on purpose, a test says so by name.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EtcdctlSessionsIT {
+class EtcdDifferentialIT {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+(\\d+)}");
   /** Commands compared per session, printed at the end (the issue note lists them). */
@@ -57,17 +62,19 @@ class EtcdctlSessionsIT {
   private static Side keywatch;
   private static Side real;
 
-  /** One store as the sessions see it: its etcdctl and its revision when the session began. */
+  /** One store as the sessions see it: its etcdctl, its JSON gateway and its revision when the session began. */
   static final class Side {
     final String name;
     final String endpoint;
     final String password;
+    final URI gateway;
     long base;
 
-    Side(String name, String endpoint, String password) {
+    Side(String name, String endpoint, String password, URI gateway) {
       this.name = name;
       this.endpoint = endpoint;
       this.password = password;
+      this.gateway = gateway;
     }
 
     Etcdctl ctl() {
@@ -91,16 +98,16 @@ class EtcdctlSessionsIT {
 
   @BeforeAll
   static void start() {
-    kw = Keywatch.startPrivate("etcdctl-sessions");
-    etcd = RealEtcd.start("etcdctl-sessions-etcd");
+    kw = Keywatch.startPrivate("etcd-differential");
+    etcd = RealEtcd.start("etcd-differential-etcd");
     etcd.enableAuth(kw.apiKey());
-    keywatch = new Side("keywatch", "127.0.0.1:" + kw.etcdPort(), kw.apiKey());
-    real = new Side("etcd", etcd.endpoint(), kw.apiKey());
+    keywatch = new Side("keywatch", "127.0.0.1:" + kw.etcdPort(), kw.apiKey(), kw.adminUri());
+    real = new Side("etcd", etcd.endpoint(), kw.apiKey(), URI.create("http://" + etcd.endpoint() + "/"));
   }
 
   @AfterAll
   static void stop() {
-    System.out.println("etcdctl commands compared with etcd 3.4, per session: " + COMPARED
+    System.out.println("answers compared with etcd 3.4 (etcdctl, gRPC, JSON gateway), per session: " + COMPARED
         + ", total " + COMPARED.values().stream().mapToInt(Integer::intValue).sum());
     if (etcd != null) {
       etcd.close();
@@ -331,6 +338,33 @@ class EtcdctlSessionsIT {
     same("get", "/s20/a", "--rev={+1000}");
     same("watch", "/s20/a", "--rev={+1}", "-w", "json");
     same("watch", "/s20/a", "--rev={+1}");
+    sameGatewayWatch(2, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s20/a") + "\",\"start_revision\":\"{+1}\"}}");
+  }
+
+  /**
+   * etcd's HTTP/JSON gateway: Keywatch's on the admin port against etcd 3.4's on its client port,
+   * in the shapes APISIX sends (base64 keys, snake_case and camelCase, the token in Authorization).
+   */
+  @Test
+  @Order(13)
+  void jsonGatewayAnswersAsEtcd() {
+    begin();
+    sameGateway("GET", "version", null, true);
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\"}", true);
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/b") + "\",\"value\":\"" + b64("2") + "\"}", true);
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("3") + "\",\"prevKv\":true}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130") + "\"}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"rangeEnd\":\"" + b64("/s130") + "\",\"limit\":1}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1}\"}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130") + "\",\"count_only\":true}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"\"}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1000}\"}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\"}", false);
+    sameGatewayWatch(4, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130")
+        + "\",\"start_revision\":\"{+1}\",\"prev_kv\":true}}");
+    sameGateway("POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/s13/a") + "\",\"prev_kv\":true}", true);
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\",\"lease\":\"5\"}", true);
+    sameGateway("POST", "v3/nothing/here", "{}", true);
   }
 
   /**
@@ -435,6 +469,81 @@ class EtcdctlSessionsIT {
     return ByteString.copyFromUtf8(s);
   }
 
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String gatewayToken(Side side) {
+    HttpResponse<String> r = kw.send(HttpRequest.newBuilder(side.gateway.resolve("v3/auth/authenticate"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"root\",\"password\":\"" + side.password + "\"}")));
+    try (var reader = Json.createReader(new StringReader(r.body()))) {
+      return reader.readObject().getString("token");
+    }
+  }
+
+  private static HttpRequest.Builder gatewayRequest(Side side, String method, String path, String body, boolean withToken) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(side.gateway.resolve(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(resolve(side, body)[0]));
+    if (withToken) {
+      b.header("Authorization", gatewayToken(side));
+    }
+    return b;
+  }
+
+  /** A gateway call on each side; status and body compared after making revisions relative. */
+  private static void sameGateway(String method, String path, String body, boolean withToken) {
+    List<String> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      HttpResponse<String> r = kw.send(gatewayRequest(side, method, path, body, withToken));
+      answers.add(r.statusCode() + " " + RelativeAnswer.of(r.body(), side.base, side.endpoint));
+    }
+    assertThat(answers.get(1)).as("%s /%s %s", method, path, body).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
+  }
+
+  /**
+   * A gateway watch on each side: the first line (created) and then the events, not how the events
+   * were grouped into lines; a canceled line counts as the end.
+   */
+  private static void sameGatewayWatch(int lines, List<List<String>> writes, String body) {
+    List<List<String>> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      answers.add(gatewayWatch(side, lines, writes, body));
+    }
+    assertThat(answers.get(1)).as("POST /v3/watch %s", body).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
+  }
+
+  private static List<String> gatewayWatch(Side side, int count, List<List<String>> writes, String body) {
+    List<String> got = new CopyOnWriteArrayList<>();
+    HttpResponse<InputStream> r = kw.send(gatewayRequest(side, "POST", "v3/watch", body, true).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = r.body()) {
+      Thread reader = new Thread(() -> {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          for (String line; (line = lines.readLine()) != null; ) {
+            JsonObject result = Json.createReader(new StringReader(line)).readObject().getJsonObject("result");
+            if (result.containsKey("events")) {
+              result.getJsonArray("events").forEach(e -> got.add(RelativeAnswer.of(e.toString(), side.base, side.endpoint)));
+            } else {
+              got.add(RelativeAnswer.of(result.toString(), side.base, side.endpoint));
+            }
+          }
+        } catch (IOException e) {
+          // closed by the test
+        }
+      });
+      reader.start();
+      for (List<String> write : writes) {
+        side.ctl().require(write.toArray(String[]::new));
+      }
+      Keywatch.eventually().until(() -> got.size() >= count);
+      return new ArrayList<>(got.subList(0, count));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   // ---- plumbing ----
 
   private static void begin() {
@@ -534,7 +643,7 @@ class EtcdctlSessionsIT {
   private static String session() {
     return StackWalker.getInstance().walk(frames -> frames
         .map(StackWalker.StackFrame::getMethodName)
-        .filter(n -> !Set.of("session", "compare", "same", "sameExcept", "sameAs", "sameWatchEvents", "lambda$session$0").contains(n))
+        .filter(n -> !n.startsWith("same") && !n.startsWith("lambda$") && !Set.of("session", "compare").contains(n))
         .findFirst()
         .orElse("?"));
   }
