@@ -365,6 +365,38 @@ class EtcdDifferentialIT {
     sameGateway("POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/s13/a") + "\",\"prev_kv\":true}", true);
     sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\",\"lease\":\"5\"}", true);
     sameGateway("POST", "v3/nothing/here", "{}", true);
+    sameGatewayRefusal("{\"key\":");
+    sameGatewayRefusal("{\"key\":12}");
+    sameGatewayWatchWithoutToken("{\"create_request\":{\"key\":\"" + b64("/s13/a") + "\"}}");
+  }
+
+  /** Malformed JSON: the same HTTP status and gRPC code (the words are Go's JSON parser's, not etcd's). */
+  private static void sameGatewayRefusal(String body) {
+    List<String> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      HttpResponse<String> r = kw.send(gatewayRequest(side, "POST", "v3/kv/range", body, true));
+      try (var reader = Json.createReader(new StringReader(r.body()))) {
+        answers.add(r.statusCode() + " code " + reader.readObject().getInt("code", 0));
+      }
+    }
+    assertThat(answers.get(1)).as("POST /v3/kv/range %s", body).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
+  }
+
+  /** A watch without a token opens, and its watch is created and canceled with "permission denied". */
+  private static void sameGatewayWatchWithoutToken(String body) {
+    List<String> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      HttpResponse<InputStream> r = kw.send(gatewayRequest(side, "POST", "v3/watch", body, false).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        answers.add(r.statusCode() + " " + RelativeAnswer.of(lines.readLine(), side.base, side.endpoint));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    assertThat(answers.get(1)).as("POST /v3/watch without a token %s", body).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
   }
 
   /**

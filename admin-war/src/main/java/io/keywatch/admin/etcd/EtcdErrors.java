@@ -25,7 +25,6 @@ final class EtcdErrors {
   static final Status USER_EMPTY = Status.INVALID_ARGUMENT.withDescription("etcdserver: user name is empty");
   static final Status AUTH_FAILED = Status.INVALID_ARGUMENT.withDescription("etcdserver: authentication failed, invalid user ID or password");
   static final Status INVALID_AUTH_TOKEN = Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token");
-  static final Status PERMISSION_DENIED = Status.PERMISSION_DENIED.withDescription("etcdserver: permission denied");
   static final Status TIMEOUT = Status.UNAVAILABLE.withDescription("etcdserver: request timed out");
 
   private EtcdErrors() {}

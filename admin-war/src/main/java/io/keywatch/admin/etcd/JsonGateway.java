@@ -1,5 +1,7 @@
 package io.keywatch.admin.etcd;
 
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -32,6 +34,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -119,13 +122,14 @@ public class JsonGateway extends HttpServlet {
     if (!parse(request, response, body)) {
       return;
     }
-    boolean authenticated = api.auth().isValid(request.getHeader("Authorization"));
+    String token = request.getHeader("Authorization");
+    WatchRefusal refusal = api.auth().isValid(token) ? null : WatchRefusal.gateway(token == null);
     response.setStatus(200);
     response.setContentType("application/json");
     response.flushBuffer();
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
-    WatchSession session = api.watch().open(new JsonLines(async), authenticated);
+    WatchSession session = api.watch().open(new JsonLines(async), refusal);
     async.addListener(new AsyncListener() {
       @Override
       public void onComplete(AsyncEvent e) {
@@ -180,9 +184,15 @@ public class JsonGateway extends HttpServlet {
       throws IOException {
     String json = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
-      PARSER.merge(json.isBlank() ? "{}" : json, body);
+      String text = json.isBlank() ? "{}" : json;
+      Optional<String> misTyped = StrictJson.misTypedBytes(JsonParser.parseString(text), body.getDescriptorForType());
+      if (misTyped.isPresent()) {
+        error(response, Status.INVALID_ARGUMENT.withDescription("json: " + misTyped.get() + " must be base64 text"));
+        return false;
+      }
+      PARSER.merge(text, body);
       return true;
-    } catch (InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException | JsonParseException e) {
       error(response, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
       return false;
     }

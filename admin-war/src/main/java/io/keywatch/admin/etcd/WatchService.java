@@ -31,12 +31,12 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-    return open(responses, Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get()));
+    return open(responses, Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get()) ? null : WatchRefusal.GRPC);
   }
 
-  /** A watch stream for any transport (the JSON gateway too), its caller authenticated or not. */
-  WatchSession open(StreamObserver<WatchResponse> responses, boolean authenticated) {
-    WatchSession session = new WatchSession(hub, store, member, threads, progressInterval, responses, authenticated, open::remove);
+  /** A watch stream for any transport (the JSON gateway too); a refusal cancels every watch it creates. */
+  WatchSession open(StreamObserver<WatchResponse> responses, WatchRefusal refusal) {
+    WatchSession session = new WatchSession(hub, store, member, threads, progressInterval, responses, refusal, open::remove);
     open.add(session);
     return session;
   }

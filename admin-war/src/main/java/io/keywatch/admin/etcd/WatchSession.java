@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 final class WatchSession implements StreamObserver<WatchRequest> {
 
   private static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
-  private static final String PERMISSION_DENIED = "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
 
   private final WatchHub hub;
   private final KvStore store;
@@ -38,7 +37,8 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   private final ThreadFactory threads;
   private final Duration progressInterval;
   private final StreamObserver<WatchResponse> responses;
-  private final boolean authenticated;
+  /** Why every create on this stream is canceled (no valid token), or null. */
+  private final WatchRefusal refusal;
   private final Consumer<WatchSession> onEnd;
   private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
 
@@ -50,14 +50,14 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   private boolean ended;
 
   WatchSession(WatchHub hub, KvStore store, EtcdMember member, ThreadFactory threads, Duration progressInterval,
-      StreamObserver<WatchResponse> responses, boolean authenticated, Consumer<WatchSession> onEnd) {
+      StreamObserver<WatchResponse> responses, WatchRefusal refusal, Consumer<WatchSession> onEnd) {
     this.hub = hub;
     this.store = store;
     this.member = member;
     this.threads = threads;
     this.progressInterval = progressInterval;
     this.responses = responses;
-    this.authenticated = authenticated;
+    this.refusal = refusal;
     this.onEnd = onEnd;
   }
 
@@ -77,8 +77,9 @@ final class WatchSession implements StreamObserver<WatchRequest> {
 
   private void create(WatchCreateRequest request) {
     long current = store.revisions().current();
-    if (!authenticated) {
-      send(response(request.getWatchId(), current).setCreated(true).setCanceled(true).setCancelReason(PERMISSION_DENIED));
+    if (refusal != null) {
+      long id = refusal.withoutId() ? -1 : request.getWatchId();
+      send(response(id, current).setCreated(true).setCanceled(true).setCancelReason(refusal.reason()));
       return;
     }
     long id;
