@@ -102,6 +102,9 @@ public final class KeywatchSystem implements AutoCloseable {
       if (role.holdsApiKey()) {
         env.put(LauncherSetting.API_KEY.envVar(), options.apiKey());
       }
+      if (role == ServerRole.ADMIN) {
+        env.put(LauncherSetting.ETCD_PORT.envVar(), Integer.toString(options.etcdPort()));
+      }
       env.putAll(options.env().getOrDefault(role, Map.of()));
       synchronized (this) {
         servers.put(role, PayaraServer.start(role, options.listeners(role), home, options.workDir(), options.javaOptions(),
@@ -170,6 +173,11 @@ public final class KeywatchSystem implements AutoCloseable {
 
   public URI proxyUri() {
     return options.listeners(ServerRole.PROXY).main().uri();
+  }
+
+  /** The port of etcd's gRPC API on the admin server (loopback). */
+  public int etcdPort() {
+    return options.etcdPort();
   }
 
   /** The gateway's status port: its health, metrics and OpenAPI. */
@@ -307,7 +315,8 @@ public final class KeywatchSystem implements AutoCloseable {
       List<String> javaOptions,
       Map<ServerRole, Map<String, String>> env,
       Map<ServerRole, Map<String, String>> systemProperties,
-      Duration startTimeout) {
+      Duration startTimeout,
+      int etcdPort) {
 
     public static Builder builder() {
       return new Builder();
@@ -320,18 +329,19 @@ public final class KeywatchSystem implements AutoCloseable {
     }
 
     boolean choosesPorts() {
-      return adminPort == 0 || proxyPort == 0 || proxyStatusPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
+      return adminPort == 0 || proxyPort == 0 || proxyStatusPort == 0 || etcdPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
     }
 
     Options withFreePorts() {
-      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort));
+      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort, etcdPort));
       return new Options(
           adminPort == 0 ? freePort(taken) : adminPort,
           proxyPort == 0 ? freePort(taken) : proxyPort,
           proxyStatusPort == 0 ? freePort(taken) : proxyStatusPort,
           adminBind, proxyBind, proxyStatusBind,
           pgPort == 0 && jdbcUrl.isEmpty() ? freePort(taken) : pgPort,
-          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout);
+          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout,
+          etcdPort == 0 ? freePort(taken) : etcdPort);
     }
 
     /** Fails early and clearly when a port is taken, instead of deep in a server's log. */
@@ -339,6 +349,7 @@ public final class KeywatchSystem implements AutoCloseable {
       checkPort(adminPort, "admin", LauncherSetting.ADMIN_PORT);
       checkPort(proxyPort, "proxy", LauncherSetting.PROXY_PORT);
       checkPort(proxyStatusPort, "proxy status", LauncherSetting.PROXY_STATUS_PORT);
+      checkPort(etcdPort, "etcd API", LauncherSetting.ETCD_PORT);
       if (jdbcUrl.isEmpty()) {
         checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
       }
@@ -390,6 +401,7 @@ public final class KeywatchSystem implements AutoCloseable {
     private String proxyBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_BIND);
     private String proxyStatusBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_STATUS_BIND);
     private int pgPort;
+    private int etcdPort;
     private Path dataDir;
     private String jdbcUrl;
     private String jdbcUser = "postgres";
@@ -443,6 +455,12 @@ public final class KeywatchSystem implements AutoCloseable {
     /** Port of the embedded PostgreSQL; 0 (the default) picks a free port. */
     public Builder pgPort(int port) {
       this.pgPort = port;
+      return this;
+    }
+
+    /** Port of etcd's gRPC API on the admin server; 0 (the default) picks a free port. */
+    public Builder etcdPort(int port) {
+      this.etcdPort = port;
       return this;
     }
 
@@ -523,7 +541,7 @@ public final class KeywatchSystem implements AutoCloseable {
       return new Options(adminPort, proxyPort, proxyStatusPort, adminBind, proxyBind, proxyStatusBind, pgPort,
           dataDir == null ? work.resolve("postgres") : dataDir.toAbsolutePath().normalize(),
           Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()), jdbcUser, jdbcPassword, apiKey, work,
-          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout);
+          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout, etcdPort);
     }
   }
 }

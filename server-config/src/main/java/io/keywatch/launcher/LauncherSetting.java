@@ -14,6 +14,7 @@ public enum LauncherSetting {
   PROXY_BIND("keywatch.proxy.bind", "address the gateway listens on (0.0.0.0: every address)"),
   PROXY_STATUS_PORT("keywatch.proxy.status.port", "HTTP port of the gateway's health, metrics and OpenAPI"),
   PROXY_STATUS_BIND("keywatch.proxy.status.bind", "address the gateway's status port listens on"),
+  ETCD_PORT("keywatch.etcd.port", "gRPC port of etcd's v3 API, served by the admin server"),
   DATA_DIR("keywatch.data-dir", "folder for the embedded PostgreSQL data (postgres/), the generated API key and the servers' logs (run/)"),
   POSTGRES_PORT("keywatch.postgres.port", "port of the embedded PostgreSQL (unused when KEYWATCH_JDBC_URL is set)"),
   JDBC_URL("keywatch.jdbc.url", "an existing PostgreSQL to use instead of the embedded one, e.g. jdbc:postgresql://db:5432/keywatch"),

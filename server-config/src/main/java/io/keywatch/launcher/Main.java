@@ -57,6 +57,7 @@ public final class Main {
         .adminBind(LauncherConfig.address(LauncherSetting.ADMIN_BIND))
         .proxyBind(LauncherConfig.address(LauncherSetting.PROXY_BIND))
         .proxyStatusBind(LauncherConfig.address(LauncherSetting.PROXY_STATUS_BIND))
+        .etcdPort(LauncherConfig.port(LauncherSetting.ETCD_PORT))
         .workDir(dataDir.resolve("run"))
         .dataDir(dataDir.resolve("postgres"))
         .startTimeout(LauncherConfig.duration(LauncherSetting.START_TIMEOUT));

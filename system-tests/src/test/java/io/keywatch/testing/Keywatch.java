@@ -139,6 +139,11 @@ public final class Keywatch implements AutoCloseable {
     return endpoints.apiKey();
   }
 
+  /** The port of etcd's gRPC API on the admin server (loopback), on a system this JVM started. */
+  public int etcdPort() {
+    return system().etcdPort();
+  }
+
   public String jdbcUrl() {
     return endpoints.jdbcUrl();
   }

@@ -76,6 +76,8 @@ public final class LauncherProcess implements AutoCloseable {
     Map<String, String> env = new HashMap<>(environment);
     env.put("KEYWATCH_DATA_DIR", dataDir.toString());
     env.putIfAbsent("KEYWATCH_SERVER_JAVA_OPTIONS", Keywatch.SERVER_JAVA_OPTIONS);
+    // etcd's default port may be taken by a real etcd or another test's launcher
+    env.putIfAbsent("KEYWATCH_ETCD_PORT", Integer.toString(freePort()));
     pb.environment().keySet().removeIf(k -> k.startsWith("KEYWATCH_")); // only what the test says
     pb.environment().putAll(env);
     LauncherProcess launcher;

@@ -58,6 +58,31 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.routes.allow-private-upstreams")
   boolean allowPrivateUpstreams;
 
+  /** KEYWATCH_ETCD_PORT: the port of etcd's gRPC API. */
+  @Inject
+  @ConfigProperty(name = "keywatch.etcd.port")
+  int etcdPort;
+
+  /** KEYWATCH_ETCD_BIND: the address etcd's gRPC API listens on (loopback by default). */
+  @Inject
+  @ConfigProperty(name = "keywatch.etcd.bind")
+  String etcdBind;
+
+  /** KEYWATCH_ETCD_VERSION: the etcd version Maintenance.Status reports, for clients that check it. */
+  @Inject
+  @ConfigProperty(name = "keywatch.etcd.version")
+  String etcdVersion;
+
+  /** KEYWATCH_ETCD_NAME: this member's name in Cluster.MemberList. */
+  @Inject
+  @ConfigProperty(name = "keywatch.etcd.name")
+  String etcdName;
+
+  /** KEYWATCH_ETCD_PROGRESS_INTERVAL: how often a quiet etcd watch with progress_notify hears the revision. */
+  @Inject
+  @ConfigProperty(name = "keywatch.etcd.progress-interval")
+  Duration etcdProgressInterval;
+
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */
   public Optional<String> apiKey() {
     return apiKey.filter(k -> !k.isBlank());
@@ -89,5 +114,25 @@ public class AdminSettings {
 
   public boolean allowPrivateUpstreams() {
     return allowPrivateUpstreams;
+  }
+
+  public int etcdPort() {
+    return etcdPort;
+  }
+
+  public String etcdBind() {
+    return etcdBind;
+  }
+
+  public String etcdVersion() {
+    return etcdVersion;
+  }
+
+  public String etcdName() {
+    return etcdName;
+  }
+
+  public Duration etcdProgressInterval() {
+    return etcdProgressInterval;
   }
 }

@@ -1,0 +1,54 @@
+package io.keywatch.admin.etcd;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.InvalidKeyException;
+import io.keywatch.kv.StoreUnavailableException;
+import io.keywatch.kv.ValueTooLargeException;
+
+/**
+ * etcd's errors with etcd's gRPC status codes and messages (api/v3rpc/rpctypes/error.go): clients
+ * such as etcdctl and jetcd recognise an error by its message, so the words must be etcd's.
+ */
+final class EtcdErrors {
+
+  static final Status EMPTY_KEY = Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided");
+  static final Status KEY_NOT_FOUND = Status.INVALID_ARGUMENT.withDescription("etcdserver: key not found");
+  static final Status VALUE_PROVIDED = Status.INVALID_ARGUMENT.withDescription("etcdserver: value is provided");
+  static final Status LEASE_PROVIDED = Status.INVALID_ARGUMENT.withDescription("etcdserver: lease is provided");
+  static final Status COMPACTED = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted");
+  static final Status FUTURE_REV = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision");
+  static final Status LEASE_NOT_FOUND = Status.NOT_FOUND.withDescription("etcdserver: requested lease not found");
+  static final Status REQUEST_TOO_LARGE = Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large");
+  static final Status USER_EMPTY = Status.INVALID_ARGUMENT.withDescription("etcdserver: user name is empty");
+  static final Status AUTH_FAILED = Status.INVALID_ARGUMENT.withDescription("etcdserver: authentication failed, invalid user ID or password");
+  static final Status INVALID_AUTH_TOKEN = Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token");
+  static final Status TIMEOUT = Status.UNAVAILABLE.withDescription("etcdserver: request timed out");
+
+  private EtcdErrors() {}
+
+  /** The store's refusal as etcd would word it; what etcd has no word for keeps the store's message. */
+  static StatusRuntimeException from(RuntimeException e) {
+    if (e instanceof StatusRuntimeException s) {
+      return s;
+    }
+    Status status;
+    if (e instanceof CompactedException) {
+      status = COMPACTED;
+    } else if (e instanceof FutureRevisionException) {
+      status = FUTURE_REV;
+    } else if (e instanceof ValueTooLargeException) {
+      status = REQUEST_TOO_LARGE;
+    } else if (e instanceof InvalidKeyException) {
+      // etcd takes any bytes as a key; the store's keys are narrower (see io.keywatch.kv.Keys)
+      status = Status.INVALID_ARGUMENT.withDescription("etcdserver: " + e.getMessage());
+    } else if (e instanceof StoreUnavailableException) {
+      status = Status.UNAVAILABLE.withDescription("etcdserver: " + e.getMessage());
+    } else {
+      status = Status.UNKNOWN.withDescription(e.toString());
+    }
+    return status.withCause(e).asRuntimeException();
+  }
+}
