@@ -147,7 +147,7 @@ final class Exchange implements WriteListener, AsyncListener {
     if (finished.get()) {
       return; // the client left: the container may have recycled the response already
     }
-    res.setStatus(response.getStatus());
+    StatusLine.set(res, response.getStatus(), response.getReason());
     HttpFields fields = response.getHeaders();
     HopByHop hop = HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
     Set<String> seen = new HashSet<>();

@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * keep-alive connections per upstream, notices the ones an upstream closed while they sat idle, and
  * never holds a thread while an upstream is silent. It is set up as a proxy's client, not a
  * browser's: no redirects followed, no cookies kept, no content decoded, no 100-continue or
- * authentication handled, no User-Agent added; what the upstream sends is what the client gets.
+ * authentication handled, no User-Agent added; what the upstream sends is what the client gets, but
+ * for interim responses ({@link InterimResponses}).
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -55,6 +56,7 @@ public class UpstreamClient {
     // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects, 100-continue)
     client.getContentDecoderFactories().clear();
     client.getProtocolHandlers().clear();
+    client.getProtocolHandlers().put(new InterimResponses());
   }
 
   @PreDestroy
