@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -66,6 +67,16 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.local-paths")
   List<String> localPaths;
 
+  /**
+   * KEYWATCH_PROXY_TRUSTED_PROXIES: CIDR blocks (IPv4 or IPv6, comma-separated) of the proxies in
+   * front of the gateway whose forwarding headers are kept and appended to; from any other peer
+   * they are replaced by the gateway's own view. None by default. (A string, split here: Payara
+   * cannot inject an {@code Optional<List<String>>}, ClassCastException at deployment.)
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
+  Optional<String> trustedProxies;
+
   /** Whether the path is one of {@link #localPaths} or under one. */
   public boolean isLocal(String path) {
     for (String local : localPaths) {
@@ -106,5 +117,9 @@ public class ProxySettings {
 
   public int bufferSize() {
     return bufferSize;
+  }
+
+  public List<String> trustedProxies() {
+    return trustedProxies.map(list -> List.of(list.split(","))).orElse(List.of());
   }
 }

@@ -27,9 +27,11 @@ public class UpstreamClient {
   @Inject ProxySettings settings;
 
   private HttpClient client;
+  private ForwardedHeaders forwardedHeaders;
 
   @PostConstruct
   void start() {
+    forwardedHeaders = new ForwardedHeaders(TrustedProxies.of(settings.trustedProxies()));
     // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not
     // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a callback later
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -66,6 +68,11 @@ public class UpstreamClient {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the upstream HTTP client", e);
     }
+  }
+
+  /** What the upstreams are told about the client ({@code keywatch.proxy.trusted-proxies}). */
+  ForwardedHeaders forwardedHeaders() {
+    return forwardedHeaders;
   }
 
   /**
