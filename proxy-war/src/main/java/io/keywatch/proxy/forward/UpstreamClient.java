@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * never holds a thread while an upstream is silent. It is set up as a proxy's client, not a
  * browser's: no redirects followed, no cookies kept, no content decoded, no 100-continue or
  * authentication handled, no User-Agent added; what the upstream sends is what the client gets, but
- * for interim responses ({@link InterimResponses}).
+ * for interim responses ({@link InterimResponses}). A connection that sends more than the answer
+ * to its request is closed ({@link StrictHttpTransport}).
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -37,7 +38,7 @@ public class UpstreamClient {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("keywatch-upstream");
     threads.setDaemon(true);
-    client = new HttpClient();
+    client = new HttpClient(new StrictHttpTransport());
     client.setExecutor(threads);
     client.setMaxConnectionsPerDestination(settings.maxConnections());
     client.setMaxRequestsQueuedPerDestination(settings.maxConnections());
