@@ -111,6 +111,19 @@ class InterimResponsesIT {
     }
   }
 
+  /** A 101 is no interim response: the upstream would switch protocols the proxy never asked for. */
+  @Test
+  void anUnaskedForSwitchingProtocolsIs502(Keywatch kw) throws IOException {
+    try (RawUpstream up = answering("/switch", (head, socket, u) ->
+        write(socket.getOutputStream(), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\nsmuggled"))) {
+      String base = routeTo(kw, up.url(), "");
+      RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/switch"));
+
+      assertThat(answer.status()).isEqualTo(502);
+      assertThat(answer.body()).isEqualTo("upstream sent an invalid response\n");
+    }
+  }
+
   /** An upstream that answers requests whose path has {@code marker} by the script, and the probe of routeTo with 204. */
   static RawUpstream answering(String marker, RawUpstream.Script script) {
     return new RawUpstream((head, socket, up) -> {

@@ -30,6 +30,7 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 /**
@@ -138,6 +139,11 @@ final class Exchange implements WriteListener, AsyncListener {
   private synchronized void responseHead(Response response) {
     if (finished.get()) {
       return; // the client left: the container may have recycled the response already
+    }
+    if (response.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+      // the proxy asks for no upgrade (Upgrade is hop-by-hop): such an answer is not HTTP any more
+      upstream.abort(new HttpResponseException("101 Switching Protocols without an upgrade asked for", response));
+      return;
     }
     StatusLine.set(res, response.getStatus(), response.getReason());
     HttpFields fields = response.getHeaders();
