@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -67,6 +69,17 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.max-header-bytes")
   int maxHeaderBytes;
 
+  /**
+   * KEYWATCH_PROXY_TRUSTED_PROXIES: CIDR blocks (IPv4 or IPv6, comma-separated) of the proxies in
+   * front of the gateway whose forwarding headers are kept and appended to; from any other peer
+   * they are replaced by the gateway's own view. None by default. (A string, split here: Payara
+   * cannot inject an {@code Optional<List<String>>}, ClassCastException at deployment.)
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
+  Optional<String> trustedProxies;
+
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
@@ -105,5 +118,9 @@ public class ProxySettings {
 
   public int maxHeaderBytes() {
     return maxHeaderBytes;
+  }
+
+  public List<String> trustedProxies() {
+    return trustedProxies.map(list -> List.of(list.split(","))).orElse(List.of());
   }
 }

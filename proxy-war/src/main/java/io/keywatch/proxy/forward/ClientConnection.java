@@ -1,8 +1,6 @@
 package io.keywatch.proxy.forward;
 
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.ServletResponseWrapper;
-import java.lang.reflect.Field;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -12,8 +10,8 @@ import java.util.logging.Logger;
  * end (the last chunk, or the container closing the response) would pass a truncated body off as
  * whole. The Servlet API has no call for this, and on Payara neither an exception nor completing
  * the response does it (the connection stays open, or the last chunk is written), so this reaches
- * the Grizzly connection under Payara's response facade:
- * {@code ResponseFacade.response.getCoyoteResponse().getRequest().getConnection().terminateSilently()}.
+ * the Grizzly connection under Payara's response facade ({@link GrizzlyResponse}):
+ * {@code getRequest().getConnection().terminateSilently()}.
  */
 final class ClientConnection {
 
@@ -23,14 +21,8 @@ final class ClientConnection {
 
   /** Cuts the connection under {@code res}; false if this container does not allow it. */
   static boolean cut(ServletResponse res) {
-    while (res instanceof ServletResponseWrapper w) {
-      res = w.getResponse();
-    }
     try {
-      Field catalinaResponse = res.getClass().getDeclaredField("response");
-      catalinaResponse.setAccessible(true);
-      Object catalina = catalinaResponse.get(res);
-      Object grizzly = catalina.getClass().getMethod("getCoyoteResponse").invoke(catalina);
+      Object grizzly = GrizzlyResponse.of(res);
       Object request = grizzly.getClass().getMethod("getRequest").invoke(grizzly);
       Object connection = request.getClass().getMethod("getConnection").invoke(request);
       connection.getClass().getMethod("terminateSilently").invoke(connection);

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +30,7 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 /**
@@ -57,9 +57,8 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
-  /** Request headers the proxy writes itself. */
-  private static final Set<String> SET_BY_PROXY =
-      Set.of("host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+  /** Request headers the proxy writes itself, besides the forwarding ones ({@link ForwardedHeaders}). */
+  private static final Set<String> SET_BY_PROXY = Set.of("host", "content-length", "expect");
 
   private final HttpServletRequest req;
   private final HttpServletResponse res;
@@ -89,8 +88,9 @@ final class Exchange implements WriteListener, AsyncListener {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
     String query = req.getQueryString();
+    ForwardedHeaders forwarded = client.forwardedHeaders();
     upstream = client.newRequest(target, req.getMethod(), target.basePath() + path + (query == null ? "" : "?" + query), timeout)
-        .headers(this::requestHead);
+        .headers(h -> requestHead(h, forwarded));
     RequestBody requestBody = null;
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
@@ -109,31 +109,24 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   /**
-   * The client's headers minus hop-by-hop ones; Host as the upstream expects it; X-Forwarded-For
-   * appended to, -Proto and -Host set; the body framed by its length, or re-chunked by the upstream
-   * client when the client sent chunks, never with the client's own framing.
+   * The client's headers minus hop-by-hop ones; Host as the upstream expects it; the forwarding
+   * headers as {@link ForwardedHeaders} says; the body framed by its length, or re-chunked by the
+   * upstream client when the client sent chunks, never with the client's own framing.
    */
-  private void requestHead(HttpFields.Mutable h) {
+  private void requestHead(HttpFields.Mutable h, ForwardedHeaders forwarded) {
     h.put(HttpHeader.HOST, target.hostHeader());
     HopByHop hop = HopByHop.of(req.getHeaders("Connection"));
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (hop.drops(lower) || SET_BY_PROXY.contains(lower)) {
+      if (hop.drops(lower) || SET_BY_PROXY.contains(lower) || ForwardedHeaders.NAMES.contains(lower)) {
         continue;
       }
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
         h.add(name, values.nextElement());
       }
     }
-    List<String> forwardedFor = Collections.list(req.getHeaders("X-Forwarded-For"));
-    forwardedFor.add(req.getRemoteAddr());
-    h.put("X-Forwarded-For", String.join(", ", forwardedFor));
-    h.put("X-Forwarded-Proto", req.getScheme());
-    String host = req.getHeader("Host");
-    if (host != null) {
-      h.put("X-Forwarded-Host", host);
-    }
+    forwarded.write(req, h);
     if (!chunked() && req.getContentLengthLong() >= 0) {
       h.put(HttpHeader.CONTENT_LENGTH, Long.toString(req.getContentLengthLong()));
     }
@@ -147,7 +140,12 @@ final class Exchange implements WriteListener, AsyncListener {
     if (finished.get()) {
       return; // the client left: the container may have recycled the response already
     }
-    res.setStatus(response.getStatus());
+    if (response.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+      // the proxy asks for no upgrade (Upgrade is hop-by-hop): such an answer is not HTTP any more
+      upstream.abort(new HttpResponseException("101 Switching Protocols without an upgrade asked for", response));
+      return;
+    }
+    StatusLine.set(res, response.getStatus(), response.getReason());
     HttpFields fields = response.getHeaders();
     HopByHop hop = HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
     Set<String> seen = new HashSet<>();

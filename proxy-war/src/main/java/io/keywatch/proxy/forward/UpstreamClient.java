@@ -18,7 +18,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * keep-alive connections per upstream, notices the ones an upstream closed while they sat idle, and
  * never holds a thread while an upstream is silent. It is set up as a proxy's client, not a
  * browser's: no redirects followed, no cookies kept, no content decoded, no 100-continue or
- * authentication handled, no User-Agent added; what the upstream sends is what the client gets.
+ * authentication handled, no User-Agent added; what the upstream sends is what the client gets, but
+ * for interim responses ({@link InterimResponses}). A connection that sends more than the answer
+ * to its request is closed ({@link StrictHttpTransport}).
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -26,15 +28,17 @@ public class UpstreamClient {
   @Inject ProxySettings settings;
 
   private HttpClient client;
+  private ForwardedHeaders forwardedHeaders;
 
   @PostConstruct
   void start() {
+    forwardedHeaders = new ForwardedHeaders(TrustedProxies.of(settings.trustedProxies()));
     // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not
     // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a callback later
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("keywatch-upstream");
     threads.setDaemon(true);
-    client = new HttpClient();
+    client = new HttpClient(new StrictHttpTransport());
     client.setExecutor(threads);
     client.setMaxConnectionsPerDestination(settings.maxConnections());
     client.setMaxRequestsQueuedPerDestination(settings.maxConnections());
@@ -55,6 +59,7 @@ public class UpstreamClient {
     // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects, 100-continue)
     client.getContentDecoderFactories().clear();
     client.getProtocolHandlers().clear();
+    client.getProtocolHandlers().put(new InterimResponses());
   }
 
   @PreDestroy
@@ -64,6 +69,11 @@ public class UpstreamClient {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the upstream HTTP client", e);
     }
+  }
+
+  /** What the upstreams are told about the client ({@code keywatch.proxy.trusted-proxies}). */
+  ForwardedHeaders forwardedHeaders() {
+    return forwardedHeaders;
   }
 
   /**
