@@ -4,9 +4,11 @@ import io.keywatch.kv.ChangeLog;
 import io.keywatch.kv.Changes;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Revisions;
+import io.keywatch.kv.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
@@ -35,6 +37,21 @@ import java.util.logging.Logger;
  * <p>A follower is woken by every write committed after it started, so a write that commits before
  * its first poll is either read by that poll or wakes the next one. The first poll after each
  * (re)start delivers a batch even when nothing changed, so mirrors learn the store's position.
+ *
+ * <p>Two failures would otherwise be silent:
+ * <ol>
+ *   <li>The database is gone. Once no poll has succeeded for one heartbeat, the feed is
+ *       <em>unavailable</em>: it tells the listener once ({@link FeedListener#onUnavailable}) and
+ *       goes on reconnecting; the first poll that succeeds again ends it and delivers everything
+ *       after the last delivered revision, as after any reconnect.
+ *   <li>The history was rewritten under the same store id (a restored backup: rows deleted, older
+ *       ones put back, the counter set back, then new writes, maybe past the old head). Each poll
+ *       reads from one revision below its position, so the row at the position comes back in the
+ *       same read at no extra round trip, and compares it with the row it delivered there
+ *       ({@link RowMark}). Example: delivered up to 20, where /a was written at 12:00:01; a
+ *       restore to 17 and five writes make 18..22; the next poll reads 20 = /b at 12:05:00, not
+ *       /a, and resets instead of delivering 21 and 22 as if 18..20 had never changed.
+ * </ol>
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -59,6 +76,17 @@ public final class ChangeFeed implements AutoCloseable {
   private volatile long revision = -1;
   /** The store's identity at the last poll. Guarded by {@link #position}. */
   private UUID storeId;
+  /**
+   * The row at {@link #revision} as last read (null: there is none), once {@link #markKnown}: not
+   * yet after a start or a reset. Guarded by {@link #position}.
+   */
+  private RowMark mark;
+  private boolean markKnown;
+
+  /** When a poll last succeeded (or the feed started), as {@link System#nanoTime}. */
+  private volatile long lastPollNanos;
+  /** Whether the feed told its listener that the store is unreachable and no poll succeeded since. */
+  private volatile boolean unavailable;
 
   private volatile FeedState state = new FeedState(false, -1, -1, null, 0, null);
   private volatile boolean closed;
@@ -73,6 +101,7 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   public synchronized void start(ThreadFactory threads) {
+    lastPollNanos = System.nanoTime();
     thread = threads.newThread(this::run);
     thread.setName("keywatch-feed");
     thread.setDaemon(true);
@@ -86,6 +115,11 @@ public final class ChangeFeed implements AutoCloseable {
 
   public FeedState state() {
     return state;
+  }
+
+  /** Whether no poll has succeeded for more than one heartbeat (the database is unreachable). */
+  public boolean unavailable() {
+    return unavailable;
   }
 
   /**
@@ -136,8 +170,14 @@ public final class ChangeFeed implements AutoCloseable {
         }
         FeedState s = state;
         state = new FeedState(false, revision, s.storeRevision(), s.lastPoll(), s.reconnects() + 1, String.valueOf(e.getMessage()));
-        LOG.log(Level.WARNING, "RECONNECT in " + backoff.toMillis() + " ms after: " + e.getMessage());
-        pause(backoff);
+        long untilDeadline = settings.heartbeat().toNanos() - (System.nanoTime() - lastPollNanos);
+        if (untilDeadline <= 0 && !unavailable) {
+          goUnavailable(e);
+        }
+        // wake at the deadline rather than sleep past it, so that the outage is told on time
+        Duration wait = unavailable ? backoff : Duration.ofNanos(Math.min(backoff.toNanos(), Math.max(untilDeadline, 1)));
+        LOG.log(Level.WARNING, "RECONNECT in " + wait.toMillis() + " ms after: " + e.getMessage());
+        pause(wait);
         backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
       } finally {
         follower = null;
@@ -145,7 +185,26 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  /** Reads and delivers everything after {@link #revision}: usually one read, one round trip. */
+  /**
+   * Tells the listener, once per outage, that the store has been unreachable for a heartbeat. Under
+   * {@link #position}, like every other call of the listener.
+   */
+  private void goUnavailable(RuntimeException cause) {
+    position.lock();
+    try {
+      unavailable = true;
+      LOG.warning(() -> "UNAVAILABLE since more than " + settings.heartbeat().toMillis() + " ms at revision " + revision);
+      listener.onUnavailable(new StoreUnavailableException(
+          "the store's database has been unreachable for more than " + settings.heartbeat().toMillis() + " ms", cause));
+    } finally {
+      position.unlock();
+    }
+  }
+
+  /**
+   * Reads and delivers everything after {@link #revision}: usually one read, one round trip. The
+   * read starts one revision lower, to see the row at the position again (see {@link RowMark}).
+   */
   private void poll(ChangeLog.Follower f, boolean afterConnect) {
     position.lock();
     try {
@@ -158,16 +217,23 @@ public final class ChangeFeed implements AutoCloseable {
       }
       Changes read;
       do {
-        read = f.changesAfter(revision, settings.batchSize());
-        if (checkContinuity(read.revisions())) {
+        read = f.changesAfter(Math.max(0, revision - 1), settings.batchSize() + 1);
+        List<KvEvent> events = read.events();
+        KvEvent atPosition = !events.isEmpty() && events.get(0).revision() == revision ? events.get(0) : null;
+        if (checkContinuity(read.revisions(), RowMark.of(atPosition))) {
           delivered = true;
         } else if (revision < read.revisions().current()) {
-          deliver(read.events());
+          deliver(atPosition == null ? events : events.subList(1, events.size()));
           delivered = true;
         }
       } while (revision < read.revisions().current());
       if (afterConnect && !delivered) {
         listener.onBatch(new EventBatch(revision, revision, List.of()));
+      }
+      lastPollNanos = System.nanoTime();
+      if (unavailable) {
+        unavailable = false;
+        LOG.info(() -> "AVAILABLE again at revision " + revision);
       }
       FeedState s = state;
       state = new FeedState(true, revision, read.revisions().current(), Instant.now(), s.reconnects(), s.lastError());
@@ -180,7 +246,7 @@ public final class ChangeFeed implements AutoCloseable {
    * Checks that the store's history still continues from {@link #revision}; if not, tells the
    * listener and moves to the store's current revision. Returns whether it delivered a reset.
    */
-  private boolean checkContinuity(Revisions store) {
+  private boolean checkContinuity(Revisions store, RowMark now) {
     StoreReset.Reason reason = null;
     if (storeId != null && !storeId.equals(store.storeId())) {
       reason = StoreReset.Reason.STORE_RECREATED;
@@ -188,14 +254,20 @@ public final class ChangeFeed implements AutoCloseable {
       reason = StoreReset.Reason.REVISION_WENT_BACKWARDS;
     } else if (revision + 1 < store.compacted()) {
       reason = StoreReset.Reason.HISTORY_COMPACTED;
+    } else if (markKnown && !Objects.equals(mark, now) && !(now == null && revision < store.compacted())) {
+      // a row gone below the compacted revision was compacted away; any other change is a rewrite
+      reason = StoreReset.Reason.HISTORY_REWRITTEN;
     }
     storeId = store.storeId();
     if (reason == null) {
+      mark = now;
+      markKnown = true;
       return false;
     }
     StoreReset reset = new StoreReset(reason, revision, store.current());
     LOG.warning(() -> "RESET " + reset);
     revision = store.current();
+    markKnown = false;
     listener.onReset(reset);
     moved.signalAll();
     return true;
@@ -218,7 +290,24 @@ public final class ChangeFeed implements AutoCloseable {
       LOG.log(Level.SEVERE, "listener failed on batch " + batch.after() + ".." + batch.revision(), e);
     }
     revision = expected;
+    mark = RowMark.of(events.get(events.size() - 1));
+    markKnown = true;
     moved.signalAll();
+  }
+
+  /**
+   * What identifies the row written at one revision: a restore that rewrites that revision writes
+   * another key, or the same key at another time. The value and {@code prevKv} are left out: the
+   * first costs a comparison of bytes, the second is dropped by compaction of the row before.
+   */
+  private record RowMark(String key, long revision, long createRevision, long version, long txnRevision, Instant createdAt) {
+
+    static RowMark of(KvEvent e) {
+      if (e == null) {
+        return null;
+      }
+      return new RowMark(e.key(), e.revision(), e.kv().createRevision(), e.kv().version(), e.txnRevision(), e.kv().createdAt());
+    }
   }
 
   private void pause(Duration d) {

@@ -1,5 +1,6 @@
 package io.keywatch.watch;
 
+import io.keywatch.kv.StoreUnavailableException;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +12,13 @@ public interface FeedListener {
   void onBatch(EventBatch batch);
 
   void onReset(StoreReset reset);
+
+  /**
+   * The store has been unreachable for more than a heartbeat; told once per outage. The feed goes on
+   * reconnecting and then delivers from where it stopped, so nothing is lost: this is for whoever
+   * must tell others that what they see may be stale.
+   */
+  default void onUnavailable(StoreUnavailableException cause) {}
 
   /** A listener of two functions. */
   static FeedListener of(Consumer<EventBatch> batches, Consumer<StoreReset> resets) {
@@ -27,16 +35,27 @@ public interface FeedListener {
     };
   }
 
-  /** This listener, then {@code next}, for each batch and reset. */
+  /** This listener, then {@code next}, for each batch, reset and outage. */
   default FeedListener andThen(FeedListener next) {
-    return of(
-        batch -> {
-          onBatch(batch);
-          next.onBatch(batch);
-        },
-        reset -> {
-          onReset(reset);
-          next.onReset(reset);
-        });
+    FeedListener first = this;
+    return new FeedListener() {
+      @Override
+      public void onBatch(EventBatch batch) {
+        first.onBatch(batch);
+        next.onBatch(batch);
+      }
+
+      @Override
+      public void onReset(StoreReset reset) {
+        first.onReset(reset);
+        next.onReset(reset);
+      }
+
+      @Override
+      public void onUnavailable(StoreUnavailableException cause) {
+        first.onUnavailable(cause);
+        next.onUnavailable(cause);
+      }
+    };
   }
 }

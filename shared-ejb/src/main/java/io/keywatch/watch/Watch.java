@@ -2,6 +2,7 @@ package io.keywatch.watch;
 
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.StoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,10 +18,18 @@ import java.util.concurrent.TimeUnit;
  * unsynced and later reads what it missed from the table, so neither the feed nor other watches
  * ever wait for it.
  *
+ * <p>While the feed is unavailable (no poll has succeeded for a heartbeat: the database is gone),
+ * poll throws {@link StoreUnavailableException} once the queue is drained, and a consumer waiting
+ * in poll is woken to be told. The watch stays usable: it keeps its place and, once the feed is back,
+ * goes on after the last revision it returned, missing and repeating nothing.
+ *
  * <p>Example: created after 10 while the feed is at 15; the first poll reads 11..15 from the
  * table; the next finds nothing more to read, turns synced, and waits for the batch 16..16.
  */
 public final class Watch implements AutoCloseable {
+
+  /** Put in the queue to wake the consumer, which then finds out why; never returned. */
+  private static final EventBatch NUDGE = new EventBatch(-1, -1, List.of());
 
   private final String prefix;
   private final KvStore store;
@@ -63,27 +72,51 @@ public final class Watch implements AutoCloseable {
    *
    * @throws io.keywatch.kv.CompactedException if history it still has to read was compacted
    * @throws WatchResetException if the store was reset under it; start over from a snapshot
+   * @throws StoreUnavailableException while the feed is unavailable; poll again later to go on
    */
   public EventBatch poll(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (feed.revision() < 0 && !feed.awaitRevision(0, timeout)) {
+      if (feed.unavailable()) {
+        throw unavailable();
+      }
       return new EventBatch(scanned, scanned, List.of());
     }
     while (true) {
       if (reset != null) {
         throw new WatchResetException(reset);
       }
-      EventBatch queued = queue.poll();
+      EventBatch queued = nextQueued();
       if (queued != null) {
         return queued;
       }
+      if (feed.unavailable()) {
+        throw unavailable();
+      }
       if (isSynced()) {
-        return waitLive(timeout);
+        EventBatch live = waitLive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (live != null) {
+          return live;
+        }
+        continue;
       }
       EventBatch history = readHistory();
       if (history != null) {
         return history;
       }
     }
+  }
+
+  private static StoreUnavailableException unavailable() {
+    return new StoreUnavailableException("the watch cannot follow the store: its database has been unreachable for more than a heartbeat", null);
+  }
+
+  private EventBatch nextQueued() {
+    EventBatch b;
+    do {
+      b = queue.poll();
+    } while (b == NUDGE);
+    return b;
   }
 
   private boolean isSynced() {
@@ -104,8 +137,12 @@ public final class Watch implements AutoCloseable {
     return null;
   }
 
+  /** The next live batch or a progress report; null when nudged (the caller looks why). */
   private EventBatch waitLive(Duration timeout) throws InterruptedException {
     EventBatch batch = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (batch == NUDGE) {
+      return null;
+    }
     if (batch != null) {
       return batch;
     }
@@ -113,7 +150,7 @@ public final class Watch implements AutoCloseable {
         at -> {
           // a batch the feed queued since the wait ran out comes first: progress up to scanned
           // would pass over it, and the consumer would take its events as already seen
-          EventBatch queued = queue.poll();
+          EventBatch queued = nextQueued();
           if (queued != null) {
             return queued;
           }
@@ -153,6 +190,16 @@ public final class Watch implements AutoCloseable {
   void reset(StoreReset r) {
     reset = r;
     synced = false;
+    nudge();
+  }
+
+  /**
+   * Wakes a consumer waiting in poll. A full queue needs no nudge: the consumer is not waiting. A
+   * nudge that takes the last free place may make the next batch miss it: the watch then reads
+   * that batch from history, as any victim does.
+   */
+  void nudge() {
+    queue.offer(NUDGE);
   }
 
   @Override

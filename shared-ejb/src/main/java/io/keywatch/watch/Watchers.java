@@ -2,6 +2,7 @@ package io.keywatch.watch;
 
 import io.keywatch.kv.Keys;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.StoreUnavailableException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The watches of one JVM: a {@link FeedListener} that hands each batch to the synced ones. */
@@ -54,6 +55,13 @@ public final class Watchers implements FeedListener {
   public void onReset(StoreReset reset) {
     for (Watch w : watches) {
       w.reset(reset);
+    }
+  }
+
+  @Override
+  public void onUnavailable(StoreUnavailableException cause) {
+    for (Watch w : watches) {
+      w.nudge();
     }
   }
 }

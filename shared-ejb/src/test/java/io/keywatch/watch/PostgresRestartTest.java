@@ -2,8 +2,10 @@ package io.keywatch.watch;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.testdb.TestDatabase;
@@ -17,11 +19,77 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** PostgreSQL stopped and started under a steady write load: nothing acknowledged is lost. */
+/** PostgreSQL stopped and started: nothing acknowledged is lost, and the outage is told. */
 class PostgresRestartTest {
+
+  @Test
+  void aDatabaseGonePastTheHeartbeatIsToldToAWaitingWatchWhichThenGoesOnWithNothingLostOrRepeated() throws Exception {
+    Assumptions.assumeTrue(TestDatabase.canRestart(), "needs the embedded PostgreSQL");
+    FeedFixture f = FeedFixture.start();
+    ExecutorService consumer = Executors.newSingleThreadExecutor();
+    try {
+      long start = f.store.revisions().current();
+      Watch watch = f.watchers.watch("/outage/", start);
+      List<Long> seen = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        f.store.put("/outage/" + i, "before".getBytes(UTF_8));
+      }
+      while (seen.size() < 3) {
+        watch.poll(Duration.ofSeconds(5)).events().stream().map(KvEvent::revision).forEach(seen::add);
+      }
+
+      // a consumer waiting long in poll is woken to be told, about one heartbeat (1 s) after the stop
+      Future<Long> toldAfterMillis = consumer.submit(() -> {
+        long t0 = System.nanoTime();
+        try {
+          while (true) {
+            watch.poll(Duration.ofSeconds(60)).events().stream().map(KvEvent::revision).forEach(seen::add);
+          }
+        } catch (StoreUnavailableException e) {
+          return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+      });
+      long stopped = System.nanoTime();
+      TestDatabase.stopServer();
+      long told = toldAfterMillis.get(10, TimeUnit.SECONDS);
+      long fromStop = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+      System.out.println("OUTAGE told to the watch " + fromStop + " ms after the stop (heartbeat 1000 ms)");
+      assertThat(told).isLessThan(4_000);
+      assertThat(f.recorder.outages()).hasSize(1);
+      assertThat(f.feed.unavailable()).isTrue();
+      // told again on every poll while the outage lasts
+      assertThatThrownBy(() -> watch.poll(Duration.ofSeconds(5))).isInstanceOf(StoreUnavailableException.class);
+
+      TestDatabase.startServer();
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        f.store.put("/outage/3", "after".getBytes(UTF_8));
+        return true;
+      });
+      for (int i = 4; i < 6; i++) {
+        f.store.put("/outage/" + i, "after".getBytes(UTF_8));
+      }
+      long after = f.store.revisions().current();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        try {
+          watch.poll(Duration.ofMillis(100)).events().stream().map(KvEvent::revision).forEach(seen::add);
+        } catch (StoreUnavailableException e) {
+          // the feed is not back yet
+        }
+        return seen.size() >= after - start;
+      });
+      assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(start + 1, after).boxed().toList());
+      assertThat(f.feed.unavailable()).isFalse();
+    } finally {
+      consumer.shutdownNow();
+      TestDatabase.startServer();
+      f.close();
+      f.db.close();
+    }
+  }
 
   @Test
   void aRestartUnderLoadLosesNoAcknowledgedWriteAndTheFeedSeesEveryRevisionOnce() throws Exception {

@@ -1,6 +1,7 @@
 package io.keywatch.watch;
 
 import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +10,7 @@ final class Recorder implements FeedListener {
 
   final List<EventBatch> batches = new ArrayList<>();
   final List<StoreReset> resets = new ArrayList<>();
+  final List<StoreUnavailableException> outages = new ArrayList<>();
 
   @Override
   public synchronized void onBatch(EventBatch batch) {
@@ -18,6 +20,15 @@ final class Recorder implements FeedListener {
   @Override
   public synchronized void onReset(StoreReset reset) {
     resets.add(reset);
+  }
+
+  @Override
+  public synchronized void onUnavailable(StoreUnavailableException cause) {
+    outages.add(cause);
+  }
+
+  synchronized List<StoreUnavailableException> outages() {
+    return List.copyOf(outages);
   }
 
   synchronized List<Long> revisions() {

@@ -203,6 +203,61 @@ class WatchTest {
         .isEqualTo(new StoreReset(StoreReset.Reason.REVISION_WENT_BACKWARDS, 3, 1));
   }
 
+  /**
+   * The restore of the issue: a backup taken at B, three writes to H = B + 3, then rows deleted,
+   * the backup's rows put back, the counter set back to B and five new writes to B + 5 = H + 2, all
+   * before the feed looks. The counter never looks backwards to the feed, and without checking the
+   * row at its position it would deliver H + 1 and H + 2 and never know of B + 1 .. H.
+   */
+  @Test
+  void aRestoredBackupWithTheSameStoreIdAndNewWritesPastTheOldHeadIsAReset() {
+    for (int i = 1; i <= 4; i++) {
+      f.store.put("/routes/kept" + i, v("old"));
+    }
+    long backup = f.store.revisions().current();
+    f.db.execute("CREATE TABLE kv_backup AS SELECT * FROM kv");
+    f.store.put("/routes/gone1", v("old"));
+    f.store.put("/routes/gone2", v("old"));
+    f.store.put("/routes/kept1", v("changed"));
+    long head = f.store.revisions().current();
+    await().until(() -> f.feed.revision() == head);
+
+    StringBuilder restore = new StringBuilder("BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
+        + " UPDATE kv_revision SET current = " + backup + ";");
+    for (int i = 1; i <= 5; i++) {
+      restore.append(" SELECT kv_put('/routes/new").append(i).append("', 'new'::bytea);");
+    }
+    long restored = System.nanoTime();
+    f.db.execute(restore.append(" COMMIT").toString());
+
+    await().atMost(Duration.ofSeconds(1)).until(() -> !f.recorder.resets().isEmpty());
+    System.out.println("RESTORE detected " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored) + " ms after the commit");
+    assertThat(f.recorder.resets()).containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, backup + 5));
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(head)); // no new write passed off as the old history's next
+    assertThat(f.feed.revision()).isEqualTo(backup + 5);
+
+    f.store.put("/routes/new6", v("new"));
+    await().until(() -> f.feed.revision() == backup + 6);
+    assertThat(f.recorder.revisions()).endsWith(backup + 6);
+    assertThat(f.recorder.resets()).hasSize(1);
+  }
+
+  /** The feed's check reads the row at its position again: compaction that removed it is no reset. */
+  @Test
+  void aRowAtTheFeedsPositionCompactedAwayIsNoReset() {
+    f.store.put("/a", v("1"));
+    f.store.delete("/a");
+    long head = f.store.revisions().current();
+    await().until(() -> f.feed.revision() == head);
+    // in one commit, so the feed next reads with its position's tombstone gone
+    f.db.execute("BEGIN; SELECT kv_put('/b', '1'::bytea); SELECT kv_compact(" + (head + 1) + "); COMMIT");
+    await().until(() -> f.feed.revision() == head + 1);
+    f.store.put("/b", v("2"));
+    await().until(() -> f.feed.revision() == head + 2);
+    assertThat(f.recorder.resets()).isEmpty();
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(head + 2));
+  }
+
   @Test
   void aHundredKibValueRoundTripsThroughPutAndWatch() throws Exception {
     byte[] big = new byte[100 * 1024];
