@@ -3,8 +3,12 @@ package io.keywatch.faults;
 import static io.keywatch.testing.Keywatch.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keywatch.launcher.KeywatchSystem;
+import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,18 +17,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * System-level faults (issue 8), each on private systems: PostgreSQL stopped and started again
- * under a write load with a watcher and a proxy following, and two admin/proxy pairs on one store.
+ * System-level faults (issues 8 and 16), each on private systems: PostgreSQL stopped and started
+ * again under a write load with a watcher and a proxy following, PostgreSQL gone past the watch's
+ * heartbeat, a backup restored under the same store id, and two admin/proxy pairs on one store.
  * The clients behave as real ones do: writers retry what failed, watchers reconnect with
  * Last-Event-ID; the checks are on what each client was promised.
  */
@@ -94,6 +101,115 @@ class FaultsIT {
                 + " proxy while down %s; %s; %d changes under %s%n",
             writer, failuresWhileDown, ackedWhileDown, proxyDown, watch, truth.size(), prefix);
       }
+    }
+  }
+
+  @Test
+  void aDatabaseGonePastTheHeartbeatEndsEveryWatchStreamWithA503AndTheResumedStreamMissesAndRepeatsNothing()
+      throws Exception {
+    String prefix = "/faults/loss/";
+    Duration heartbeat = Duration.ofSeconds(2);
+    try (Keywatch kw = Keywatch.startPrivate("faults-db-loss", o -> withHeartbeat(o, heartbeat));
+        ResumingWatch watch = new ResumingWatch(kw, "loss", prefix, 1)) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(kw.adminPut("/kv" + prefix + i, "\"before\"").statusCode()).isIn(200, 201);
+      }
+      long before = kw.system().storeRevision();
+      eventually().until(() -> watch.lastChange() >= before);
+      assertThat(watch.errorEvents).isEmpty();
+
+      long stopped = System.nanoTime();
+      kw.postgres().stop();
+      long errorMillis;
+      try {
+        // the heartbeat, and slack for a busy machine: without the deadline the stream sent progress forever
+        eventually().atMost(heartbeat.plusSeconds(8)).until(() -> !watch.errorEvents.isEmpty());
+        errorMillis = TimeUnit.NANOSECONDS.toMillis(watch.errorNanos.get(0) - stopped);
+        JsonObject problem = Json.createReader(new StringReader(watch.errorEvents.get(0))).readObject();
+        assertThat(problem.getInt("status")).as("%s", problem).isEqualTo(503);
+        // the stream was closed after it: the client came back (and is told again while it lasts)
+        eventually().atMost(LONG).until(() -> watch.connections.get() >= 2 || !watch.refusals.isEmpty());
+      } finally {
+        kw.postgres().start();
+      }
+      for (int i = 5; i < 10; i++) {
+        String key = "/kv" + prefix + i;
+        eventually().atMost(LONG).until(() -> kw.adminPut(key, "\"after\"").statusCode() / 100 == 2);
+      }
+      List<ResumingWatch.Change> truth = changesInTable(kw, prefix);
+      long last = truth.get(truth.size() - 1).revision();
+      eventually().atMost(LONG).until(() -> watch.lastChange() >= last);
+      assertThat(truth).hasSizeGreaterThanOrEqualTo(10);
+      assertThat(watch.changes).as("every revision of %s once, in order (%s)", prefix, watch).containsExactlyElementsOf(truth);
+      System.out.printf("FAULT db-loss: first event: error %d ms after PostgreSQL stopped (heartbeat %d ms); %s%n",
+          errorMillis, heartbeat.toMillis(), watch);
+    }
+  }
+
+  /**
+   * The restore of issue 16, done from outside with JDBC in one commit: a backup taken at B, three
+   * route writes to H = B + 3, then every row deleted, the backup's rows put back, the counter set
+   * back to B and five new routes written, to B + 5, past H. The gateway must reload: the routes
+   * of B + 1 .. H answer 404 and all five new ones are served.
+   */
+  @Test
+  void aBackupRestoredUnderTheSameStoreIdMakesTheGatewayReload() throws Exception {
+    Duration heartbeat = Duration.ofSeconds(2);
+    try (Upstream upstream = new Upstream("R");
+        Keywatch kw = Keywatch.startPrivate("faults-restore", o -> withHeartbeat(o, heartbeat))) {
+      List<String> kept = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        kept.add(route(kw, "kept", upstream));
+      }
+      long backup = kw.system().storeRevision();
+      sql(kw, "CREATE TABLE kv_backup AS SELECT * FROM kv");
+      List<String> gone = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        gone.add(route(kw, "gone", upstream));
+      }
+      for (String base : gone) {
+        awaitServed(kw, base, upstream);
+      }
+
+      StringBuilder restore = new StringBuilder("BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
+          + " UPDATE kv_revision SET current = " + backup + ";");
+      List<String> added = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String id = Keywatch.uniqueId("new");
+        added.add("/" + id);
+        restore.append(" SELECT kv_put('/routes/").append(id).append("', convert_to('{\"uri\": \"/").append(id)
+            .append("/*\", \"upstream\": \"").append(upstream.url()).append("\"}', 'UTF8'));");
+      }
+      long restored = System.nanoTime();
+      sql(kw, restore.append(" COMMIT").toString());
+
+      eventually().atMost(heartbeat.plusSeconds(8)).untilAsserted(() -> {
+        for (String base : gone) {
+          assertThat(kw.proxyGet(base + "/probe").statusCode()).as("route %s after the restore", base).isEqualTo(404);
+        }
+        for (String base : added) {
+          assertThat(kw.proxyGet(base + "/probe").body()).isEqualTo(upstream.answer(base + "/probe"));
+        }
+      });
+      long reloadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
+      for (String base : kept) {
+        awaitServed(kw, base, upstream);
+      }
+      assertThat(kw.system().storeRevision()).isEqualTo(backup + 5);
+      System.out.printf("FAULT restore: gateway reloaded %d ms after the restore's commit (heartbeat %d ms)%n",
+          reloadMillis, heartbeat.toMillis());
+    }
+  }
+
+  private static void withHeartbeat(KeywatchSystem.Builder options, Duration heartbeat) {
+    for (ServerRole role : ServerRole.values()) {
+      options.env(role, "KEYWATCH_WATCH_HEARTBEAT", heartbeat.toString());
+    }
+  }
+
+  private static void sql(Keywatch kw, String statements) throws SQLException {
+    try (Connection c = kw.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute(statements);
     }
   }
 

@@ -38,6 +38,8 @@ final class ResumingWatch implements AutoCloseable {
   final List<Change> changes = new CopyOnWriteArrayList<>();
   final List<String> refusals = new CopyOnWriteArrayList<>();
   final List<String> errorEvents = new CopyOnWriteArrayList<>();
+  /** When each error event came, as {@link System#nanoTime}. */
+  final List<Long> errorNanos = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
 
   /** Starts watching {@code prefix} from revision {@code rev} (inclusive) at once. */
@@ -96,7 +98,10 @@ final class ResumingWatch implements AutoCloseable {
         String key = Json.createReader(new StringReader(data)).readObject().getJsonObject("kv").getString("key");
         changes.add(new Change(Long.parseLong(id), name, key));
       }
-      case "error" -> errorEvents.add(data);
+      case "error" -> {
+        errorEvents.add(data);
+        errorNanos.add(System.nanoTime());
+      }
       default -> { } // progress: only its id matters
     }
     if (id != null) {
