@@ -242,6 +242,22 @@ class WatchTest {
     assertThat(f.recorder.resets()).hasSize(1);
   }
 
+  /**
+   * A restore that leaves the counter where it was and sends no notification (a history of the
+   * same length, rewritten): only the heartbeat's read can find it, within one heartbeat (1 s).
+   */
+  @Test
+  void aRewrittenRowAtTheFeedsPositionIsFoundByTheHeartbeatWithoutAnyNotification() {
+    f.store.put("/a", v("1"));
+    f.store.put("/b", v("1"));
+    long head = f.store.revisions().current();
+    await().until(() -> f.feed.revision() == head);
+    f.db.execute("UPDATE kv SET key = '/c', created_at = clock_timestamp() WHERE revision = " + head);
+
+    await().atMost(Duration.ofMillis(2500)).until(() -> !f.recorder.resets().isEmpty());
+    assertThat(f.recorder.resets()).containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, head));
+  }
+
   /** The feed's check reads the row at its position again: compaction that removed it is no reset. */
   @Test
   void aRowAtTheFeedsPositionCompactedAwayIsNoReset() {
