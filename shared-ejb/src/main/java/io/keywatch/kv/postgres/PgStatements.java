@@ -50,7 +50,12 @@ final class PgStatements {
   static final String HISTORY = "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision";
   static final String COMPACT = "SELECT kv_compact(?)";
   static final String COMPACT_BEFORE = "SELECT kv_compact_before(?)";
-  static final String REVISIONS = "SELECT store_id, current, compacted FROM kv_revision";
+  /**
+   * An empty store is at revision 1 ({@code V6__etcd_ranges.sql}); a store created between the
+   * migrations V1 and V6 is at 0 for a moment, and a follower that read 0 would then see the first
+   * write, 2, as a gap.
+   */
+  static final String REVISIONS = "SELECT store_id, greatest(current, 1), compacted FROM kv_revision";
   static final String CHANGES =
       "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
           + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
@@ -60,7 +65,7 @@ final class PgStatements {
           + " ORDER BY c.revision LIMIT ?";
   /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
   static final String REVISIONS_AND_CHANGES =
-      "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
+      "SELECT r.store_id, greatest(r.current, 1), r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
           + " c.prev_revision, c.txn_revision, c.created_at, p.revision, p.key, p.value, p.create_revision,"
           + " p.version, p.prev_revision, p.txn_revision, p.created_at"
           + " FROM kv_revision r"
