@@ -46,7 +46,7 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
+    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit(), settings.txnMaxOps());
     try {
       ensureSchema();
     } catch (RuntimeException e) {

@@ -75,6 +75,52 @@ final class PgStatements {
   static final String CHANGES_OF_TXN =
       CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
 
+  /**
+   * The live rows of a key range at a revision ({@link io.keywatch.kv.KeyRange#from()} to {@code
+   * to()}), read from kv_key_revision: the newest row of each key, without tombstones. A single key
+   * takes its newest row only (LIMIT 1), so a key with a long history costs one index entry.
+   */
+  private static final String LIVE_IN_RANGE =
+      "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
+          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
+  private static final String LIVE_KEY =
+      "SELECT * FROM (SELECT " + ROW + " FROM kv"
+          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL";
+
+  /** How many live keys a range holds at a revision (etcd's count_only). */
+  static String countRange(boolean singleKey) {
+    return "SELECT count(*) FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live";
+  }
+
+  /**
+   * etcd's Range in one statement: the count of the whole range (parameters 1 to 3: from, to, at),
+   * then the rows that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7: min
+   * create, 8 and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link RangeRead}),
+   * at most parameter 10 of them (NULL: all). When nothing passes, one row of NULLs with the count;
+   * the values are left out for keys_only.
+   */
+  static String range(boolean singleKey, String order, boolean keysOnly) {
+    return "WITH live AS MATERIALIZED (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ")"
+        + " SELECT r.revision, r.key, " + (keysOnly ? "''::bytea" : "r.value")
+        + ", r.create_revision, r.version, r.prev_revision, r.txn_revision, r.created_at, (SELECT count(*) FROM live)"
+        + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM live"
+        + " WHERE revision >= ? AND (? = 0 OR revision <= ?) AND create_revision >= ? AND (? = 0 OR create_revision <= ?)"
+        + " ORDER BY " + order + " LIMIT ?) r ON true ORDER BY " + order;
+  }
+
+  /**
+   * A compare of a transaction on a range: how many live keys it holds and how many of them fail
+   * {@code field operator ?} ({@code field} and {@code operator} are fixed strings of {@link
+   * TxnRequestRun}).
+   */
+  static String compare(boolean singleKey, String field, String operator) {
+    return "SELECT count(*), count(*) FILTER (WHERE NOT (" + field + " " + operator + " ?))"
+        + " FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live";
+  }
+
+  static final String DELETE_RANGE =
+      "SELECT (r.tombstone).*, (r.prev).* FROM kv_delete_range(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality";
+
   private PgStatements() {}
 
   /** Reads where the store stands, in the caller's transaction. */

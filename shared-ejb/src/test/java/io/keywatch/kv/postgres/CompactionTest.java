@@ -24,7 +24,7 @@ class CompactionTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64);
+    store = new PgKvStore(db.pool(), 1024, 64, 128);
   }
 
   @AfterEach
