@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnRequest;
 import io.keywatch.testdb.StallingProxy;
 import java.io.IOException;
 import java.net.URI;
@@ -245,6 +247,23 @@ class WatchTest {
         .findFirst().orElseThrow();
     assertThat(txnBatch.events()).extracting(KvEvent::revision).contains(3L, 4L, 5L);
     assertThat(txnBatch.events().get(txnBatch.events().size() - 1).prevKv().valueAsString()).isEqualTo("1");
+  }
+
+  @Test
+  void anEtcdTxnAndARangeDeleteEachArriveInOneBatch() {
+    f.store.put("/e/1", v("0")); // 2
+    f.store.txn(new TxnRequest(List.of(), List.of(
+        TxnRequest.Put.of("/e/2", v("1")), TxnRequest.Put.of("/e/3", v("1")),
+        new TxnRequest.DeleteRange(KeyRange.single("/e/1"), false)), List.of())); // 3, 4, 5
+    f.store.deleteRange("/e/", KeyRange.prefix("/e/").rangeEnd(), false); // 6, 7
+    await().until(() -> f.feed.revision() == 7);
+    for (List<Long> txn : List.of(List.of(3L, 4L, 5L), List.of(6L, 7L))) {
+      assertThat(f.recorder.batches())
+          .map(b -> b.events().stream().map(KvEvent::revision).filter(txn::contains).toList())
+          .as("the batches holding revisions of %s", txn)
+          .filteredOn(part -> !part.isEmpty())
+          .containsExactly(txn);
+    }
   }
 
   @Test

@@ -110,8 +110,8 @@ final class PgStatements {
 
   /**
    * A compare of a transaction on a range: how many live keys it holds and how many of them fail
-   * {@code field operator ?} ({@code field} and {@code operator} are fixed strings of {@link
-   * TxnRequestRun}).
+   * {@code field operator ?} (parameter 1; {@code field} and {@code operator} are fixed strings of
+   * {@link TxnRequestRun}); parameters 2 to 4 are the range's from, to and revision.
    */
   static String compare(boolean singleKey, String field, String operator) {
     return "SELECT count(*), count(*) FILTER (WHERE NOT (" + field + " " + operator + " ?))"

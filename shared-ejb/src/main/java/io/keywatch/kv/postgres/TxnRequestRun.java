@@ -122,14 +122,14 @@ final class TxnRequestRun {
     };
     KeyRange range = compare.range();
     try (PreparedStatement s = c.prepareStatement(PgStatements.compare(range.isSingleKey(), field, operator))) {
-      s.setString(1, range.from());
-      s.setString(2, range.to());
-      s.setLong(3, current);
       if (compare.target() == TxnRequest.Compare.Target.VALUE) {
-        s.setBytes(4, compare.value());
+        s.setBytes(1, compare.value());
       } else {
-        s.setLong(4, compare.number());
+        s.setLong(1, compare.number());
       }
+      s.setString(2, range.from());
+      s.setString(3, range.to());
+      s.setLong(4, current);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         if (rs.getLong(1) == 0) {
