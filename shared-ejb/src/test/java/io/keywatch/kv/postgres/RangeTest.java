@@ -180,6 +180,25 @@ class RangeTest {
     assertThat(keys(RangeQuery.of("/\uE000", "/\uF000"))).containsExactly("/\uE000");
   }
 
+  /** etcdctl sends arbitrary bytes; stored keys are UTF-8, so other bounds are moved to the next one. */
+  @Test
+  void boundsThatAreNotUtf8BoundTheSameKeysAsEtcdsBytes() {
+    for (String k : List.of("/a", "/a/x", "/b", "/\u00bf", "/\u00bfx", "/\u00c0")) {
+      store.put(k, v(k));
+    }
+    byte[] aThenFf = {'/', 'a', (byte) 0xFF};
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[] {0})))).containsExactly("/b", "/\u00bf", "/\u00bfx", "/\u00c0");
+    // etcdctl get --prefix "/\u00bf": the range end is the prefix with its last byte + 1, C2 C0
+    byte[] inverted = {'/', (byte) 0xC2, (byte) 0xBF};
+    byte[] prefixEnd = {'/', (byte) 0xC2, (byte) 0xC0};
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(inverted, prefixEnd)))).containsExactly("/\u00bf", "/\u00bfx");
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[0])))).as("no key is not UTF-8").isEmpty();
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes("/a".getBytes(UTF_8), new byte[0])))).containsExactly("/a");
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(new byte[] {0}, new byte[] {0})))).hasSize(6);
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(new byte[] {'/', 'a', (byte) 0xE2, (byte) 0x82}, new byte[] {'/', 'b'}))))
+        .as("above /a and its incomplete euro sign").isEmpty();
+  }
+
   @Test
   void deleteRangeTombstonesEveryLiveKeyWithConsecutiveRevisionsInOneTransaction() {
     store.put("/d/1", v("1")); // 2
