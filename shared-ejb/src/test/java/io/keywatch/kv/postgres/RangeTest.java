@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -261,7 +262,7 @@ class RangeTest {
   private String explain(String statement, List<String> arguments) throws Exception {
     String sql = statement;
     for (String a : arguments) {
-      sql = sql.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement(a));
+      sql = sql.replaceFirst("\\?", Matcher.quoteReplacement(a));
     }
     List<String> lines = new ArrayList<>();
     try (Connection c = db.dataSource().getConnection();
