@@ -155,6 +155,33 @@ BEGIN
 END
 $$;
 
+-- etcd's DeleteRange: tombstones every live key in [p_from, p_to) in key order, one revision
+-- each, consecutive (the writers' lock is taken first), and returns each tombstone with the row it
+-- deleted. p_txn_revision groups the writes of a transaction for watchers (NULL: the first
+-- tombstone's revision starts a transaction of its own). A range without live keys writes nothing.
+CREATE OR REPLACE FUNCTION kv_delete_range(p_from text, p_to text, p_txn_revision bigint DEFAULT NULL)
+RETURNS TABLE (tombstone kv, prev kv)
+LANGUAGE plpgsql AS $$
+DECLARE
+    txn  bigint := p_txn_revision;
+    live kv;
+BEGIN
+    PERFORM kv_lock();
+    FOR live IN
+        SELECT l.* FROM (SELECT DISTINCT ON (key) * FROM kv
+                          WHERE key >= p_from AND key < p_to
+                          ORDER BY key, revision DESC) l
+         WHERE l.value IS NOT NULL
+         ORDER BY l.key
+    LOOP
+        tombstone := kv_append(live.key, NULL, txn);
+        prev := live;
+        txn := tombstone.txn_revision;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
 -- Compacts to revision p_revision, as etcd does: afterwards a key can be read at any revision
 -- >= p_revision, but not below it. Removes
 --   * every row below p_revision superseded by a newer row of its key at or below p_revision, and

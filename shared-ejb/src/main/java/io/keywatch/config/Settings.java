@@ -49,6 +49,14 @@ public class Settings {
   @ConfigProperty(name = "keywatch.group-commit-limit")
   int groupCommitLimit;
 
+  /**
+   * KEYWATCH_TXN_MAX_OPS: the most compares plus operations of a REST transaction, and the most
+   * compares, or success or failure operations, of one level of an etcd transaction (etcd: 128).
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.txn.max-ops")
+  int txnMaxOps;
+
   /** KEYWATCH_WATCH_HEARTBEAT: the longest the watch waits without checking its connection. */
   @Inject
   @ConfigProperty(name = "keywatch.watch.heartbeat")
@@ -113,6 +121,10 @@ public class Settings {
 
   public int groupCommitLimit() {
     return groupCommitLimit;
+  }
+
+  public int txnMaxOps() {
+    return txnMaxOps;
   }
 
   public Duration heartbeat() {

@@ -37,6 +37,27 @@ public interface KvStore {
   TxnResult txn(Txn txn);
 
   /**
+   * etcd's Range: the live keys of a range as of a revision (0: the latest), filtered, sorted,
+   * limited and counted as etcd does; throws {@link CompactedException} below the compacted
+   * revision and {@link FutureRevisionException} above the current one.
+   */
+  RangeResult range(RangeQuery query);
+
+  /**
+   * etcd's DeleteRange ({@link KeyRange}'s rules for {@code key} and {@code rangeEnd}): tombstones
+   * every live key of the range in one transaction, with consecutive revisions, which watchers see
+   * as one batch; {@code prevKv} returns the deleted values too.
+   */
+  DeleteRangeResult deleteRange(String key, String rangeEnd, boolean prevKv);
+
+  /**
+   * etcd's full Txn (see {@link TxnRequest}), in one database transaction. Refusals throw {@link
+   * InvalidRequestException} (etcd's checks, see {@link TxnRules}), {@link InvalidKeyException} or
+   * {@link ValueTooLargeException} before anything is read, and nothing is written.
+   */
+  TxnResponse txn(TxnRequest txn);
+
+  /**
    * The changes with revision in (after, upTo], oldest first, under a prefix, at most about {@code
    * limit} of them: a transaction's changes are never split, so a batch may exceed the limit.
    */

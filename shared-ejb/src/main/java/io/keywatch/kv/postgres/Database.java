@@ -62,7 +62,8 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit(), this::recordStatement);
+    store = new PgKvStore(
+        pool, settings.valueLimit(), settings.groupCommitLimit(), settings.txnMaxOps(), this::recordStatement);
     try {
       ensureSchema();
     } catch (RuntimeException e) {

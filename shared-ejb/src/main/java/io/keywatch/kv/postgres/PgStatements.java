@@ -47,7 +47,12 @@ final class PgStatements {
   static final Sql HISTORY = new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
   static final Sql COMPACT = new Sql("compact", "SELECT kv_compact(?)");
   static final Sql COMPACT_BEFORE = new Sql("compact_before", "SELECT kv_compact_before(?)");
-  static final Sql REVISIONS = new Sql("revisions", "SELECT store_id, current, compacted FROM kv_revision");
+  /**
+   * An empty store is at revision 1 ({@code V6__etcd_ranges.sql}); a store created between the
+   * migrations V1 and V6 is at 0 for a moment, and a follower that read 0 would then see the first
+   * write, 2, as a gap.
+   */
+  static final Sql REVISIONS = new Sql("revisions", "SELECT store_id, greatest(current, 1), compacted FROM kv_revision");
   static final Sql CHANGES = new Sql("changes", "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
           + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
           + " p.txn_revision, p.created_at"
@@ -55,7 +60,7 @@ final class PgStatements {
           + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
           + " ORDER BY c.revision LIMIT ?");
   /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
-  static final Sql REVISIONS_AND_CHANGES = new Sql("revisions_and_changes", "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
+  static final Sql REVISIONS_AND_CHANGES = new Sql("revisions_and_changes", "SELECT r.store_id, greatest(r.current, 1), r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
           + " c.prev_revision, c.txn_revision, c.created_at, p.revision, p.key, p.value, p.create_revision,"
           + " p.version, p.prev_revision, p.txn_revision, p.created_at"
           + " FROM kv_revision r"
@@ -63,6 +68,51 @@ final class PgStatements {
           + JOIN_PREVIOUS.formatted("c")
           + " ORDER BY c.revision");
   static final Sql CHANGES_OF_TXN = new Sql("changes_of_txn", CHANGES.text().replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", ""));
+
+  /**
+   * The live rows of a key range at a revision ({@link io.keywatch.kv.KeyRange#from()} to {@code
+   * to()}), read from kv_key_revision: the newest row of each key, without tombstones. A single key
+   * takes its newest row only (LIMIT 1), so a key with a long history costs one index entry.
+   */
+  private static final String LIVE_IN_RANGE =
+      "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
+          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
+  private static final String LIVE_KEY =
+      "SELECT * FROM (SELECT " + ROW + " FROM kv"
+          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL";
+
+  /** How many live keys a range holds at a revision (etcd's count_only). */
+  static Sql countRange(boolean singleKey) {
+    return new Sql("count_range", "SELECT count(*) FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
+  }
+
+  /**
+   * etcd's Range in one statement: the count of the whole range (parameters 1 to 3: from, to, at),
+   * then the rows that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7: min
+   * create, 8 and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link RangeRead}),
+   * at most parameter 10 of them (NULL: all). When nothing passes, one row of NULLs with the count;
+   * the values are left out for keys_only.
+   */
+  static Sql range(boolean singleKey, String order, boolean keysOnly) {
+    return new Sql("range", "WITH live AS MATERIALIZED (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ")"
+        + " SELECT r.revision, r.key, " + (keysOnly ? "''::bytea" : "r.value")
+        + ", r.create_revision, r.version, r.prev_revision, r.txn_revision, r.created_at, (SELECT count(*) FROM live)"
+        + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM live"
+        + " WHERE revision >= ? AND (? = 0 OR revision <= ?) AND create_revision >= ? AND (? = 0 OR create_revision <= ?)"
+        + " ORDER BY " + order + " LIMIT ?) r ON true ORDER BY " + order);
+  }
+
+  /**
+   * A compare of a transaction on a range: how many live keys it holds and how many of them fail
+   * {@code field operator ?} (parameter 1; {@code field} and {@code operator} are fixed strings of
+   * {@link TxnRequestRun}); parameters 2 to 4 are the range's from, to and revision.
+   */
+  static Sql compare(boolean singleKey, String field, String operator) {
+    return new Sql("compare", "SELECT count(*), count(*) FILTER (WHERE NOT (" + field + " " + operator + " ?))"
+        + " FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
+  }
+
+  static final Sql DELETE_RANGE = new Sql("delete_range", "SELECT (r.tombstone).*, (r.prev).* FROM kv_delete_range(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
 
   /** An SQL statement and the name its timer carries. */
   record Sql(String name, String text) {}
