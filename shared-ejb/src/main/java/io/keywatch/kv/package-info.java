@@ -5,7 +5,8 @@
  *
  * <p>Promises: every write gets the next revision of one global counter; revisions are gap-free and
  * increase in commit order (see {@code V1__kv.sql} for why); a key can be read as of any revision
- * not yet compacted; compaction never removes a key's live value. Leaves out: leases, and ranges
+ * not yet compacted; compaction never removes a key's live value; a lease's keys are deleted in one
+ * transaction when it is revoked or expires ({@link io.keywatch.kv.LeaseStore}). Leaves out: ranges
  * other than prefixes.
  */
 package io.keywatch.kv;

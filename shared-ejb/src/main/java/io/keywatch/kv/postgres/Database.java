@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.config.Settings;
 import io.keywatch.kv.ChangeLog;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.LeaseStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -35,6 +36,7 @@ public class Database {
 
   private HikariDataSource pool;
   private KvStore store;
+  private LeaseStore leases;
   private volatile boolean migrated;
 
   @PostConstruct
@@ -47,6 +49,7 @@ public class Database {
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
     store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit());
+    leases = new PgLeaseStore(pool, settings.leaseMinTtl());
     try {
       ensureSchema();
     } catch (RuntimeException e) {
@@ -70,6 +73,11 @@ public class Database {
   @Produces
   public KvStore store() {
     return store;
+  }
+
+  @Produces
+  public LeaseStore leases() {
+    return leases;
   }
 
   /**

@@ -51,9 +51,14 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public PutResult put(String key, byte[] value) {
+    return put(key, value, 0);
+  }
+
+  @Override
+  public PutResult put(String key, byte[] value, long lease) {
     Keys.requireKey(key);
     requireValue(value);
-    return groupCommit.put(key, value);
+    return groupCommit.put(key, value, lease);
   }
 
   @Override

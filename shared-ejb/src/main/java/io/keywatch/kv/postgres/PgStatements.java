@@ -22,7 +22,9 @@ import org.postgresql.PGStatement;
  */
 final class PgStatements {
 
-  private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at";
+  private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at, lease";
+  /** The columns of {@link #ROW}, so that a row followed by another starts at {@code from + COLUMNS}. */
+  static final int COLUMNS = 9;
 
   /**
    * The row each change superseded, looked up by primary key per change. (A plain join lets the
@@ -34,7 +36,7 @@ final class PgStatements {
 
   static final String PUT = "SELECT " + ROW + " FROM kv_put(?, ?, ?)";
   static final String PUT_MANY_WITH_PREVIOUS =
-      "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?) WITH ORDINALITY r ORDER BY r.ordinality";
+      "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality";
   static final String DELETE = "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL";
   static final String LOCK = "SELECT kv_lock()";
   static final String MOD_REVISION =
@@ -53,20 +55,29 @@ final class PgStatements {
   static final String REVISIONS = "SELECT store_id, current, compacted FROM kv_revision";
   static final String CHANGES =
       "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
-          + " c.created_at, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
-          + " p.txn_revision, p.created_at"
+          + " c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
+          + " p.txn_revision, p.created_at, p.lease"
           + " FROM kv c" + JOIN_PREVIOUS.formatted("c")
           + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
           + " ORDER BY c.revision LIMIT ?";
   /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
   static final String REVISIONS_AND_CHANGES =
       "SELECT r.store_id, r.current, r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
-          + " c.prev_revision, c.txn_revision, c.created_at, p.revision, p.key, p.value, p.create_revision,"
-          + " p.version, p.prev_revision, p.txn_revision, p.created_at"
+          + " c.prev_revision, c.txn_revision, c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision,"
+          + " p.version, p.prev_revision, p.txn_revision, p.created_at, p.lease"
           + " FROM kv_revision r"
           + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
           + JOIN_PREVIOUS.formatted("c")
           + " ORDER BY c.revision";
+  static final String LEASE_GRANT = "SELECT id, ttl, expires_at FROM kv_lease_grant(?, ?)";
+  static final String LEASE_RENEW = "SELECT id, ttl, expires_at FROM kv_lease_renew(?)";
+  static final String LEASE_REVOKE = "SELECT (r.put).*, (r.prev).* FROM kv_lease_revoke(?) WITH ORDINALITY r ORDER BY r.ordinality";
+  static final String LEASE_EXPIRE = "SELECT kv_lease_expire(?)";
+  /** The granted TTL and the whole seconds left (truncated, as etcd reports them) of a lease not yet expired. */
+  static final String LEASE_TIME_TO_LIVE =
+      "SELECT ttl, floor(extract(epoch FROM expires_at - now()))::bigint FROM lease WHERE id = ? AND expires_at > now()";
+  static final String LEASE_KEYS = "SELECT kv_lease_keys(?)";
+  static final String LEASES = "SELECT id FROM lease WHERE expires_at > now() ORDER BY expires_at, id";
   static final String CHANGES_OF_TXN =
       CHANGES.replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", "");
 
@@ -184,8 +195,8 @@ final class PgStatements {
   /** An event from a row followed by its previous row's columns (NULLs when there is none). */
   private static KvEvent event(ResultSet rs, int from) throws SQLException {
     KeyValue kv = keyValue(rs, from);
-    rs.getLong(from + 8);
-    KeyValue prev = rs.wasNull() ? null : keyValue(rs, from + 8);
+    rs.getLong(from + COLUMNS);
+    KeyValue prev = rs.wasNull() ? null : keyValue(rs, from + COLUMNS);
     return KvEvent.of(kv, prev, rs.getLong(from + 6));
   }
 
@@ -208,11 +219,16 @@ final class PgStatements {
         rs.getLong(from + 3),
         rs.getLong(from),
         rs.getLong(from + 4),
-        createdAt.toInstant());
+        createdAt.toInstant(),
+        rs.getLong(from + 8));
   }
 
   static Array textArray(Connection c, List<String> values) throws SQLException {
     return c.createArrayOf("text", values.toArray());
+  }
+
+  static Array bigintArray(Connection c, List<Long> values) throws SQLException {
+    return c.createArrayOf("bigint", values.toArray());
   }
 
   static Array byteaArray(Connection c, List<byte[]> values) throws SQLException {
