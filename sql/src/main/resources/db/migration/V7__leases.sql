@@ -117,7 +117,8 @@ END
 $$;
 
 -- Grants a lease of p_ttl seconds, expiring that long from now. p_id 0 lets the store choose an
--- unused positive id, as etcd does; a given id that exists is refused (KW409).
+-- unused positive id, as etcd does; a given id that exists is refused (KW409). Chosen ids stay below
+-- 2^53, so that JSON clients that read numbers as doubles (JavaScript, jq 1.6) keep them exact.
 CREATE FUNCTION kv_lease_grant(p_id bigint, p_ttl bigint) RETURNS lease
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -125,7 +126,7 @@ DECLARE
 BEGIN
     LOOP
         INSERT INTO lease (id, ttl, expires_at)
-        VALUES (CASE WHEN p_id = 0 THEN floor(random() * 4611686018427387903)::bigint + 1 ELSE p_id END,
+        VALUES (CASE WHEN p_id = 0 THEN floor(random() * 9007199254740991)::bigint + 1 ELSE p_id END,
                 p_ttl, now() + make_interval(secs => p_ttl))
         ON CONFLICT (id) DO NOTHING
         RETURNING * INTO granted;
