@@ -21,7 +21,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
- * pool and produces the {@link KvStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
+ * pool and produces the {@link KvStore}, the {@link LeaseStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
  * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
  * users through {@link #ensureSchema()}.
  */
