@@ -91,6 +91,11 @@ public class Settings {
   @ConfigProperty(name = "keywatch.watch.readiness")
   boolean watchReadiness;
 
+  /** KEYWATCH_LEASE_MIN_TTL: the shortest lease TTL in seconds; shorter grants get it (etcd: 2 by default). */
+  @Inject
+  @ConfigProperty(name = "keywatch.lease.min-ttl")
+  long leaseMinTtl;
+
   public boolean watchReadiness() {
     return watchReadiness;
   }
@@ -149,5 +154,9 @@ public class Settings {
 
   public int watchQueue() {
     return watchQueue;
+  }
+
+  public long leaseMinTtl() {
+    return leaseMinTtl;
   }
 }

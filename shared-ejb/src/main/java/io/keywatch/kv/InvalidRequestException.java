@@ -2,7 +2,8 @@ package io.keywatch.kv;
 
 /**
  * A request etcd refuses before it reads or writes anything; the message is etcd's own (its
- * gRPC layer answers every one of them with INVALID_ARGUMENT, except LEASE_NOT_FOUND: NOT_FOUND).
+ * gRPC layer answers every one of them with INVALID_ARGUMENT). A put's unknown lease is {@link
+ * LeaseNotFoundException}, as for a put outside a transaction.
  */
 public class InvalidRequestException extends KvException {
 
@@ -12,8 +13,7 @@ public class InvalidRequestException extends KvException {
     DUPLICATE_KEY("etcdserver: duplicate key given in txn request"),
     KEY_NOT_FOUND("etcdserver: key not found"),
     VALUE_PROVIDED("etcdserver: value is provided"),
-    LEASE_PROVIDED("etcdserver: lease is provided"),
-    LEASE_NOT_FOUND("etcdserver: requested lease not found");
+    LEASE_PROVIDED("etcdserver: lease is provided");
 
     private final String message;
 

@@ -15,6 +15,12 @@ public interface KvStore {
   /** Puts a value; concurrent puts may share one database transaction, each keeps its revision. */
   PutResult put(String key, byte[] value);
 
+  /**
+   * Puts a value attached to a lease (0: none, which detaches the key from any lease, as in etcd);
+   * {@link LeaseNotFoundException} if the lease does not exist, and then nothing is written.
+   */
+  PutResult put(String key, byte[] value, long lease);
+
   /** The key's live value now, if any. */
   Optional<KeyValue> get(String key);
 

@@ -20,8 +20,9 @@ public record TxnRequest(List<Compare> compare, List<TxnOp> success, List<TxnOp>
   }
 
   /**
-   * etcd's Put. {@code lease} 0 is none (leases are not kept yet: any other is not found); {@code
-   * ignoreValue} keeps the key's value and {@code ignoreLease} its lease (the key must exist).
+   * etcd's Put. {@code lease} attaches the key to a lease (0: none, which detaches it; an unknown
+   * one is {@link LeaseNotFoundException} and the transaction writes nothing); {@code ignoreValue}
+   * keeps the key's value and {@code ignoreLease} its lease (the key must exist).
    */
   public record Put(String key, byte[] value, long lease, boolean prevKv, boolean ignoreValue, boolean ignoreLease)
       implements TxnOp {

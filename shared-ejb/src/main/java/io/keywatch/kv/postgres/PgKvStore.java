@@ -4,7 +4,6 @@ import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.DeleteRangeResult;
 import io.keywatch.kv.DeleteResult;
 import io.keywatch.kv.FutureRevisionException;
-import io.keywatch.kv.InvalidRequestException;
 import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.Keys;
@@ -78,9 +77,14 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public PutResult put(String key, byte[] value) {
+    return put(key, value, 0);
+  }
+
+  @Override
+  public PutResult put(String key, byte[] value, long lease) {
     Keys.requireKey(key);
     requireValue(value);
-    return groupCommit.put(key, value);
+    return groupCommit.put(key, value, lease);
   }
 
   @Override
@@ -222,9 +226,6 @@ public final class PgKvStore implements KvStore {
         Keys.requireKey(put.key());
         if (!put.ignoreValue()) {
           requireValue(put.value());
-        }
-        if (put.lease() != 0) {
-          throw new InvalidRequestException(InvalidRequestException.Reason.LEASE_NOT_FOUND);
         }
       } else if (op instanceof TxnRequest nested) {
         checkWrites(nested.success());

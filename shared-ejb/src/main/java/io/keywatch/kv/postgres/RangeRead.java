@@ -65,7 +65,7 @@ final class RangeRead {
       long count = 0;
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          count = rs.getLong(9);
+          count = rs.getLong(1 + PgStatements.COLUMNS);
           rs.getLong(1);
           if (!rs.wasNull()) {
             kvs.add(PgStatements.keyValue(rs, 1));

@@ -6,6 +6,7 @@ import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.InvalidRequestException;
 import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
+import io.keywatch.kv.LeaseNotFoundException;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.RangeQuery;
 import io.keywatch.kv.TxnOp;
@@ -28,8 +29,8 @@ import java.util.List;
  *   <li>take the writers' lock, so nothing changes from the compares to the commit;
  *   <li>decide every branch, nested ones included, on the store as it is now (etcd's
  *       compareToPath: a nested compare never sees the outer transaction's writes);
- *   <li>check the chosen operations: puts that keep a value or lease need the key, reads at a
- *       revision need it between the compacted and the current one;
+ *   <li>check the chosen operations: puts that keep a value or lease need the key, puts with a
+ *       lease need the lease, reads at a revision need it between the compacted and the current one;
  *   <li>run them in order: each write takes the next revision (the first one's marks all of them
  *       as one transaction for watchers), each read sees the writes before it.
  * </ol>
@@ -58,8 +59,13 @@ final class TxnRequestRun {
     List<TxnOp> chosen = new ArrayList<>();
     collect(txn, path, chosen);
     for (TxnOp op : chosen) {
-      if (op instanceof TxnRequest.Put put && (put.ignoreValue() || put.ignoreLease()) && live(put.key()) == null) {
-        throw new InvalidRequestException(InvalidRequestException.Reason.KEY_NOT_FOUND);
+      if (op instanceof TxnRequest.Put put) {
+        if ((put.ignoreValue() || put.ignoreLease()) && live(put.key()) == null) {
+          throw new InvalidRequestException(InvalidRequestException.Reason.KEY_NOT_FOUND);
+        }
+        if (put.lease() != 0 && !leaseExists(put.lease())) {
+          throw new LeaseNotFoundException(put.lease());
+        }
       }
     }
     for (TxnOp op : chosen) {
@@ -114,7 +120,7 @@ final class TxnRequestRun {
       case CREATE -> "create_revision";
       case MOD -> "revision";
       case VALUE -> "value";
-      case LEASE -> "0"; // no key holds a lease yet
+      case LEASE -> "lease";
     };
     String operator = switch (compare.result()) {
       case EQUAL -> "=";
@@ -169,6 +175,7 @@ final class TxnRequestRun {
       s.setString(1, put.key());
       s.setBytes(2, put.ignoreValue() ? prev.value() : put.value());
       bindTxnRevision(s, 3);
+      s.setLong(4, put.ignoreLease() ? prev.lease() : put.lease());
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         KeyValue kv = wrote(PgStatements.keyValue(rs, 1));
@@ -192,7 +199,7 @@ final class TxnRequestRun {
           }
           deleted++;
           if (delete.prevKv()) {
-            prevKvs.add(PgStatements.keyValue(rs, 9));
+            prevKvs.add(PgStatements.keyValue(rs, 1 + PgStatements.COLUMNS));
           }
         }
       }
@@ -213,6 +220,16 @@ final class TxnRequestRun {
       s.setNull(index, Types.BIGINT);
     } else {
       s.setLong(index, txnRevision);
+    }
+  }
+
+  private boolean leaseExists(long id) throws SQLException {
+    try (Timed t = statements.prepare(c, PgStatements.LEASE_EXISTS); PreparedStatement s = t.statement()) {
+      s.setLong(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.LeaseNotFoundException;
+import io.keywatch.kv.LeaseStore;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.RangeQuery;
 import io.keywatch.kv.RangeResult;
@@ -36,11 +38,13 @@ class EtcdTxnTest {
 
   private TestDatabase db;
   private KvStore store;
+  private LeaseStore leases;
 
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
     store = new PgKvStore(db.pool(), 1024, 64, 128);
+    leases = new PgLeaseStore(db.pool(), 2);
   }
 
   @AfterEach
@@ -82,8 +86,66 @@ class EtcdTxnTest {
     assertThat(holds(Compare.value(k("/a"), Result.EQUAL, v("2")))).isTrue();
     assertThat(holds(Compare.value(k("/a"), Result.LESS, v("3")))).isTrue();
     assertThat(holds(Compare.value(k("/a"), Result.GREATER, v("10")))).as("bytes, not numbers").isTrue();
-    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).as("no key has a lease yet").isTrue();
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).as("put without a lease").isTrue();
     assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.GREATER, 0))).isFalse();
+  }
+
+  @Test
+  void aLeaseCompareComparesTheKeysLease() {
+    long lease = leases.grant(0, 60).id();
+    store.put("/a", v("1"), lease);
+    store.put("/b", v("1"));
+
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, lease))).isTrue();
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).isFalse();
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.GREATER, lease - 1))).isTrue();
+    assertThat(holds(Compare.number(k("/b"), Target.LEASE, Result.NOT_EQUAL, lease))).isTrue();
+    assertThat(holds(Compare.number(KeyRange.prefix("/"), Target.LEASE, Result.EQUAL, lease)))
+        .as("every key of the range must hold it").isFalse();
+
+    store.put("/a", v("2"));
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).as("detached by a put without it").isTrue();
+  }
+
+  @Test
+  void aPutInATxnAttachesItsLeaseAndIgnoreLeaseKeepsThePreviousRowsLease() {
+    long lease = leases.grant(0, 60).id();
+    TxnResponse attached = store.txn(txn(List.of(), List.of(new TxnRequest.Put("/a", v("1"), lease, false, false, false),
+        new TxnRequest.Put("/b", v("1"), lease, false, false, false)), List.of()));
+    assertThat(((PutResult) attached.responses().get(0)).kv().lease()).isEqualTo(lease);
+    assertThat(store.get("/a")).map(KeyValue::lease).contains(lease);
+    assertThat(leases.timeToLive(lease, true).keys()).containsExactly("/a", "/b");
+
+    TxnResponse kept = store.txn(txn(List.of(), List.of(new TxnRequest.Put("/a", v("2"), 0, true, false, true)), List.of()));
+    PutResult p = (PutResult) kept.responses().get(0);
+    assertThat(p.kv().lease()).isEqualTo(lease);
+    assertThat(p.kv().valueAsString()).isEqualTo("2");
+    assertThat(p.prevKv().lease()).isEqualTo(lease);
+
+    store.txn(txn(List.of(), List.of(put("/b", "2")), List.of()));
+    assertThat(store.get("/b")).map(KeyValue::lease).as("a put with lease 0 detaches").contains(0L);
+    assertThat(leases.timeToLive(lease, true).keys()).containsExactly("/a");
+
+    leases.revoke(lease);
+    assertThat(store.get("/a")).as("deleted with its lease").isEmpty();
+    assertThat(store.get("/b")).isPresent();
+  }
+
+  @Test
+  void aPutInATxnWithAnUnknownLeaseIsLeaseNotFoundAndTheTxnWritesNothing() {
+    long revoked = leases.grant(0, 60).id();
+    leases.revoke(revoked);
+    long before = store.revisions().current();
+
+    for (long unknown : List.of(7L, revoked)) {
+      assertThatThrownBy(() -> store.txn(txn(List.of(),
+              List.of(put("/first", "1"), new TxnRequest.Put("/p", v("x"), unknown, false, false, false)), List.of())))
+          .isInstanceOfSatisfying(LeaseNotFoundException.class, e -> assertThat(e.id()).isEqualTo(unknown))
+          .hasMessage("etcdserver: requested lease not found");
+    }
+    assertThat(store.get("/first")).as("nothing written").isEmpty();
+    assertThat(store.get("/p")).isEmpty();
+    assertThat(store.revisions().current()).isEqualTo(before);
   }
 
   @Test
@@ -242,7 +304,6 @@ class EtcdTxnTest {
     assertRefused(new TxnRequest.Put("/absent", null, 0, false, true, false), Reason.KEY_NOT_FOUND);
     assertRefused(new TxnRequest.Put("/p", v("x"), 0, false, true, false), Reason.VALUE_PROVIDED);
     assertRefused(new TxnRequest.Put("/p", v("x"), 7, false, false, true), Reason.LEASE_PROVIDED);
-    assertRefused(new TxnRequest.Put("/p", v("x"), 7, false, false, false), Reason.LEASE_NOT_FOUND);
     assertRefused(new TxnRequest.Put("", v("x"), 0, false, false, false), Reason.EMPTY_KEY);
     assertThatThrownBy(() -> store.txn(txn(List.of(), List.of(put("no-slash", "x")), List.of())))
         .isInstanceOf(InvalidKeyException.class);

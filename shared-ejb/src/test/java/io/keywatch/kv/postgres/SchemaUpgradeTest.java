@@ -72,7 +72,7 @@ class SchemaUpgradeTest {
         TestDatabase fresh = TestDatabase.create()) {
       upgraded.migrate();
       Map<String, String> functions = functions(fresh);
-      assertThat(functions).containsKeys("kv_lock()", "kv_append_with_prev(bigint,text,bytea,bigint)", "kv_compact_before(timestamp with time zone)");
+      assertThat(functions).containsKeys("kv_lock()", "kv_append_with_prev(bigint,text,bytea,bigint,bigint)", "kv_compact_before(timestamp with time zone)");
       assertThat(functions(upgraded)).containsExactlyEntriesOf(functions);
     }
   }
