@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The README's walkthrough (the seed's pg_watch_demo session) against the launcher as a user runs
  * it: a fresh data folder, a generated API key read from the start-up lines, a local upstream
- * instead of httpbin. The store is empty, so every revision is known exactly: the seed's 8, 9, 10,
- * 11 are 1, 2, 3, 4 here. Then a stop (as Ctrl-C), and a second start on the same data.
+ * instead of httpbin. The store is empty (at revision 1, as etcd's), so every revision is known
+ * exactly: the seed's 8, 9, 10, 11 are 2, 3, 4, 5 here. Then a stop (as Ctrl-C), and a second start on the same data.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkthroughIT {
@@ -85,7 +85,7 @@ class WalkthroughIT {
   void aFirstStartGeneratesAnApiKeyKeepsItAndSaysHowToSetOne() throws IOException {
     String key = launcher.printed("API key\\s*:\\s*([0-9a-f]+) \\(generated now").orElseThrow();
     assertThat(Files.readString(dataDir.resolve("api-key")).trim()).isEqualTo(key);
-    assertThat(String.join("\n", launcher.output())).contains("KEYWATCH_API_KEY=").contains("revision 0");
+    assertThat(String.join("\n", launcher.output())).contains("KEYWATCH_API_KEY=").contains("revision 1");
 
     HttpResponse<String> withoutKey = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes")));
     assertThat(withoutKey.statusCode()).isEqualTo(401);
@@ -102,7 +102,7 @@ class WalkthroughIT {
     assertThat(r.body()).isEqualTo(NO_ROUTE);
 
     JsonObject routes = json(kw.adminGet("/routes"));
-    assertThat(routes.getJsonObject("header").getJsonNumber("revision").longValue()).isZero();
+    assertThat(routes.getJsonObject("header").getJsonNumber("revision").longValue()).isEqualTo(1);
     assertThat(routes.getInt("count")).isZero();
   }
 
@@ -111,12 +111,12 @@ class WalkthroughIT {
   void aRouteForGetIsFollowedByTheGateway() {
     HttpResponse<String> put = putAsCurl("/routes/foo", route("/get"));
     assertThat(put.statusCode()).isEqualTo(201);
-    assertThat(put.headers().firstValue("X-Keywatch-Revision")).hasValue("1");
+    assertThat(put.headers().firstValue("X-Keywatch-Revision")).hasValue("2");
     JsonObject body = json(put);
-    assertThat(revision(body)).isEqualTo(1);
+    assertThat(revision(body)).isEqualTo(2);
     assertThat(body.getString("key")).isEqualTo("/routes/foo");
-    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(1);
-    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(2);
+    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(2);
     assertThat(body.getJsonNumber("version").longValue()).isEqualTo(1);
     assertThat(body.containsKey("prevKv")).isFalse();
 
@@ -132,7 +132,7 @@ class WalkthroughIT {
   void aSecondRouteForAnything() {
     HttpResponse<String> put = putAsCurl("/routes/bar", route("/anything"));
     assertThat(put.statusCode()).isEqualTo(201);
-    assertThat(revision(json(put))).isEqualTo(2);
+    assertThat(revision(json(put))).isEqualTo(3);
 
     eventually().until(() -> kw.proxyGet("/anything").statusCode() == 200);
     assertThat(json(kw.proxyGet("/anything")).getString("url")).isEqualTo("/anything");
@@ -144,11 +144,11 @@ class WalkthroughIT {
     HttpResponse<String> put = putAsCurl("/routes/foo", route("/get"));
     assertThat(put.statusCode()).isEqualTo(200);
     JsonObject body = json(put);
-    assertThat(revision(body)).isEqualTo(3);
-    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(1);
-    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(3);
+    assertThat(revision(body)).isEqualTo(4);
+    assertThat(body.getJsonNumber("createRevision").longValue()).isEqualTo(2);
+    assertThat(body.getJsonNumber("modRevision").longValue()).isEqualTo(4);
     assertThat(body.getJsonNumber("version").longValue()).isEqualTo(2);
-    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(2);
     assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
   }
 
@@ -157,23 +157,23 @@ class WalkthroughIT {
   void currentAndHistoricalVersionsOfARoute() {
     HttpResponse<String> now = kw.adminGet("/routes/foo");
     assertThat(now.statusCode()).isEqualTo(200);
-    assertThat(now.headers().firstValue("ETag")).hasValue("\"3\"");
+    assertThat(now.headers().firstValue("ETag")).hasValue("\"4\"");
     JsonObject current = json(now);
-    assertThat(revision(current)).isEqualTo(3);
-    assertThat(current.getJsonNumber("modRevision").longValue()).isEqualTo(3);
+    assertThat(revision(current)).isEqualTo(4);
+    assertThat(current.getJsonNumber("modRevision").longValue()).isEqualTo(4);
     assertThat(current.getJsonObject("value").getString("uri")).isEqualTo("/get");
     assertThat(current.getJsonObject("value").getString("upstream")).isEqualTo(upstreamUri);
 
-    JsonObject first = json(kw.adminGet("/routes/foo?rev=1"));
-    assertThat(first.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    JsonObject first = json(kw.adminGet("/routes/foo?rev=2"));
+    assertThat(first.getJsonNumber("modRevision").longValue()).isEqualTo(2);
     assertThat(first.getJsonNumber("version").longValue()).isEqualTo(1);
-    JsonObject asOfTwo = json(kw.adminGet("/routes/foo?rev=2"));
-    assertThat(asOfTwo.getJsonNumber("modRevision").longValue()).isEqualTo(1);
+    JsonObject asOfThree = json(kw.adminGet("/routes/foo?rev=3"));
+    assertThat(asOfThree.getJsonNumber("modRevision").longValue()).isEqualTo(2);
 
     JsonObject history = json(kw.adminGet("/routes/foo/history"));
     assertThat(history.getJsonArray("history").getValuesAs(JsonObject.class))
         .extracting(h -> h.getJsonNumber("modRevision").longValue())
-        .containsExactly(1L, 3L);
+        .containsExactly(2L, 4L);
   }
 
   @Test
@@ -182,8 +182,8 @@ class WalkthroughIT {
     HttpResponse<String> delete = kw.adminDelete("/routes/bar");
     assertThat(delete.statusCode()).isEqualTo(200);
     JsonObject body = json(delete);
-    assertThat(revision(body)).isEqualTo(4);
-    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(2);
+    assertThat(revision(body)).isEqualTo(5);
+    assertThat(body.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(3);
 
     eventually().until(() -> kw.proxyGet("/anything").statusCode() == 404);
     assertThat(kw.proxyGet("/anything").body()).isEqualTo(NO_ROUTE);
@@ -191,7 +191,7 @@ class WalkthroughIT {
 
     assertThat(kw.adminGet("/routes/bar").statusCode()).isEqualTo(404);
     assertThat(kw.adminDelete("/routes/bar").statusCode()).isEqualTo(404);
-    assertThat(revision(json(kw.adminGet("/routes")))).isEqualTo(4); // the refused delete wrote nothing
+    assertThat(revision(json(kw.adminGet("/routes")))).isEqualTo(5); // the refused delete wrote nothing
     assertThat(json(kw.adminGet("/routes/bar/history")).getJsonArray("history").getValuesAs(JsonObject.class))
         .extracting(h -> h.getBoolean("deleted", false))
         .containsExactly(false, true);
@@ -218,8 +218,8 @@ class WalkthroughIT {
     launcher = LauncherProcess.start(dataDir, env);
     kw = launcher.client();
     assertThat(launcher.printed("API key\\s*:\\s*(\\S+) \\(generated earlier")).hasValue(key);
-    assertThat(launcher.printed("revision (\\d+)")).hasValue("4");
-    assertThat(kw.adminGet("/routes/foo").headers().firstValue("ETag")).hasValue("\"3\"");
+    assertThat(launcher.printed("revision (\\d+)")).hasValue("5");
+    assertThat(kw.adminGet("/routes/foo").headers().firstValue("ETag")).hasValue("\"4\"");
     // the gateway loads its routes before it reports ready
     assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
     assertThat(kw.proxyGet("/anything").statusCode()).isEqualTo(404);

@@ -49,6 +49,14 @@ public class Settings {
   @ConfigProperty(name = "keywatch.group-commit-limit")
   int groupCommitLimit;
 
+  /**
+   * KEYWATCH_TXN_MAX_OPS: the most compares plus operations of a REST transaction, and the most
+   * compares, or success or failure operations, of one level of an etcd transaction (etcd: 128).
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.txn.max-ops")
+  int txnMaxOps;
+
   /** KEYWATCH_WATCH_HEARTBEAT: the longest the watch waits without checking its connection. */
   @Inject
   @ConfigProperty(name = "keywatch.watch.heartbeat")
@@ -83,6 +91,11 @@ public class Settings {
   @ConfigProperty(name = "keywatch.watch.readiness")
   boolean watchReadiness;
 
+  /** KEYWATCH_LEASE_MIN_TTL: the shortest lease TTL in seconds; shorter grants get it (etcd: 2 by default). */
+  @Inject
+  @ConfigProperty(name = "keywatch.lease.min-ttl")
+  long leaseMinTtl;
+
   public boolean watchReadiness() {
     return watchReadiness;
   }
@@ -115,6 +128,10 @@ public class Settings {
     return groupCommitLimit;
   }
 
+  public int txnMaxOps() {
+    return txnMaxOps;
+  }
+
   public Duration heartbeat() {
     return heartbeat;
   }
@@ -137,5 +154,9 @@ public class Settings {
 
   public int watchQueue() {
     return watchQueue;
+  }
+
+  public long leaseMinTtl() {
+    return leaseMinTtl;
   }
 }

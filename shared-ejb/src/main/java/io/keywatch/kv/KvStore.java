@@ -15,6 +15,12 @@ public interface KvStore {
   /** Puts a value; concurrent puts may share one database transaction, each keeps its revision. */
   PutResult put(String key, byte[] value);
 
+  /**
+   * Puts a value attached to a lease (0: none, which detaches the key from any lease, as in etcd);
+   * {@link LeaseNotFoundException} if the lease does not exist, and then nothing is written.
+   */
+  PutResult put(String key, byte[] value, long lease);
+
   /** The key's live value now, if any. */
   Optional<KeyValue> get(String key);
 
@@ -35,6 +41,27 @@ public interface KvStore {
 
   /** Runs a transaction atomically. */
   TxnResult txn(Txn txn);
+
+  /**
+   * etcd's Range: the live keys of a range as of a revision (0: the latest), filtered, sorted,
+   * limited and counted as etcd does; throws {@link CompactedException} below the compacted
+   * revision and {@link FutureRevisionException} above the current one.
+   */
+  RangeResult range(RangeQuery query);
+
+  /**
+   * etcd's DeleteRange ({@link KeyRange}'s rules for {@code key} and {@code rangeEnd}): tombstones
+   * every live key of the range in one transaction, with consecutive revisions, which watchers see
+   * as one batch; {@code prevKv} returns the deleted values too.
+   */
+  DeleteRangeResult deleteRange(String key, String rangeEnd, boolean prevKv);
+
+  /**
+   * etcd's full Txn (see {@link TxnRequest}), in one database transaction. Refusals throw {@link
+   * InvalidRequestException} (etcd's checks, see {@link TxnRules}), {@link InvalidKeyException} or
+   * {@link ValueTooLargeException} before anything is read, and nothing is written.
+   */
+  TxnResponse txn(TxnRequest txn);
 
   /**
    * The changes with revision in (after, upTo], oldest first, under a prefix, at most about {@code

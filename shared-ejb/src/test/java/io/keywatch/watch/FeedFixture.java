@@ -30,7 +30,7 @@ final class FeedFixture implements AutoCloseable {
 
   FeedFixture(TestDatabase db, String jdbcUrl, int watchQueue, Duration heartbeat, int socketTimeoutSeconds) {
     this.db = db;
-    this.store = new PgKvStore(db.pool(), 1 << 20, 64);
+    this.store = new PgKvStore(db.pool(), 1 << 20, 64, 128);
     this.watchers = new Watchers(store, watchQueue, 100);
     PGSimpleDataSource listen = db.dataSource();
     listen.setUrl(jdbcUrl);

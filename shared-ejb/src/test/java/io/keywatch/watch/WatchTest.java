@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
+import io.keywatch.kv.PutResult;
 import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnRequest;
 import io.keywatch.testdb.StallingProxy;
 import java.io.IOException;
 import java.net.URI;
@@ -50,8 +53,9 @@ class WatchTest {
     return s.getBytes(UTF_8);
   }
 
-  private static List<Long> oneTo(long n) {
-    return LongStream.rangeClosed(1, n).boxed().toList();
+  /** The revisions of the first n writes: an empty store is at revision 1, so the first write is 2. */
+  private static List<Long> firstWrites(long n) {
+    return LongStream.rangeClosed(2, n + 1).boxed().toList();
   }
 
   /** Reads a watch on its own thread until it has seen {@code last}. */
@@ -79,7 +83,7 @@ class WatchTest {
     int writes = 500;
     long total = (long) writers * writes;
     Watch watch = f.watchers.watch("/", 0);
-    Future<List<KvEvent>> watched = drain(watch, total);
+    Future<List<KvEvent>> watched = drain(watch, total + 1);
 
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Future<?>> done = new ArrayList<>();
@@ -96,11 +100,11 @@ class WatchTest {
     }
     pool.shutdown();
 
-    assertThat(f.store.revisions().current()).isEqualTo(total);
+    assertThat(f.store.revisions().current()).isEqualTo(total + 1);
     List<KvEvent> seen = watched.get();
-    assertThat(seen).extracting(KvEvent::revision).containsExactlyElementsOf(oneTo(total));
-    await().until(() -> f.feed.revision() == total);
-    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(total));
+    assertThat(seen).extracting(KvEvent::revision).containsExactlyElementsOf(firstWrites(total));
+    await().until(() -> f.feed.revision() == total + 1);
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(firstWrites(total));
 
     Map<String, String> replayed = new HashMap<>();
     for (KvEvent e : seen) {
@@ -109,6 +113,22 @@ class WatchTest {
     Map<String, String> table = f.store.list("/").kvs().stream()
         .collect(Collectors.toMap(KeyValue::key, KeyValue::valueAsString));
     assertThat(replayed).isEqualTo(table);
+    watch.close();
+  }
+
+  /**
+   * Kubernetes' and APISIX's sequence: list, then watch from the list's revision + 1. To an etcd
+   * client a revision of 0 means "now", so a list answered at revision 0 would make it watch from
+   * whatever the store has reached when the watch starts, passing over the writes in between.
+   */
+  @Test
+  void aClientThatListsAnEmptyStoreAndWatchesFromTheNextRevisionSeesTheFirstWrite() throws Exception {
+    long listed = f.store.list("/").revision();
+    assertThat(listed).as("an empty store's revision").isEqualTo(1);
+    PutResult first = f.store.put("/first", v("1")); // written between the list and the watch
+    Watch watch = listed == 0 ? f.watchers.watch("/", f.store.revisions().current()) : f.watchers.watch("/", listed);
+    assertThat(drain(watch, first.revision()).get()).extracting(KvEvent::key).containsExactly("/first");
+    assertThat(first.revision()).isEqualTo(listed + 1);
     watch.close();
   }
 
@@ -127,8 +147,8 @@ class WatchTest {
     writing.get();
     writer.shutdown();
 
-    await().until(() -> f.feed.revision() == total);
-    assertThat(f.recorder.revisions()).containsExactlyElementsOf(oneTo(total));
+    await().until(() -> f.feed.revision() == total + 1);
+    assertThat(f.recorder.revisions()).containsExactlyElementsOf(firstWrites(total));
     assertThat(f.feed.state().connected()).isTrue();
   }
 
@@ -149,15 +169,15 @@ class WatchTest {
       FeedFixture relayed = feedThrough(relay);
       try {
         relayed.store.put("/a", v("before"));
-        await().until(() -> relayed.feed.revision() == 1);
+        await().until(() -> relayed.feed.revision() == 2);
 
         relay.stallOpenConnections();
         relayed.store.put("/a", v("during"));
         relayed.store.put("/a", v("after"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relayed.feed.revision() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relayed.feed.revision() == 4);
         assertThat(relayed.feed.state().reconnects()).isPositive();
-        assertThat(relayed.recorder.revisions()).containsExactly(1L, 2L, 3L);
+        assertThat(relayed.recorder.revisions()).containsExactly(2L, 3L, 4L);
       } finally {
         relayed.close();
       }
@@ -170,20 +190,20 @@ class WatchTest {
       FeedFixture away = feedThrough(relay);
       try {
         away.store.put("/a", v("1"));
-        await().until(() -> away.feed.revision() == 1);
+        await().until(() -> away.feed.revision() == 2);
         relay.refuseConnections(true);
         relay.stallOpenConnections();
         await().until(() -> away.feed.state().reconnects() >= 1);
         for (int i = 2; i <= 5; i++) {
           away.store.put("/a", v(String.valueOf(i)));
         }
-        away.store.compact(5);
+        away.store.compact(6);
         relay.refuseConnections(false);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !away.recorder.resets().isEmpty());
         assertThat(away.recorder.resets().get(0))
-            .isEqualTo(new StoreReset(StoreReset.Reason.HISTORY_COMPACTED, 1, 5));
-        assertThat(away.feed.revision()).isEqualTo(5);
+            .isEqualTo(new StoreReset(StoreReset.Reason.HISTORY_COMPACTED, 2, 6));
+        assertThat(away.feed.revision()).isEqualTo(6);
       } finally {
         away.close();
       }
@@ -195,12 +215,12 @@ class WatchTest {
     for (int i = 1; i <= 3; i++) {
       f.store.put("/a", v(String.valueOf(i)));
     }
-    await().until(() -> f.feed.revision() == 3);
-    f.db.execute("DELETE FROM kv WHERE revision > 1; UPDATE kv_revision SET current = 1; NOTIFY keywatch");
+    await().until(() -> f.feed.revision() == 4);
+    f.db.execute("DELETE FROM kv WHERE revision > 2; UPDATE kv_revision SET current = 2; NOTIFY keywatch");
 
     await().until(() -> !f.recorder.resets().isEmpty());
     assertThat(f.recorder.resets().get(0))
-        .isEqualTo(new StoreReset(StoreReset.Reason.REVISION_WENT_BACKWARDS, 3, 1));
+        .isEqualTo(new StoreReset(StoreReset.Reason.REVISION_WENT_BACKWARDS, 4, 2));
   }
 
   /**
@@ -281,10 +301,10 @@ class WatchTest {
     big[0] = '{';
     Watch watch = f.watchers.watch("/big/", 0);
     f.store.put("/big/one", big);
-    List<KvEvent> seen = drain(watch, 1).get();
+    List<KvEvent> seen = drain(watch, 2).get();
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).kv().value()).isEqualTo(big);
-    await().until(() -> f.recorder.revisions().contains(1L));
+    await().until(() -> f.recorder.revisions().contains(2L));
   }
 
   @Test
@@ -292,12 +312,29 @@ class WatchTest {
     f.store.put("/a", v("0"));
     f.store.txn(new Txn(List.of(), List.of(
         new Txn.Put("/a", v("1")), new Txn.Put("/b", v("1")), new Txn.Delete("/a")), List.of()));
-    await().until(() -> f.feed.revision() == 4);
+    await().until(() -> f.feed.revision() == 5);
     EventBatch txnBatch = f.recorder.batches().stream()
-        .filter(b -> b.events().stream().anyMatch(e -> e.revision() == 2))
+        .filter(b -> b.events().stream().anyMatch(e -> e.revision() == 3))
         .findFirst().orElseThrow();
-    assertThat(txnBatch.events()).extracting(KvEvent::revision).contains(2L, 3L, 4L);
+    assertThat(txnBatch.events()).extracting(KvEvent::revision).contains(3L, 4L, 5L);
     assertThat(txnBatch.events().get(txnBatch.events().size() - 1).prevKv().valueAsString()).isEqualTo("1");
+  }
+
+  @Test
+  void anEtcdTxnAndARangeDeleteEachArriveInOneBatch() {
+    f.store.put("/e/1", v("0")); // 2
+    f.store.txn(new TxnRequest(List.of(), List.of(
+        TxnRequest.Put.of("/e/2", v("1")), TxnRequest.Put.of("/e/3", v("1")),
+        new TxnRequest.DeleteRange(KeyRange.single("/e/1"), false)), List.of())); // 3, 4, 5
+    f.store.deleteRange("/e/", KeyRange.prefix("/e/").rangeEnd(), false); // 6, 7
+    await().until(() -> f.feed.revision() == 7);
+    for (List<Long> txn : List.of(List.of(3L, 4L, 5L), List.of(6L, 7L))) {
+      assertThat(f.recorder.batches())
+          .map(b -> b.events().stream().map(KvEvent::revision).filter(txn::contains).toList())
+          .as("the batches holding revisions of %s", txn)
+          .filteredOn(part -> !part.isEmpty())
+          .containsExactly(txn);
+    }
   }
 
   @Test
@@ -306,11 +343,11 @@ class WatchTest {
     for (int i = 0; i < 5; i++) {
       f.store.put("/a", v("v" + i));
     }
-    await().until(() -> f.feed.revision() == 5); // else the feed itself would be reset by the compaction
-    f.store.compact(4);
+    await().until(() -> f.feed.revision() == 6); // else the feed itself would be reset by the compaction
+    f.store.compact(5);
     assertThatThrownBy(() -> lagging.poll(Duration.ofSeconds(1))).isInstanceOf(CompactedException.class);
-    Watch fromCompacted = f.watchers.watch("/", 3);
-    assertThat(drain(fromCompacted, 5).get()).extracting(KvEvent::revision).containsExactly(4L, 5L);
+    Watch fromCompacted = f.watchers.watch("/", 4);
+    assertThat(drain(fromCompacted, 6).get()).extracting(KvEvent::revision).containsExactly(5L, 6L);
   }
 
   @Test
@@ -318,9 +355,9 @@ class WatchTest {
     f.store.put("/a", v("1"));
     f.store.put("/a", v("2"));
     f.store.put("/a", v("3"));
-    Watch ahead = f.watchers.watch("/", 3);
+    Watch ahead = f.watchers.watch("/", 4);
     f.store.put("/a", v("4"));
-    assertThat(drain(ahead, 4).get()).extracting(KvEvent::revision).containsExactly(4L);
+    assertThat(drain(ahead, 5).get()).extracting(KvEvent::revision).containsExactly(5L);
   }
 
   @Test
@@ -357,15 +394,15 @@ class WatchTest {
   void aSlowWatcherBecomesAVictimAndStillSeesEverythingOnce() throws Exception {
     FeedFixture small = new FeedFixture(f.db, f.db.jdbcUrl(), 2, Duration.ofSeconds(1), 5);
     try {
-      Watch slow = small.watchers.watch("/", 0);
+      Watch slow = small.watchers.watch("/", 1); // the empty store's revision
       assertThat(slow.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
       for (int i = 1; i <= 50; i++) {
         small.store.put("/s", v("v" + i));
-        long rev = i;
+        long rev = i + 1;
         await().until(() -> small.feed.revision() >= rev);
       }
       assertThat(slow.victimCount()).isPositive();
-      assertThat(drain(slow, 50).get()).extracting(KvEvent::revision).containsExactlyElementsOf(oneTo(50));
+      assertThat(drain(slow, 51).get()).extracting(KvEvent::revision).containsExactlyElementsOf(firstWrites(50));
     } finally {
       small.close();
     }
@@ -375,8 +412,8 @@ class WatchTest {
   void aRecreatedStoreIsReportedAsAReset() {
     f.store.put("/a", v("1"));
     f.store.put("/a", v("2"));
-    await().until(() -> f.feed.revision() == 2);
-    Watch watch = f.watchers.watch("/", 2);
+    await().until(() -> f.feed.revision() == 3);
+    Watch watch = f.watchers.watch("/", 3);
 
     f.db.recreate();
     f.store.put("/fresh", v("1"));
@@ -384,9 +421,9 @@ class WatchTest {
     await().until(() -> !f.recorder.resets().isEmpty());
     StoreReset reset = f.recorder.resets().get(0);
     assertThat(reset.reason()).isEqualTo(StoreReset.Reason.STORE_RECREATED);
-    assertThat(reset.previousRevision()).isEqualTo(2);
+    assertThat(reset.previousRevision()).isEqualTo(3);
     assertThatThrownBy(() -> watch.poll(Duration.ofMillis(10))).isInstanceOf(WatchResetException.class);
     f.store.put("/fresh", v("2"));
-    await().until(() -> f.feed.revision() == 2 && f.recorder.revisions().get(f.recorder.revisions().size() - 1) == 2L);
+    await().until(() -> f.feed.revision() == 3 && f.recorder.revisions().get(f.recorder.revisions().size() - 1) == 3L);
   }
 }

@@ -83,6 +83,16 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.etcd.progress-interval")
   Duration etcdProgressInterval;
 
+  /** KEYWATCH_LEASE_CHECK_INTERVAL: how often this server looks for expired leases to revoke. */
+  @Inject
+  @ConfigProperty(name = "keywatch.lease.check-interval")
+  Duration leaseCheckInterval;
+
+  /** KEYWATCH_LEASE_EXPIRY_BATCH: the most expired leases revoked in one transaction (etcd revokes 1000/s). */
+  @Inject
+  @ConfigProperty(name = "keywatch.lease.expiry-batch")
+  int leaseExpiryBatch;
+
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */
   public Optional<String> apiKey() {
     return apiKey.filter(k -> !k.isBlank());
@@ -134,5 +144,13 @@ public class AdminSettings {
 
   public Duration etcdProgressInterval() {
     return etcdProgressInterval;
+  }
+
+  public Duration leaseCheckInterval() {
+    return leaseCheckInterval;
+  }
+
+  public int leaseExpiryBatch() {
+    return leaseExpiryBatch;
   }
 }

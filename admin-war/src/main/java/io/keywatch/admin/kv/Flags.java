@@ -3,11 +3,11 @@ package io.keywatch.admin.kv;
 import io.keywatch.admin.problems.Problems;
 
 /** Boolean query parameters: {@code ?prefix}, {@code ?prefix=true} or {@code ?prefix=false}; nothing else. */
-final class Flags {
+public final class Flags {
 
   private Flags() {}
 
-  static boolean flag(String name, String raw) {
+  public static boolean flag(String name, String raw) {
     if (raw == null || raw.equals("false")) {
       return false;
     }

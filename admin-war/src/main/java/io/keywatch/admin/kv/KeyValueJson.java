@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 /**
  * The JSON shapes of the API, after etcd's: every answer starts with {@code "header":{"revision":R}}
  * (the store revision) and carries it in {@code X-Keywatch-Revision}; a key-value shows etcd's
- * per-key fields.
+ * per-key fields ({@code lease} only when the key is attached to one).
  *
  * <pre>{"key":"/routes/foo","value":{...},"createRevision":8,"modRevision":10,"version":2,"createdAt":"..."}</pre>
  */
@@ -46,10 +46,11 @@ public final class KeyValueJson {
     } else {
       b.add("value", value);
     }
-    return b.add("createRevision", kv.createRevision())
+    b.add("createRevision", kv.createRevision())
         .add("modRevision", kv.modRevision())
         .add("version", kv.version())
         .add("createdAt", kv.createdAt().toString());
+    return kv.lease() == 0 ? b : b.add("lease", kv.lease());
   }
 
   /**

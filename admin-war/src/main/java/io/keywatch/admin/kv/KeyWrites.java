@@ -22,10 +22,18 @@ public class KeyWrites {
 
   @Inject KvStore store;
 
-  /** Puts {@code value} (already admitted by {@link Values#admit}); 412 problem if the condition fails. */
-  public PutResult put(String key, byte[] value, Precondition condition) {
+  /**
+   * Puts {@code value} (already admitted by {@link Values#admit}) attached to {@code lease} (0:
+   * none, which detaches the key, as in etcd); 412 problem if the condition fails.
+   */
+  public PutResult put(String key, byte[] value, Precondition condition, long lease) {
     if (condition.modRevision().isEmpty()) {
-      return store.put(key, value);
+      return store.put(key, value, lease);
+    }
+    if (lease != 0) {
+      // the store's transactions have no lease yet (Txn.Put)
+      throw Problems.invalidRequest("a conditional put (If-Match, If-None-Match) cannot attach a lease; put without the condition")
+          .exception();
     }
     KvEvent written = conditional(key, condition.modRevision().getAsLong(), new Txn.Put(key, value));
     return new PutResult(written.kv(), written.prevKv());

@@ -99,19 +99,23 @@ public class KvResource {
   @Timed(name = "keywatch.admin.kv.put", absolute = true, description = "PUT /kv/{key}")
   @Operation(summary = "Put a value",
       description = "Stores the body as sent (a JSON body, by Content-Type, must be well-formed). If-Match: <modRevision>"
-          + " puts only if the key is at that revision; If-None-Match: * only if it is absent.")
+          + " puts only if the key is at that revision; If-None-Match: * only if it is absent. ?lease=ID attaches the key to a"
+          + " lease (see /leases); a put without it detaches the key, as in etcd.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old value")
+  @APIResponse(responseCode = "404", description = "no such lease; nothing was written")
   @APIResponse(responseCode = "412", description = "the key is not at the If-Match revision; nothing was written")
   @APIResponse(responseCode = "413", description = "the value exceeds keywatch.value-limit")
   public Response put(
       @PathParam("key") String path,
+      @QueryParam("lease") String lease,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       @Context HttpHeaders headers,
       InputStream body) {
     String key = KeyRules.requireKey("/" + path);
     Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
+    long leaseId = RevisionParams.lease(lease);
     byte[] value = Bodies.read(body, settings.valueLimit());
     MediaType type = headers.getMediaType();
     if (type != null && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json"))) {
@@ -119,7 +123,7 @@ public class KvResource {
     }
     byte[] stored = Values.admit(key, value);
     guard.check(key, stored);
-    return KvAnswers.put(writes.put(key, stored, condition));
+    return KvAnswers.put(writes.put(key, stored, condition, leaseId));
   }
 
   @DELETE

@@ -16,6 +16,11 @@ public final class RevisionParams {
     return raw == null ? OptionalLong.empty() : OptionalLong.of(parse("rev", raw, 1));
   }
 
+  /** {@code ?lease=ID}: the lease a put attaches the key to; 0 (none) when absent. */
+  public static long lease(String raw) {
+    return raw == null ? 0 : parse("lease", raw, 0);
+  }
+
   /** A revision of at least {@code min}, e.g. a {@code Last-Event-ID} (0 or more). */
   public static long parse(String name, String raw, long min) {
     String s = raw.strip();

@@ -6,6 +6,10 @@ import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.InvalidKeyException;
 import io.keywatch.kv.KvException;
+import io.keywatch.kv.LeaseExistsException;
+import io.keywatch.kv.LeaseNotFoundException;
+import io.keywatch.kv.LeaseStore;
+import io.keywatch.kv.LeaseTtlTooLargeException;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.kv.ValueTooLargeException;
 import io.keywatch.routes.InvalidRouteException;
@@ -44,6 +48,13 @@ public final class Problems {
     return new Problem(TYPE + "not-found", "Key not found", 404, "no live key " + key + " at revision " + revision)
         .with("key", key)
         .with("revision", revision);
+  }
+
+  /** etcd's "requested lease not found": never granted, revoked, or expired. */
+  public static Problem leaseNotFound(long id) {
+    return new Problem(TYPE + "lease-not-found", "Lease not found", 404,
+            "no lease " + id + " (never granted, revoked, or expired)")
+        .with("lease", id);
   }
 
   public static Problem preconditionFailed(String key, long expected, long actual) {
@@ -105,6 +116,17 @@ public final class Problems {
     if (t instanceof InvalidRouteException e) {
       return new Problem(TYPE + "invalid-route", "Invalid route", 400, e.getMessage())
           .with("problems", array(e.problems()));
+    }
+    if (t instanceof LeaseNotFoundException e) {
+      return leaseNotFound(e.id());
+    }
+    if (t instanceof LeaseExistsException e) {
+      return new Problem(TYPE + "lease-exists", "Lease exists", 409, "lease " + e.id() + " exists already; nothing was granted")
+          .with("lease", e.id());
+    }
+    if (t instanceof LeaseTtlTooLargeException e) {
+      return invalidRequest("ttl " + e.ttl() + " exceeds etcd's largest lease TTL of " + LeaseStore.MAX_TTL + " seconds")
+          .with("maxTtl", LeaseStore.MAX_TTL);
     }
     if (t instanceof KvException e) {
       return invalidRequest(e.getMessage());

@@ -49,24 +49,28 @@ public class RoutesResource {
   @Timed(name = "keywatch.admin.routes.put", absolute = true, description = "PUT /routes/{id}")
   @Operation(summary = "Create or replace a route",
       description = "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","
-          + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates.")
+          + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
+          + " ?lease=ID attaches the route to a lease: it goes when the lease expires or is revoked.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old route")
   @APIResponse(responseCode = "400", description = "not a valid route, or one to this admin server or a link-local address;"
       + " problems lists every reason")
+  @APIResponse(responseCode = "404", description = "no such lease; nothing was written")
   @APIResponse(responseCode = "412", description = "the route is not at the If-Match revision; nothing was written")
   public Response put(
       @PathParam("id") String id,
+      @QueryParam("lease") String lease,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       InputStream body) {
     String key = Route.key(id);
     Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
+    long leaseId = RevisionParams.lease(lease);
     Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
     guard.check(route);
     // encoded once: the canonical JSON is both what is stored and what the answer shows
     JsonObject json = RouteCodec.toJson(route);
-    return KvAnswers.put(writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition), json);
+    return KvAnswers.put(writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition, leaseId), json);
   }
 
   @GET

@@ -29,6 +29,7 @@ public final class BenchDatabase implements AutoCloseable {
   /** The servers' defaults (shared-ejb microprofile-config.properties). */
   private static final long VALUE_LIMIT = 1 << 20;
   private static final int GROUP_COMMIT_LIMIT = 256;
+  private static final int TXN_MAX_OPS = 128;
   private static final ChangeFeed.Settings FEED =
       new ChangeFeed.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), 1000);
 
@@ -43,7 +44,7 @@ public final class BenchDatabase implements AutoCloseable {
     this.postgres = postgres;
     this.name = name;
     this.pool = postgres.pool(name, poolSize);
-    this.store = new PgKvStore(pool, VALUE_LIMIT, GROUP_COMMIT_LIMIT);
+    this.store = new PgKvStore(pool, VALUE_LIMIT, GROUP_COMMIT_LIMIT, TXN_MAX_OPS);
   }
 
   public KvStore store() {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.keywatch.config.Settings;
 import io.keywatch.kv.ChangeLog;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.LeaseStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -28,7 +29,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
- * pool and produces the {@link KvStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
+ * pool and produces the {@link KvStore}, the {@link LeaseStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
  * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
  * users through {@link #ensureSchema()}.
  */
@@ -51,6 +52,7 @@ public class Database {
   private final ConcurrentMap<String, Timer> statementTimers = new ConcurrentHashMap<>();
   private HikariDataSource pool;
   private KvStore store;
+  private LeaseStore leases;
   private volatile boolean migrated;
 
   @PostConstruct
@@ -62,7 +64,9 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(pool, settings.valueLimit(), settings.groupCommitLimit(), this::recordStatement);
+    store = new PgKvStore(
+        pool, settings.valueLimit(), settings.groupCommitLimit(), settings.txnMaxOps(), this::recordStatement);
+    leases = new PgLeaseStore(pool, settings.leaseMinTtl(), this::recordStatement);
     try {
       ensureSchema();
     } catch (RuntimeException e) {
@@ -86,6 +90,11 @@ public class Database {
   @Produces
   public KvStore store() {
     return store;
+  }
+
+  @Produces
+  public LeaseStore leases() {
+    return leases;
   }
 
   /**

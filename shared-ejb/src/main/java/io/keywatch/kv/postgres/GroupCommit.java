@@ -6,6 +6,7 @@ import io.keywatch.kv.PutResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GroupCommit {
 
-  private record Request(String key, byte[] value, Thread caller, CompletableFuture<PutResult> result) {}
+  private record Request(String key, byte[] value, long lease, Thread caller, CompletableFuture<PutResult> result) {}
 
   private final Transactions transactions;
   private final PgStatements statements;
@@ -47,8 +48,9 @@ final class GroupCommit {
     this.limit = limit;
   }
 
-  PutResult put(String key, byte[] value) {
-    Request mine = new Request(key, value, Thread.currentThread(), new CompletableFuture<>());
+  /** Puts a value attached to {@code lease} (0: none). */
+  PutResult put(String key, byte[] value, long lease) {
+    Request mine = new Request(key, value, lease, Thread.currentThread(), new CompletableFuture<>());
     queue.add(mine);
     while (!mine.result().isDone()) {
       if (committer.tryLock()) {
@@ -133,13 +135,18 @@ final class GroupCommit {
       try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS); PreparedStatement s = t.statement()) {
         s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
         s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
+        if (batch.stream().allMatch(r -> r.lease() == 0)) {
+          s.setNull(3, Types.ARRAY); // no lease to look up
+        } else {
+          s.setArray(3, PgStatements.bigintArray(c, batch.stream().map(Request::lease).toList()));
+        }
         List<PutResult> results = new ArrayList<>(batch.size());
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             KeyValue kv = PgStatements.keyValue(rs, 1);
             long prevRevision = rs.getLong(6);
-            rs.getLong(9);
-            KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 9);
+            rs.getLong(1 + PgStatements.COLUMNS);
+            KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 1 + PgStatements.COLUMNS);
             if (prev == null && prevRevision != 0) {
               throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
             }

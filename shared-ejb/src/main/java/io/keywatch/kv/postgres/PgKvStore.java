@@ -1,8 +1,10 @@
 package io.keywatch.kv.postgres;
 
 import io.keywatch.kv.CompactedException;
+import io.keywatch.kv.DeleteRangeResult;
 import io.keywatch.kv.DeleteResult;
 import io.keywatch.kv.FutureRevisionException;
+import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.Keys;
 import io.keywatch.kv.KvEvent;
@@ -10,9 +12,15 @@ import io.keywatch.kv.KvException;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.Range;
+import io.keywatch.kv.RangeQuery;
+import io.keywatch.kv.RangeResult;
 import io.keywatch.kv.Revisions;
 import io.keywatch.kv.Txn;
+import io.keywatch.kv.TxnOp;
+import io.keywatch.kv.TxnRequest;
+import io.keywatch.kv.TxnResponse;
 import io.keywatch.kv.TxnResult;
+import io.keywatch.kv.TxnRules;
 import io.keywatch.kv.ValueTooLargeException;
 
 import java.sql.Connection;
@@ -39,32 +47,44 @@ public final class PgKvStore implements KvStore {
   private final PgStatements statements;
   private final long valueLimit;
   private final GroupCommit groupCommit;
+  private final int txnMaxOps;
 
   /**
    * @param valueLimit the largest value accepted, in bytes
    * @param groupCommitLimit the most puts that share one transaction
+   * @param txnMaxOps the most compares, or success or failure operations, of one level of an etcd
+   *     transaction
    */
-  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit) {
-    this(dataSource, valueLimit, groupCommitLimit, StatementTimings.NONE);
+  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit, int txnMaxOps) {
+    this(dataSource, valueLimit, groupCommitLimit, txnMaxOps, StatementTimings.NONE);
   }
 
   /**
    * @param valueLimit the largest value accepted, in bytes
    * @param groupCommitLimit the most puts that share one transaction
+   * @param txnMaxOps the most compares, or success or failure operations, of one level of an etcd
+   *     transaction
    * @param timings told the time of every statement run
    */
-  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit, StatementTimings timings) {
+  public PgKvStore(
+      DataSource dataSource, long valueLimit, int groupCommitLimit, int txnMaxOps, StatementTimings timings) {
     this.transactions = new Transactions(dataSource);
     this.statements = new PgStatements(timings);
     this.valueLimit = valueLimit;
     this.groupCommit = new GroupCommit(transactions, statements, groupCommitLimit);
+    this.txnMaxOps = txnMaxOps;
   }
 
   @Override
   public PutResult put(String key, byte[] value) {
+    return put(key, value, 0);
+  }
+
+  @Override
+  public PutResult put(String key, byte[] value, long lease) {
     Keys.requireKey(key);
     requireValue(value);
-    return groupCommit.put(key, value);
+    return groupCommit.put(key, value, lease);
   }
 
   @Override
@@ -166,6 +186,52 @@ public final class PgKvStore implements KvStore {
       checkOp(op);
     }
     return write(c -> new TxnRun(c, statements).run(txn));
+  }
+
+  @Override
+  public RangeResult range(RangeQuery query) {
+    return transactions.snapshot(
+        c -> {
+          Revisions r = statements.revisions(c);
+          long at = query.revision() > 0 ? query.revision() : r.current();
+          if (at > r.current()) {
+            throw new FutureRevisionException(at, r.current());
+          }
+          if (at < r.compacted()) {
+            throw new CompactedException(at, r.compacted());
+          }
+          return new RangeRead(c, statements).run(query, at, r.current());
+        });
+  }
+
+  @Override
+  public DeleteRangeResult deleteRange(String key, String rangeEnd, boolean prevKv) {
+    TxnRequest alone = new TxnRequest(
+        List.of(), List.of(new TxnRequest.DeleteRange(new KeyRange(key, rangeEnd), prevKv)), List.of());
+    return (DeleteRangeResult) txn(alone).responses().get(0);
+  }
+
+  @Override
+  public TxnResponse txn(TxnRequest txn) {
+    TxnRules.check(txn, txnMaxOps);
+    checkWrites(txn.success());
+    checkWrites(txn.failure());
+    return write(c -> new TxnRequestRun(c, statements).run(txn));
+  }
+
+  /** Keywatch's own rules for what a transaction writes, on both branches at every level. */
+  private void checkWrites(List<TxnOp> ops) {
+    for (TxnOp op : ops) {
+      if (op instanceof TxnRequest.Put put) {
+        Keys.requireKey(put.key());
+        if (!put.ignoreValue()) {
+          requireValue(put.value());
+        }
+      } else if (op instanceof TxnRequest nested) {
+        checkWrites(nested.success());
+        checkWrites(nested.failure());
+      }
+    }
   }
 
   private void checkOp(Txn.Op op) {

@@ -1,10 +1,14 @@
 package io.keywatch.kv.postgres;
 
+import io.keywatch.kv.KvException;
+import io.keywatch.kv.LeaseExistsException;
+import io.keywatch.kv.LeaseNotFoundException;
 import io.keywatch.kv.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
 
 /**
  * How the adapter runs work on the pool's connections, and the one place where a failure of the
@@ -29,7 +33,7 @@ final class Transactions {
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw failure(e);
     }
   }
 
@@ -64,8 +68,26 @@ final class Transactions {
         throw e;
       }
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw failure(e);
     }
+  }
+
+  /**
+   * The API's exception for a failed statement: etcd's lease errors, which the functions of {@code
+   * R__kv_functions.sql} raise with SQLSTATEs of their own (the lease id in the detail), else {@link
+   * StoreUnavailableException}. The SQLException stays the cause (group commit looks at it).
+   */
+  static RuntimeException failure(SQLException e) {
+    String state = e.getSQLState();
+    if ("KW404".equals(state) || "KW409".equals(state)) {
+      long id = e instanceof PSQLException p && p.getServerErrorMessage() != null
+          ? Long.parseLong(p.getServerErrorMessage().getDetail())
+          : 0;
+      KvException refusal = "KW404".equals(state) ? new LeaseNotFoundException(id) : new LeaseExistsException(id);
+      refusal.initCause(e);
+      return refusal;
+    }
+    return unavailable(e);
   }
 
   static StoreUnavailableException unavailable(SQLException e) {

@@ -69,6 +69,7 @@ final class TxnRun {
       s.setString(1, op.key());
       if (op instanceof Txn.Put put) {
         s.setBytes(2, put.value());
+        s.setLong(4, 0); // attached to no lease
       }
       if (txnRevision == 0) {
         s.setNull(isPut ? 3 : 2, Types.BIGINT);

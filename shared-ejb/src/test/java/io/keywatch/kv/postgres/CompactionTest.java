@@ -24,7 +24,7 @@ class CompactionTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64);
+    store = new PgKvStore(db.pool(), 1024, 64, 128);
   }
 
   @AfterEach
@@ -36,25 +36,36 @@ class CompactionTest {
     return s.getBytes(UTF_8);
   }
 
-  /** The worked example of kv_compact in V1__kv.sql. */
+  /** The worked example of kv_compact in V1__kv.sql, one revision later (an empty store is at 1). */
   @Test
   void compactionKeepsEveryLiveValueAndRemovesWhatItShould() {
-    store.put("/a", v("1")); // 1
-    store.put("/b", v("1")); // 2
-    store.put("/a", v("3")); // 3
-    store.delete("/b"); // 4
-    store.put("/c", v("5")); // 5
-    store.put("/a", v("6")); // 6
+    store.put("/a", v("1")); // 2
+    store.put("/b", v("1")); // 3
+    store.put("/a", v("3")); // 4
+    store.delete("/b"); // 5
+    store.put("/c", v("5")); // 6
+    store.put("/a", v("6")); // 7
 
-    long removed = store.compact(5);
+    long removed = store.compact(6);
 
-    assertThat(removed).isEqualTo(3); // a@1, b@2 and the tombstone b@4
-    assertThat(store.history("/a")).extracting(KeyValue::modRevision).containsExactly(3L, 6L);
+    assertThat(removed).isEqualTo(3); // a@2, b@3 and the tombstone b@5
+    assertThat(store.history("/a")).extracting(KeyValue::modRevision).containsExactly(4L, 7L);
     assertThat(store.history("/b")).isEmpty();
-    assertThat(store.get("/a", 5).orElseThrow().valueAsString()).isEqualTo("3");
+    assertThat(store.get("/a", 6).orElseThrow().valueAsString()).isEqualTo("3");
     assertThat(store.get("/c").orElseThrow().valueAsString()).isEqualTo("5");
-    assertThat(store.list("/", 5).kvs()).extracting(KeyValue::key).containsExactly("/a", "/c");
-    assertThat(store.revisions().compacted()).isEqualTo(5);
+    assertThat(store.list("/", 6).kvs()).extracting(KeyValue::key).containsExactly("/a", "/c");
+    assertThat(store.revisions().compacted()).isEqualTo(6);
+  }
+
+  @Test
+  void anEmptyStoreIsAtRevisionOneAndCompactsToIt() {
+    assertThat(store.revisions().current()).isEqualTo(1);
+    assertThat(store.compact(1)).isZero();
+    assertThat(store.revisions().compacted()).isEqualTo(1);
+    assertThat(store.list("/", 1).kvs()).isEmpty();
+    assertThat(store.get("/a", 1)).isEmpty();
+    assertThatThrownBy(() -> store.list("/", 0)).isInstanceOf(CompactedException.class);
+    assertThat(store.put("/a", v("1")).revision()).isEqualTo(2);
   }
 
   @Test
@@ -74,24 +85,24 @@ class CompactionTest {
     store.put("/a", v("1"));
     store.put("/a", v("2"));
     store.put("/a", v("3"));
-    store.compact(2);
+    store.compact(3);
 
-    assertThatThrownBy(() -> store.get("/a", 1))
+    assertThatThrownBy(() -> store.get("/a", 2))
         .isInstanceOfSatisfying(CompactedException.class, e -> {
-          assertThat(e.requested()).isEqualTo(1);
-          assertThat(e.compacted()).isEqualTo(2);
+          assertThat(e.requested()).isEqualTo(2);
+          assertThat(e.compacted()).isEqualTo(3);
         });
-    assertThatThrownBy(() -> store.list("/", 1)).isInstanceOf(CompactedException.class);
-    assertThatThrownBy(() -> store.changes(0, 3, "/", 10)).isInstanceOf(CompactedException.class);
-    assertThat(store.get("/a", 2).orElseThrow().valueAsString()).isEqualTo("2");
-    assertThat(store.changes(1, 3, "/", 10)).extracting(KvEvent::revision).containsExactly(2L, 3L);
+    assertThatThrownBy(() -> store.list("/", 2)).isInstanceOf(CompactedException.class);
+    assertThatThrownBy(() -> store.changes(1, 4, "/", 10)).isInstanceOf(CompactedException.class);
+    assertThat(store.get("/a", 3).orElseThrow().valueAsString()).isEqualTo("2");
+    assertThat(store.changes(2, 4, "/", 10)).extracting(KvEvent::revision).containsExactly(3L, 4L);
   }
 
   @Test
   void compactionPastTheCurrentRevisionFailsAndChangesNothing() {
     store.put("/a", v("1"));
     store.put("/a", v("2"));
-    assertThatThrownBy(() -> store.compact(3)).isInstanceOf(FutureRevisionException.class);
+    assertThatThrownBy(() -> store.compact(4)).isInstanceOf(FutureRevisionException.class);
     assertThat(store.history("/a")).hasSize(2);
     assertThat(store.revisions().compacted()).isZero();
   }
@@ -101,9 +112,9 @@ class CompactionTest {
     store.put("/a", v("1"));
     store.put("/a", v("2"));
     store.put("/a", v("3"));
-    store.compact(3);
-    assertThat(store.compact(2)).isZero();
-    assertThat(store.revisions().compacted()).isEqualTo(3);
+    store.compact(4);
+    assertThat(store.compact(3)).isZero();
+    assertThat(store.revisions().compacted()).isEqualTo(4);
   }
 
   @Test
@@ -114,7 +125,7 @@ class CompactionTest {
     assertThat(store.compactBefore(store.history("/a").get(0).createdAt())).isEmpty();
     store.put("/a", v("new"));
 
-    assertThat(store.compactBefore(cut)).hasValue(3);
+    assertThat(store.compactBefore(cut)).hasValue(4);
     assertThat(store.history("/a")).extracting(KeyValue::valueAsString).containsExactly("new");
   }
 }

@@ -39,7 +39,7 @@ class KvStoreTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64);
+    store = new PgKvStore(db.pool(), 1024, 64, 128);
   }
 
   @AfterEach
@@ -57,16 +57,16 @@ class KvStoreTest {
     PutResult b1 = store.put("/b", v("x"));
     PutResult a2 = store.put("/a", v("2"));
 
-    assertThat(a1.revision()).isEqualTo(1);
+    assertThat(a1.revision()).as("an empty store is at revision 1").isEqualTo(2);
     assertThat(a1.prevKv()).isNull();
-    assertThat(a1.kv().createRevision()).isEqualTo(1);
+    assertThat(a1.kv().createRevision()).isEqualTo(2);
     assertThat(a1.kv().version()).isEqualTo(1);
-    assertThat(b1.revision()).isEqualTo(2);
-    assertThat(a2.revision()).isEqualTo(3);
-    assertThat(a2.kv().createRevision()).isEqualTo(1);
+    assertThat(b1.revision()).isEqualTo(3);
+    assertThat(a2.revision()).isEqualTo(4);
+    assertThat(a2.kv().createRevision()).isEqualTo(2);
     assertThat(a2.kv().version()).isEqualTo(2);
     assertThat(a2.prevKv().valueAsString()).isEqualTo("1");
-    assertThat(store.revisions().current()).isEqualTo(3);
+    assertThat(store.revisions().current()).isEqualTo(4);
   }
 
   @Test
@@ -76,19 +76,19 @@ class KvStoreTest {
     DeleteResult deleted = store.delete("/a").orElseThrow();
     PutResult again = store.put("/a", v("3"));
 
-    assertThat(deleted.revision()).isEqualTo(3);
+    assertThat(deleted.revision()).isEqualTo(4);
     assertThat(deleted.tombstone().isTombstone()).isTrue();
     assertThat(deleted.prevKv().valueAsString()).isEqualTo("2");
-    assertThat(store.get("/a", 3)).isEmpty();
+    assertThat(store.get("/a", 4)).isEmpty();
     assertThat(again.kv().version()).isEqualTo(1);
-    assertThat(again.kv().createRevision()).isEqualTo(4);
+    assertThat(again.kv().createRevision()).isEqualTo(5);
     assertThat(again.prevKv().isTombstone()).isTrue();
     assertThat(store.history("/a")).extracting(KeyValue::modRevision, KeyValue::version)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1L, 1L),
-            org.assertj.core.groups.Tuple.tuple(2L, 2L),
-            org.assertj.core.groups.Tuple.tuple(3L, 0L),
-            org.assertj.core.groups.Tuple.tuple(4L, 1L));
+            org.assertj.core.groups.Tuple.tuple(2L, 1L),
+            org.assertj.core.groups.Tuple.tuple(3L, 2L),
+            org.assertj.core.groups.Tuple.tuple(4L, 0L),
+            org.assertj.core.groups.Tuple.tuple(5L, 1L));
   }
 
   @Test
@@ -114,15 +114,15 @@ class KvStoreTest {
 
     assertThat(all).extracting(PutResult::revision).doesNotHaveDuplicates().hasSize(threads * each);
     for (PutResult r : all) {
-      assertThat(r.kv().version()).isEqualTo(r.revision());
-      if (r.revision() == 1) {
+      assertThat(r.kv().version()).isEqualTo(r.revision() - 1);
+      if (r.revision() == 2) {
         assertThat(r.prevKv()).isNull();
       } else {
         assertThat(r.prevKv().modRevision()).isEqualTo(r.revision() - 1);
         assertThat(r.prevKv().value()).isNotNull();
       }
     }
-    assertThat(store.revisions().current()).isEqualTo(threads * each);
+    assertThat(store.revisions().current()).isEqualTo(threads * each + 1);
   }
 
   /** One batch as the group commit sends it: a recreated key twice, a new key, a live key. */
@@ -144,13 +144,13 @@ class KvStoreTest {
         }
       }
       assertThat(rows).containsExactly(
-          "4 /gone create=4 version=1 prev=2 txn=4",
-          "5 /new create=5 version=1 prev=null txn=5",
-          "6 /gone create=4 version=2 prev=4 txn=6",
-          "7 /live create=3 version=2 prev=3 txn=7");
+          "5 /gone create=5 version=1 prev=3 txn=5",
+          "6 /new create=6 version=1 prev=null txn=6",
+          "7 /gone create=5 version=2 prev=5 txn=7",
+          "8 /live create=4 version=2 prev=4 txn=8");
     }
     assertThat(store.get("/gone").get().valueAsString()).isEqualTo("c");
-    assertThat(store.revisions().current()).isEqualTo(7);
+    assertThat(store.revisions().current()).isEqualTo(8);
   }
 
   @Test
@@ -198,7 +198,7 @@ class KvStoreTest {
     // a key in the same form
     assertThat(genericPlan(PgStatements.GET.text(), "'/w/5'", "'/w/5'", "100000"))
         .contains("kv_key_revision").doesNotContain("kv_pkey");
-    assertThat(store.get("/w/5").orElseThrow().modRevision()).isEqualTo(20_000 + 7_000 + 6_400 - 3_200 + 5);
+    assertThat(store.get("/w/5").orElseThrow().modRevision()).isEqualTo(1 + 20_000 + 7_000 + 6_400 - 3_200 + 5);
   }
 
   /** {@code n} puts in one statement; {@code key} is an SQL expression of {@code i} (1 to n). */
@@ -244,13 +244,13 @@ class KvStoreTest {
       other.commit();
 
       PutResult mine = waiting.get();
-      assertThat(mine.revision()).isEqualTo(3);
-      assertThat(mine.prevKv().modRevision()).isEqualTo(2);
+      assertThat(mine.revision()).isEqualTo(4);
+      assertThat(mine.prevKv().modRevision()).isEqualTo(3);
       assertThat(mine.prevKv().valueAsString()).isEqualTo("other");
     } finally {
       pool.shutdownNow();
     }
-    assertThat(store.revisions().current()).isEqualTo(3);
+    assertThat(store.revisions().current()).isEqualTo(4);
   }
 
   private boolean aWriterWaitsForALock() throws Exception {
@@ -269,7 +269,7 @@ class KvStoreTest {
     assertThat(store.delete("/missing")).isEmpty();
     store.delete("/a");
     assertThat(store.delete("/a")).isEmpty();
-    assertThat(store.revisions().current()).isEqualTo(2);
+    assertThat(store.revisions().current()).isEqualTo(3);
   }
 
   @Test
@@ -278,12 +278,13 @@ class KvStoreTest {
     store.put("/a", v("2"));
     store.delete("/a");
 
-    assertThat(store.get("/a", 1).orElseThrow().valueAsString()).isEqualTo("1");
-    assertThat(store.get("/a", 2).orElseThrow().valueAsString()).isEqualTo("2");
-    assertThat(store.get("/a", 3)).isEmpty();
+    assertThat(store.get("/a", 2).orElseThrow().valueAsString()).isEqualTo("1");
+    assertThat(store.get("/a", 3).orElseThrow().valueAsString()).isEqualTo("2");
+    assertThat(store.get("/a", 4)).isEmpty();
     assertThat(store.get("/a")).isEmpty();
+    assertThat(store.get("/a", 1)).isEmpty();
     assertThat(store.get("/a", 0)).isEmpty();
-    assertThatThrownBy(() -> store.get("/a", 4)).isInstanceOf(FutureRevisionException.class);
+    assertThatThrownBy(() -> store.get("/a", 5)).isInstanceOf(FutureRevisionException.class);
   }
 
   @Test
@@ -297,18 +298,18 @@ class KvStoreTest {
 
     assertThat(store.list("/routes/").kvs()).extracting(KeyValue::key)
         .containsExactly("/routes/a", "/routes/c", "/routes/ü");
-    assertThat(store.list("/routes/").revision()).isEqualTo(6);
-    Range at3 = store.list("/routes/", 3);
-    assertThat(at3.revision()).isEqualTo(3);
-    assertThat(at3.kvs()).extracting(KeyValue::key).containsExactly("/routes/a", "/routes/b");
+    assertThat(store.list("/routes/").revision()).isEqualTo(7);
+    Range at4 = store.list("/routes/", 4);
+    assertThat(at4.revision()).isEqualTo(4);
+    assertThat(at4.kvs()).extracting(KeyValue::key).containsExactly("/routes/a", "/routes/b");
     assertThat(store.list("/", 0).kvs()).isEmpty();
   }
 
   @Test
   void valuesAboveTheLimitAreRefusedAndNothingIsWritten() {
     assertThatThrownBy(() -> store.put("/big", new byte[1025])).isInstanceOf(ValueTooLargeException.class);
-    assertThat(store.put("/fits", new byte[1024]).revision()).isEqualTo(1);
-    assertThat(store.revisions().current()).isEqualTo(1);
+    assertThat(store.put("/fits", new byte[1024]).revision()).isEqualTo(2);
+    assertThat(store.revisions().current()).isEqualTo(2);
   }
 
   @Test
@@ -316,7 +317,7 @@ class KvStoreTest {
     for (String key : List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/trailing/", "/" + "x".repeat(1024))) {
       assertThatThrownBy(() -> store.put(key, v("x"))).as(key).isInstanceOf(InvalidKeyException.class);
     }
-    assertThat(store.put("/unicode/ключ/🔑", v("ok")).revision()).isEqualTo(1);
+    assertThat(store.put("/unicode/ключ/🔑", v("ok")).revision()).isEqualTo(2);
     assertThat(store.get("/unicode/ключ/🔑").orElseThrow().valueAsString()).isEqualTo("ok");
   }
 
@@ -338,9 +339,9 @@ class KvStoreTest {
         List.of(new Txn.Put("/a", v("2")), new Txn.Put("/b", v("new")), new Txn.Delete("/absent")),
         List.of()));
     assertThat(ok.succeeded()).isTrue();
-    assertThat(ok.events()).extracting(KvEvent::revision).containsExactly(2L, 3L);
-    assertThat(ok.events()).extracting(KvEvent::txnRevision).containsOnly(2L);
-    assertThat(ok.revision()).isEqualTo(3);
+    assertThat(ok.events()).extracting(KvEvent::revision).containsExactly(3L, 4L);
+    assertThat(ok.events()).extracting(KvEvent::txnRevision).containsOnly(3L);
+    assertThat(ok.revision()).isEqualTo(4);
 
     TxnResult stale = store.txn(new Txn(
         List.of(new Txn.Compare("/a", a)),
@@ -358,7 +359,7 @@ class KvStoreTest {
         List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", new byte[2048])), List.of())))
         .isInstanceOf(ValueTooLargeException.class);
     assertThat(store.get("/b")).isEmpty();
-    assertThat(store.revisions().current()).isEqualTo(1);
+    assertThat(store.revisions().current()).isEqualTo(2);
   }
 
   @Test
@@ -367,8 +368,8 @@ class KvStoreTest {
     store.txn(new Txn(List.of(), List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", v("1")), new Txn.Put("/d", v("1"))), List.of()));
     store.put("/e", v("1"));
 
-    List<KvEvent> firstTwo = store.changes(0, 5, "/", 2);
-    assertThat(firstTwo).extracting(KvEvent::revision).containsExactly(1L, 2L, 3L, 4L);
-    assertThat(store.changes(4, 5, "/", 2)).extracting(KvEvent::revision).containsExactly(5L);
+    List<KvEvent> firstTwo = store.changes(0, 6, "/", 2);
+    assertThat(firstTwo).extracting(KvEvent::revision).containsExactly(2L, 3L, 4L, 5L);
+    assertThat(store.changes(5, 6, "/", 2)).extracting(KvEvent::revision).containsExactly(6L);
   }
 }

@@ -50,7 +50,7 @@ class SchemaUpgradeTest {
 
       assertThat(column(db, ROWS)).containsExactlyElementsOf(rows);
       assertThat(column(db, REVISIONS)).containsExactlyElementsOf(revisions);
-      KvStore store = new PgKvStore(db.pool(), 1024, 64);
+      KvStore store = new PgKvStore(db.pool(), 1024, 64, 128);
       assertThat(store.put("/a", "9".getBytes(UTF_8)).kv())
           .satisfies(kv -> {
             assertThat(kv.modRevision()).isEqualTo(10);
@@ -72,7 +72,7 @@ class SchemaUpgradeTest {
         TestDatabase fresh = TestDatabase.create()) {
       upgraded.migrate();
       Map<String, String> functions = functions(fresh);
-      assertThat(functions).containsKeys("kv_lock()", "kv_append_with_prev(bigint,text,bytea,bigint)", "kv_compact_before(timestamp with time zone)");
+      assertThat(functions).containsKeys("kv_lock()", "kv_append_with_prev(bigint,text,bytea,bigint,bigint)", "kv_compact_before(timestamp with time zone)");
       assertThat(functions(upgraded)).containsExactlyEntriesOf(functions);
     }
   }
