@@ -1,6 +1,6 @@
 -- Keywatch's SQL functions as they run today, in one place. The schema and the revision rule (why
--- revisions are gap-free and commit-ordered) are in V1__kv.sql; the versioned files keep the history
--- of these functions too, but what runs is this file.
+-- revisions are gap-free and commit-ordered) are in V1__kv.sql, the leases' schema in V7__leases.sql;
+-- the versioned files keep the history of these functions too, but what runs is this file.
 --
 -- Flyway runs this file after every pending versioned migration, and again whenever its text
 -- changes, so each definition is CREATE OR REPLACE: it replaces a function in place, and callers see

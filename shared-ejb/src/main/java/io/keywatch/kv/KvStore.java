@@ -59,7 +59,9 @@ public interface KvStore {
   /**
    * etcd's full Txn (see {@link TxnRequest}), in one database transaction. Refusals throw {@link
    * InvalidRequestException} (etcd's checks, see {@link TxnRules}), {@link InvalidKeyException} or
-   * {@link ValueTooLargeException} before anything is read, and nothing is written.
+   * {@link ValueTooLargeException} before anything is read, and nothing is written; a put attaches
+   * its lease as {@link #put(String, byte[], long)} does, and an unknown one is {@link
+   * LeaseNotFoundException}: nothing is written either.
    */
   TxnResponse txn(TxnRequest txn);
 

@@ -63,6 +63,9 @@ class SchemaUpgradeTest {
       assertThat(store.get("/a", 5)).map(kv -> kv.valueAsString()).contains("5");
       assertThat(store.list("/").kvs()).extracting(kv -> kv.key()).containsExactly("/a", "/b", "/c", "/d", "/t/2");
       assertThat(store.revisions().current()).isEqualTo(12);
+      assertThat(store.history("/a")).extracting(kv -> kv.lease()).as("rows of V4 are on no lease").containsOnly(0L);
+      long lease = new PgLeaseStore(db.pool(), 2).grant(0, 60).id();
+      assertThat(store.put("/c", "11".getBytes(UTF_8), lease).kv().lease()).isEqualTo(lease);
     }
   }
 
