@@ -72,7 +72,7 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     Duration timeout = target.route().timeout().orElse(settings.timeout());
-    new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout);
+    new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout, settings.bodyTimeout());
   }
 
   /** Answers and returns true when a part of the request breaks its grammar or a size limit. */
