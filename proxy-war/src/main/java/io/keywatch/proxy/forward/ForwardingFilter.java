@@ -64,7 +64,7 @@ public class ForwardingFilter extends HttpFilter {
     }
   }
 
-  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException {
+  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
     Target target = table.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
@@ -72,6 +72,11 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     Duration timeout = target.route().timeout().orElse(settings.timeout());
+    if (target.route().websocket() && WebSocketUpgrade.requested(req)) {
+      WebSocketUpgrade.pass(req, res, target, path, client.forwardedHeaders(), settings.connectTimeout(), timeout,
+          settings.maxResponseHeaderBytes(), settings.bufferSize());
+      return;
+    }
     new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout, settings.bodyTimeout());
   }
 
