@@ -59,6 +59,14 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.buffer-size")
   int bufferSize;
 
+  /**
+   * KEYWATCH_PROXY_BODY_TIMEOUT: how long a request body may stay silent (nginx's
+   * client_body_timeout); longer is 408 and the connection closed.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.body-timeout")
+  Duration bodyTimeout;
+
   /** KEYWATCH_PROXY_MAX_URI_BYTES: the longest request target (path and query) forwarded; longer is 414. */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.max-uri-bytes")
@@ -110,6 +118,10 @@ public class ProxySettings {
 
   public int bufferSize() {
     return bufferSize;
+  }
+
+  public Duration bodyTimeout() {
+    return bodyTimeout;
   }
 
   public int maxUriBytes() {

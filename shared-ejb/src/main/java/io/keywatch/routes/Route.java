@@ -14,11 +14,18 @@ import java.util.Set;
  * @param methods the methods served; empty means all
  * @param host the Host served (without port); empty means any
  * @param timeout how long the upstream may take to answer; empty means the proxy's default
+ * @param websocket whether a WebSocket upgrade is passed on (APISIX's {@code enable_websocket})
  */
-public record Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout) {
+public record Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout,
+    boolean websocket) {
 
   public Route {
     methods = Set.copyOf(methods);
+  }
+
+  /** A route that passes no WebSocket upgrade on. */
+  public Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout) {
+    this(uri, upstream, methods, host, timeout, false);
   }
 
   /** The key a route with this id is stored under. */

@@ -27,13 +27,14 @@ import java.util.regex.Pattern;
  * Reads and writes route documents, with every check a route must pass. The admin API validates
  * with it before writing; the proxy reads with it, so what one accepts the other understands.
  *
- * <pre>{"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5}</pre>
+ * <pre>{"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
+ *   "enable_websocket": true}</pre>
  */
 public final class RouteCodec {
 
   public static final String PREFIX = "/routes/";
 
-  private static final Set<String> FIELDS = Set.of("uri", "upstream", "methods", "host", "timeout");
+  private static final Set<String> FIELDS = Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket");
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
@@ -68,7 +69,7 @@ public final class RouteCodec {
     List<String> problems = new ArrayList<>();
     for (String field : o.keySet()) {
       if (!FIELDS.contains(field)) {
-        problems.add("unknown field '" + field + "' (known: uri, upstream, methods, host, timeout)");
+        problems.add("unknown field '" + field + "' (known: uri, upstream, methods, host, timeout, enable_websocket)");
       }
     }
     String uri = string(o, "uri", true, problems);
@@ -82,10 +83,14 @@ public final class RouteCodec {
       problems.add("host must be a host name without port: " + host);
     }
     Duration timeout = timeout(o, problems);
+    JsonValue.ValueType websocket = o.getOrDefault("enable_websocket", JsonValue.FALSE).getValueType();
+    if (websocket != JsonValue.ValueType.TRUE && websocket != JsonValue.ValueType.FALSE) {
+      problems.add("enable_websocket must be true or false");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidRouteException(problems);
     }
-    return new Route(uri, upstream, methods, Optional.ofNullable(host), Optional.ofNullable(timeout));
+    return new Route(uri, upstream, methods, Optional.ofNullable(host), Optional.ofNullable(timeout), websocket == JsonValue.ValueType.TRUE);
   }
 
   public static JsonObject toJson(Route r) {
@@ -97,6 +102,9 @@ public final class RouteCodec {
     }
     r.host().ifPresent(h -> b.add("host", h));
     r.timeout().ifPresent(t -> b.add("timeout", BigDecimal.valueOf(t.toMillis()).movePointLeft(3).stripTrailingZeros()));
+    if (r.websocket()) {
+      b.add("enable_websocket", true);
+    }
     return b.build();
   }
 

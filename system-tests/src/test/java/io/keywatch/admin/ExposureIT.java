@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the admin side shows to the network: the admin API listens on loopback only, the gateway's
- * process never holds the admin key, and no route can point the gateway at the admin server or at
- * a link-local address (the cloud metadata service) unless a setting allows it, whether the key
+ * process never holds the admin key, and no route can point the gateway at the admin server (its
+ * HTTP port or its etcd gRPC port) or at a link-local address (the cloud metadata service) unless a setting allows it, whether the key
  * comes from the launcher or from the user's environment. Listening addresses are read from the
  * kernel's tables: the tests never connect to an address other than loopback.
  */
@@ -80,6 +80,7 @@ class ExposureIT {
     return Stream.of(
         "http://127.0.0.1:" + admin, "http://localhost:" + admin + "/x", "http://[::1]:" + admin, "http://0.0.0.0:" + admin,
         "http://127.0.0.2:" + admin,
+        "http://127.0.0.1:" + kw.etcdPort(), "http://localhost:" + kw.etcdPort() + "/v3/kv/range", "http://[::1]:" + kw.etcdPort(),
         "http://169.254.169.254", "http://169.254.169.254:80/latest/meta-data", "https://169.254.1.1",
         "http://2852039166", "http://[::ffff:a9fe:a9fe]", "http://[::ffff:169.254.169.254]",
         "http://[fe80::1]:8080", "http://[febf::1]",

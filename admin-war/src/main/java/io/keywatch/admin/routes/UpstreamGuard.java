@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * Refuses a route whose upstream turns the gateway, which anyone may reach, against what stands
- * behind it: the admin server itself (this server's port on one of this machine's addresses: the
- * gateway would open the loopback-only admin API to the network) and link-local addresses
+ * behind it: the admin server itself (this server's port or its etcd gRPC port on one of this
+ * machine's addresses: the gateway would open the loopback-only admin API or the store to the
+ * network) and link-local addresses
  * (169.254.0.0/16, where clouds serve instance metadata and credentials at 169.254.169.254, and
  * fe80::/10). {@code keywatch.routes.allow-private-upstreams} lets them through. Other loopback
  * upstreams stay allowed: a gateway in front of local services is the common case.
@@ -95,8 +96,14 @@ public class UpstreamGuard {
     } else {
       return Optional.empty();
     }
-    return local && port == request.getLocalPort()
-        ? Optional.of("is this admin server itself (the gateway would expose the admin API)")
+    if (!local) {
+      return Optional.empty();
+    }
+    if (port == request.getLocalPort()) {
+      return Optional.of("is this admin server itself (the gateway would expose the admin API)");
+    }
+    return port == settings.etcdPort()
+        ? Optional.of("is this admin server's etcd API (the gateway would expose the store)")
         : Optional.empty();
   }
 

@@ -84,7 +84,7 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   /** Hands the request to the upstream client; returns once its body, if any, has been passed on. */
-  void send(UpstreamClient client, String path, Duration timeout) throws IOException {
+  void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout) throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
     String query = req.getQueryString();
@@ -95,6 +95,7 @@ final class Exchange implements WriteListener, AsyncListener {
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
       upstream.body(content);
+      BodyTimeout.apply(req, bodyTimeout);
       requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
@@ -103,7 +104,11 @@ final class Exchange implements WriteListener, AsyncListener {
       try {
         requestBody.pass();
       } catch (IOException e) {
-        clientFailed(e);
+        if (BodyTimeout.ranOut(e)) {
+          bodyTimedOut(e);
+        } else {
+          clientFailed(e);
+        }
       }
     }
   }
@@ -313,6 +318,26 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   /** The client went away or its connection failed: there is nobody to answer. */
+  /**
+   * The client's body stayed silent too long: 408, its connection closed (what it still sends is
+   * never read as a request), and the upstream request aborted with what had arrived.
+   */
+  private synchronized void bodyTimedOut(IOException failure) {
+    if (!finished.get() && !res.isCommitted()) {
+      LOG.info(() -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
+      res.reset();
+      UntrustedConnections.closeAfter(req, res);
+      try {
+        ForwardingFilter.reply(res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
+        res.flushBuffer();
+        ClientConnection.close(res);
+      } catch (IOException e) {
+        // the client is gone as well
+      }
+    }
+    clientFailed(failure);
+  }
+
   private void clientFailed(Throwable failure) {
     clientGone = true;
     if (upstream != null) {

@@ -64,7 +64,7 @@ public class ForwardingFilter extends HttpFilter {
     }
   }
 
-  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException {
+  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
     Target target = table.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
@@ -72,7 +72,12 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     Duration timeout = target.route().timeout().orElse(settings.timeout());
-    new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout);
+    if (target.route().websocket() && WebSocketUpgrade.requested(req)) {
+      WebSocketUpgrade.pass(req, res, target, path, client.forwardedHeaders(), settings.connectTimeout(), timeout,
+          settings.maxResponseHeaderBytes(), settings.bufferSize());
+      return;
+    }
+    new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout, settings.bodyTimeout());
   }
 
   /** Answers and returns true when a part of the request breaks its grammar or a size limit. */

@@ -7,7 +7,8 @@
  * each side waits for the other (a slow reader slows the writer down); an upstream failure is a
  * 502, 503 or 504 while it can still be said, and a cut connection after that; a request reaches an
  * upstream only when each of its parts follows its grammar, over HTTP/1.1 or the container's h2c
- * alike, and never when an earlier request on its connection closed it. Leaves out: HTTP/2 to upstreams,
- * WebSocket upgrades, retries of requests, load balancing over several upstream nodes.
+ * alike, and never when an earlier request on its connection closed it; a WebSocket upgrade passes
+ * only on a route with enable_websocket ({@code WebSocketUpgrade}, {@code Tunnel}). Leaves out:
+ * HTTP/2 to upstreams, retries of requests, load balancing over several upstream nodes.
  */
 package io.keywatch.proxy.forward;
