@@ -179,7 +179,7 @@ public final class KeywatchSystem implements AutoCloseable {
             + " answers 503 and the gateway serves the routes it saved until the database is back");
         return false;
       }
-      throw new ServerStartException("cannot reach PostgreSQL at " + jdbcUrl + " as user '" + jdbcUser + "': "
+      throw new ServerStartException("PostgreSQL at " + jdbcUrl + " refuses user '" + jdbcUser + "': "
           + e.getMessage() + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)", e);
     }
   }
