@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -33,9 +34,16 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Start-up order: 1. check the ports, 2. start or reach PostgreSQL, 3. start both servers at
  * once (each migrates the schema with Flyway; Flyway's lock lets only one do it), 4. wait until
  * both report ready. {@link #close()} stops them in the reverse order.
+ *
+ * <p>An existing database that is down (unreachable, or not yet accepting connections) does not
+ * stop the start: the gateway serves the routes it saved on disk and the admin API answers 503
+ * until the database is back, when both catch up by themselves. So step 4 then waits only until
+ * both servers are deployed. A database that answers but refuses us (password, database name)
+ * ends the start: waiting would not cure that.
  */
 public final class KeywatchSystem implements AutoCloseable {
 
+  private static final Logger LOG = Logger.getLogger(KeywatchSystem.class.getName());
   private static final int FREE_PORT_ATTEMPTS = 3;
 
   private final Options options;
@@ -46,6 +54,7 @@ public final class KeywatchSystem implements AutoCloseable {
   private final Map<ServerRole, PayaraServer> servers = new EnumMap<>(ServerRole.class);
   private final Thread shutdownHook = new Thread(this::close, "keywatch-shutdown");
   private boolean closed; // guarded by this
+  private volatile boolean startedWithoutStore;
 
   private KeywatchSystem(Options options, Optional<EmbeddedDatabase> postgres) {
     this.options = options;
@@ -93,7 +102,7 @@ public final class KeywatchSystem implements AutoCloseable {
   }
 
   private void startAll(KeywatchHome home) {
-    postgres.ifPresentOrElse(EmbeddedDatabase::start, this::checkDatabaseReachable);
+    postgres.ifPresentOrElse(EmbeddedDatabase::start, () -> startedWithoutStore = !databaseReachable());
     for (ServerRole role : ServerRole.values()) {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("KEYWATCH_JDBC_URL", jdbcUrl);
@@ -116,7 +125,13 @@ public final class KeywatchSystem implements AutoCloseable {
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     for (PayaraServer server : servers.values()) {
-      CompletableFuture<Void> one = inThread("keywatch-await-ready", () -> server.awaitReady(options.startTimeout()));
+      CompletableFuture<Void> one = inThread("keywatch-await-ready", () -> {
+        if (startedWithoutStore) {
+          server.awaitDeployed(options.startTimeout());
+        } else {
+          server.awaitReady(options.startTimeout());
+        }
+      });
       one.exceptionally(failure -> {
         firstFailure.completeExceptionally(failure);
         return null;
@@ -149,11 +164,22 @@ public final class KeywatchSystem implements AutoCloseable {
     return done;
   }
 
-  private void checkDatabaseReachable() {
+  /**
+   * Whether the existing database answers now; false when it is down (SQLState class 08: no
+   * connection; 57P03: starting up or shutting down), fails when it refuses us for good.
+   */
+  private boolean databaseReachable() {
     try (Connection c = dataSource().getConnection()) {
       c.isValid(5);
+      return true;
     } catch (SQLException e) {
-      throw new ServerStartException("cannot reach PostgreSQL at " + jdbcUrl + " as user '" + jdbcUser + "': "
+      String state = String.valueOf(e.getSQLState());
+      if (state.startsWith("08") || state.equals("57P03")) {
+        LOG.warning(() -> "POSTGRES unreachable at " + jdbcUrl + " (" + e.getMessage() + "): starting without it; the admin API"
+            + " answers 503 and the gateway serves the routes it saved until the database is back");
+        return false;
+      }
+      throw new ServerStartException("PostgreSQL at " + jdbcUrl + " refuses user '" + jdbcUser + "': "
           + e.getMessage() + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)", e);
     }
   }
@@ -223,6 +249,11 @@ public final class KeywatchSystem implements AutoCloseable {
    */
   public EmbeddedDatabase postgres() {
     return postgres.orElseThrow(() -> new IllegalStateException("this system uses the database at " + jdbcUrl + ", not an embedded one"));
+  }
+
+  /** Whether the existing database was down at start, so the servers were started without waiting for it. */
+  public boolean startedWithoutStore() {
+    return startedWithoutStore;
   }
 
   /** The store's current revision, read from the database (the servers create the schema). */

@@ -17,6 +17,8 @@ public enum LauncherSetting {
   ETCD_PORT("keywatch.etcd.port", "gRPC port of etcd's v3 API, served by the admin server"),
   DATA_DIR("keywatch.data-dir", "folder for the embedded PostgreSQL data (postgres/), the generated API key and the servers' logs (run/)"),
   POSTGRES_PORT("keywatch.postgres.port", "port of the embedded PostgreSQL (unused when KEYWATCH_JDBC_URL is set)"),
+  POSTGRES_CHECK_INTERVAL("keywatch.postgres.check-interval", "how often the launcher checks that its embedded PostgreSQL runs, and its first wait before a failed restart is retried (ISO-8601 duration)"),
+  POSTGRES_RESTART_BACKOFF_MAX("keywatch.postgres.restart-backoff-max", "longest wait between restarts of the embedded PostgreSQL that fail (the wait doubles up to it)"),
   JDBC_URL("keywatch.jdbc.url", "an existing PostgreSQL to use instead of the embedded one, e.g. jdbc:postgresql://db:5432/keywatch"),
   JDBC_USER("keywatch.jdbc.user", "user for KEYWATCH_JDBC_URL"),
   JDBC_PASSWORD("keywatch.jdbc.password", "password for KEYWATCH_JDBC_URL"),

@@ -14,6 +14,13 @@ public final class Main {
 
   private Main() {}
 
+  static {
+    // one line per record on the console, e.g. the supervisor's "POSTGRES exited" (unless set otherwise)
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL keywatch: %4$s %5$s%6$s%n");
+    }
+  }
+
   /** zonky reports every step of PostgreSQL's start at INFO; the launcher's console shows only problems. */
   private static final Logger ZONKY = Logger.getLogger("io.zonky");
 
@@ -81,14 +88,19 @@ public final class Main {
     out.println("Keywatch is starting (data in " + dataDir + ", server logs in " + dataDir.resolve("run/logs") + ") ...");
     long started = System.nanoTime();
     KeywatchSystem system = KeywatchSystem.start(builder.build());
-    out.printf("Keywatch is ready in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+    if (system.startedWithoutStore()) {
+      out.printf("Keywatch is up in %.1f s, without its database: the admin API answers 503 until it is back,"
+          + " the gateway serves the routes it saved.%n", (System.nanoTime() - started) / 1e9);
+    } else {
+      out.printf("Keywatch is ready in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+    }
     KeywatchSystem.Options o = system.options();
     out.println("  admin API : " + system.adminUri() + "   (send the header X-API-KEY; listening on " + o.adminBind() + ")");
     out.println("  gateway   : " + system.proxyUri() + "   (listening on " + o.proxyBind() + ")");
     out.println("  status    : " + system.proxyStatusUri() + "   (the gateway's /health, /metrics, /openapi; listening on "
         + o.proxyStatusBind() + ")");
     out.println("  store     : " + system.jdbcUrl() + (jdbcUrl.isPresent() ? "" : " (embedded PostgreSQL)")
-        + ", revision " + system.storeRevision());
+        + (system.startedWithoutStore() ? ", unreachable" : ", revision " + system.storeRevision()));
     if (configuredKey.isPresent()) {
       out.println("  API key   : from KEYWATCH_API_KEY");
     } else {

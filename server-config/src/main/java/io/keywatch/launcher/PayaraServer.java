@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,6 +46,11 @@ public final class PayaraServer implements AutoCloseable {
    */
   private static final List<String> FATAL_LOG_LINES = List.of(
       "Exception while loading the app", "Exception while deploying the app", "Failed to start, exiting");
+
+  /** One check of a {@code /health} body: its name and status. */
+  private static final Pattern HEALTH_CHECK = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"status\"\\s*:\\s*\"(UP|DOWN)\"");
+  /** The Keywatch WARs name every health check of theirs so. */
+  private static final String KEYWATCH_CHECK_PREFIX = "keywatch-";
 
   /** The gateway's second virtual server, set up by proxy-pre-boot.asadmin, for health, metrics and OpenAPI. */
   private static final String STATUS_VIRTUAL_SERVER = "status";
@@ -187,6 +195,33 @@ public final class PayaraServer implements AutoCloseable {
    * of the server's log when the process dies or the time is up.
    */
   public void awaitReady(Duration timeout) {
+    await(timeout, response -> response.statusCode() == 200);
+  }
+
+  /**
+   * Waits until the WAR is deployed and only waits for the store: {@code /health/ready} is UP, or
+   * lists the WAR's checks and every check that is DOWN is one of them (Payara's own "No
+   * Application deployed" is DOWN until the WAR serves requests). How the launcher waits while the
+   * store is down, when neither server need be ready (the gateway is when it has routes on disk).
+   */
+  public void awaitDeployed(Duration timeout) {
+    await(timeout, response -> {
+      if (response.statusCode() == 200) {
+        return true;
+      }
+      List<String> down = new ArrayList<>();
+      boolean ours = false;
+      for (Matcher m = HEALTH_CHECK.matcher(response.body()); m.find(); ) {
+        ours |= m.group(1).startsWith(KEYWATCH_CHECK_PREFIX);
+        if (m.group(2).equals("DOWN")) {
+          down.add(m.group(1));
+        }
+      }
+      return ours && down.stream().allMatch(name -> name.startsWith(KEYWATCH_CHECK_PREFIX));
+    });
+  }
+
+  private void await(Duration timeout, Predicate<HttpResponse<String>> done) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request = HttpRequest.newBuilder(statusUri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(timeout);
@@ -198,7 +233,7 @@ public final class PayaraServer implements AutoCloseable {
       }
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
+        if (done.test(response)) {
           return;
         }
         lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
