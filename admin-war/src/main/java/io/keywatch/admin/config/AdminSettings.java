@@ -3,6 +3,7 @@ package io.keywatch.admin.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,7 +58,7 @@ public class AdminSettings {
    */
   @Inject
   @ConfigProperty(name = "keywatch.admin.cors-origins")
-  Optional<List<String>> corsOrigins;
+  Optional<String> corsOrigins; // split here: Payara's Config cannot inject Optional<List<String>>
 
   /** KEYWATCH_TXN_MAX_OPS: the most compares plus operations in one transaction (etcd: 128). */
   @Inject
@@ -133,7 +134,7 @@ public class AdminSettings {
 
   /** The allowed origins, each without surrounding blanks or a trailing slash (an Origin header has none). */
   public List<String> corsOrigins() {
-    return corsOrigins.orElse(List.of()).stream().map(String::strip).map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
+    return corsOrigins.stream().flatMap(list -> Arrays.stream(list.split(","))).map(String::strip).map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
         .filter(o -> !o.isEmpty()).toList();
   }
 
