@@ -12,12 +12,17 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.HttpMethod;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
  * Refuses every admin call without the right {@code X-API-KEY} with 401. Runs before matching, so
  * an unauthenticated caller cannot even learn which paths exist. Payara's own {@code /health},
- * {@code /metrics} and {@code /openapi} are other applications and stay open.
+ * {@code /metrics} and {@code /openapi} are other applications and stay open. The one exception:
+ * {@code GET /watch} without the header may carry a watch token as {@code ?token=} (see {@link
+ * WatchTokens}), since a browser's EventSource cannot send headers; anywhere else a token counts
+ * for nothing.
  */
 @Provider
 @PreMatching
@@ -26,6 +31,7 @@ import java.util.Optional;
 public class ApiKeyFilter implements ContainerRequestFilter {
 
   public static final String HEADER = "X-API-KEY";
+  public static final String TOKEN_PARAMETER = "token";
 
   static final String HOW_TO_SET =
       "set the configuration property keywatch.api-key (environment variable KEYWATCH_API_KEY) to a long random"
@@ -37,8 +43,13 @@ public class ApiKeyFilter implements ContainerRequestFilter {
   public void filter(ContainerRequestContext request) {
     Optional<String> configured = settings.apiKey();
     String presented = request.getHeaderString(HEADER);
+    String token = presented == null && isWatch(request) ? request.getUriInfo().getQueryParameters().getFirst(TOKEN_PARAMETER) : null;
     if (configured.isEmpty()) {
       refuse(request, Problems.unauthorized("no API key is configured, so every admin call is refused: " + HOW_TO_SET));
+    } else if (token != null) {
+      String prefix = request.getUriInfo().getQueryParameters().getFirst("prefix");
+      new WatchTokens(configured.get(), Clock.systemUTC()).refusal(token, prefix == null ? "/" : prefix)
+          .ifPresent(problem -> refuse(request, problem));
     } else if (presented == null) {
       refuse(request, Problems.unauthorized("send the API key in the " + HEADER + " header"));
     } else if (!ApiKey.matches(configured.get(), presented)) {
@@ -46,7 +57,16 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     }
   }
 
+  private static boolean isWatch(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    return HttpMethod.GET.equals(request.getMethod()) && (path.equals("watch") || path.equals("/watch"));
+  }
+
   private static void refuse(ContainerRequestContext request, Problem problem) {
-    request.abortWith(problem.toResponseBuilder().header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + HEADER + "\"").build());
+    var answer = problem.toResponseBuilder();
+    if (problem.status() == 401) {
+      answer.header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + HEADER + "\"");
+    }
+    request.abortWith(answer.build());
   }
 }

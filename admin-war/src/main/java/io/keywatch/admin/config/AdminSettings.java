@@ -3,6 +3,8 @@ package io.keywatch.admin.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,6 +41,24 @@ public class AdminSettings {
   @Inject
   @ConfigProperty(name = "keywatch.watch.max-clients")
   int maxWatchClients;
+
+  /** KEYWATCH_WATCH_TOKEN_TTL: how long a watch token from {@code POST /watch/tokens} lasts when the request names no ttl. */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.token-ttl")
+  Duration watchTokenTtl;
+
+  /** KEYWATCH_WATCH_TOKEN_MAX_TTL: the longest ttl a watch token may be given. */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.token-max-ttl")
+  Duration watchTokenMaxTtl;
+
+  /**
+   * KEYWATCH_ADMIN_CORS_ORIGINS: the origins (e.g. {@code https://ui.example.com}, comma-separated)
+   * whose pages may call the admin API; unset: no CORS headers at all, so browsers allow no other origin.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.admin.cors-origins")
+  Optional<String> corsOrigins; // split here: Payara's Config cannot inject Optional<List<String>>
 
   /** KEYWATCH_TXN_MAX_OPS: the most compares plus operations in one transaction (etcd: 128). */
   @Inject
@@ -112,6 +132,20 @@ public class AdminSettings {
 
   public int maxWatchClients() {
     return maxWatchClients;
+  }
+
+  public Duration watchTokenTtl() {
+    return watchTokenTtl;
+  }
+
+  public Duration watchTokenMaxTtl() {
+    return watchTokenMaxTtl;
+  }
+
+  /** The allowed origins, each without surrounding blanks or a trailing slash (an Origin header has none). */
+  public List<String> corsOrigins() {
+    return corsOrigins.stream().flatMap(list -> Arrays.stream(list.split(","))).map(String::strip).map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
+        .filter(o -> !o.isEmpty()).toList();
   }
 
   public int txnMaxOps() {

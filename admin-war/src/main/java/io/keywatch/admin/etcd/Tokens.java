@@ -1,13 +1,9 @@
 package io.keywatch.admin.etcd;
 
 import io.keywatch.admin.auth.ApiKey;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * etcd's auth tokens for the one user "root" whose password is the API key. A token is a random
@@ -33,7 +29,7 @@ final class Tokens {
     byte[] nonce = new byte[16];
     random.nextBytes(nonce);
     String n = HexFormat.of().formatHex(nonce);
-    return Optional.of(n + "." + mac(apiKey.get(), n));
+    return Optional.of(n + "." + ApiKey.hmac(apiKey.get(), n));
   }
 
   boolean isValid(String token) {
@@ -41,16 +37,6 @@ final class Tokens {
     if (apiKey.isEmpty() || dot < 0) {
       return false;
     }
-    return ApiKey.matches(mac(apiKey.get(), token.substring(0, dot)), token.substring(dot + 1));
-  }
-
-  private static String mac(String key, String nonce) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(nonce.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every Java runtime has HmacSHA256", e);
-    }
+    return ApiKey.matches(ApiKey.hmac(apiKey.get(), token.substring(0, dot)), token.substring(dot + 1));
   }
 }

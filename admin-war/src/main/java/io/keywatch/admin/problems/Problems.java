@@ -76,6 +76,10 @@ public final class Problems {
     return new Problem(TYPE + "unauthorized", "Unauthorized", 401, detail);
   }
 
+  public static Problem forbidden(String detail) {
+    return new Problem(TYPE + "forbidden", "Forbidden", 403, detail);
+  }
+
   public static Problem tooManyWatchers(int limit) {
     return new Problem(TYPE + "too-many-watchers", "Too many watchers", 503,
             "this server already streams to " + limit + " watchers (keywatch.watch.max-clients); try again later")
