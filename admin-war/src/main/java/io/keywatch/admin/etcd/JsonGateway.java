@@ -20,6 +20,7 @@ import io.keywatch.etcd.etcdserverpb.MemberListRequest;
 import io.keywatch.etcd.etcdserverpb.PutRequest;
 import io.keywatch.etcd.etcdserverpb.RangeRequest;
 import io.keywatch.etcd.etcdserverpb.StatusRequest;
+import io.keywatch.etcd.etcdserverpb.TxnRequest;
 import io.keywatch.etcd.etcdserverpb.WatchRequest;
 import io.keywatch.etcd.etcdserverpb.WatchResponse;
 import jakarta.inject.Inject;
@@ -76,6 +77,7 @@ public class JsonGateway extends HttpServlet {
       case "/kv/put" -> unary(request, response, KVGrpc.getPutMethod(), PutRequest.newBuilder(), api.kv()::put);
       case "/kv/deleterange" ->
           unary(request, response, KVGrpc.getDeleteRangeMethod(), DeleteRangeRequest.newBuilder(), api.kv()::deleteRange);
+      case "/kv/txn" -> unary(request, response, KVGrpc.getTxnMethod(), TxnRequest.newBuilder(), api.kv()::txn);
       case "/kv/compaction" ->
           unary(request, response, KVGrpc.getCompactMethod(), CompactionRequest.newBuilder(), api.kv()::compact);
       case "/auth/authenticate" ->
@@ -86,7 +88,7 @@ public class JsonGateway extends HttpServlet {
           unary(request, response, ClusterGrpc.getMemberListMethod(), MemberListRequest.newBuilder(), api.cluster()::memberList);
       case "/watch" -> watch(request, response, api);
       default -> {
-        if (path.equals("/kv/txn") || path.startsWith("/lease/") || path.startsWith("/kv/lease/")) {
+        if (path.startsWith("/lease/") || path.startsWith("/kv/lease/")) {
           error(response, Status.UNIMPLEMENTED.withDescription("etcdserver: " + path + " is not served by Keywatch yet"));
         } else {
           response.setStatus(HttpServletResponse.SC_NOT_FOUND);
