@@ -6,7 +6,9 @@ import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.InvalidKeyException;
 import io.keywatch.kv.InvalidRequestException;
+import io.keywatch.kv.LeaseExistsException;
 import io.keywatch.kv.LeaseNotFoundException;
+import io.keywatch.kv.LeaseTtlTooLargeException;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.kv.ValueTooLargeException;
 
@@ -42,6 +44,10 @@ final class EtcdErrors {
       status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
     } else if (e instanceof LeaseNotFoundException) {
       status = LEASE_NOT_FOUND;
+    } else if (e instanceof LeaseExistsException) {
+      status = Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+    } else if (e instanceof LeaseTtlTooLargeException) {
+      status = Status.OUT_OF_RANGE.withDescription(e.getMessage());
     } else if (e instanceof ValueTooLargeException) {
       status = REQUEST_TOO_LARGE;
     } else if (e instanceof InvalidKeyException) {

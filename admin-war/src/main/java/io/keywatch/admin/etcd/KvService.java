@@ -106,8 +106,9 @@ final class KvService extends KVGrpc.KVImplBase {
   }
 
   /**
-   * etcd's TxnResponse. Only the outer header names the server: etcd fills the responses inside a
-   * transaction with a header that carries the transaction's revision alone.
+   * etcd's TxnResponse. Only the outer header names the server: etcd gives the put and delete
+   * responses inside a transaction a header with the transaction's revision alone, a range the
+   * revision it read, and a nested transaction's response an empty header.
    */
   private TxnResponse.Builder txnResponse(io.keywatch.kv.TxnResponse result, TxnRequest request) {
     TxnResponse.Builder b = TxnResponse.newBuilder()
@@ -123,13 +124,15 @@ final class KvService extends KVGrpc.KVImplBase {
     ResponseHeader header = ResponseHeader.newBuilder().setRevision(revision).build();
     ResponseOp.Builder b = ResponseOp.newBuilder();
     if (r instanceof RangeResult range) {
-      b.setResponseRange(rangeResponse(range, op.getRequestRange().getKeysOnly()).setHeader(header));
+      // a read's header is the revision it saw: before the transaction's writes that follow it
+      b.setResponseRange(rangeResponse(range, op.getRequestRange().getKeysOnly())
+          .setHeader(ResponseHeader.newBuilder().setRevision(range.revision())));
     } else if (r instanceof PutResult put) {
       b.setResponsePut(putResponse(put, op.getRequestPut().getPrevKv()).setHeader(header));
     } else if (r instanceof DeleteRangeResult delete) {
       b.setResponseDeleteRange(deleteResponse(delete).setHeader(header));
     } else if (r instanceof io.keywatch.kv.TxnResponse nested) {
-      b.setResponseTxn(txnResponse(nested, op.getRequestTxn()).setHeader(header));
+      b.setResponseTxn(txnResponse(nested, op.getRequestTxn()).setHeader(ResponseHeader.getDefaultInstance()));
     }
     return b.build();
   }
