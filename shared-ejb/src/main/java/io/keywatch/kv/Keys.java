@@ -13,11 +13,13 @@ public final class Keys {
 
   private Keys() {}
 
+  /**
+   * A key may end with {@code /}, as in etcd: APISIX marks its directories with such keys
+   * ({@code /apisix/routes/}). The admin REST API refuses them ({@code KeyRules}), where a trailing
+   * {@code /} in a URL names a prefix.
+   */
   public static String requireKey(String key) {
     check(key, "key");
-    if (key.endsWith("/")) {
-      throw new InvalidKeyException("key must not end with '/': " + quote(key));
-    }
     return key;
   }
 

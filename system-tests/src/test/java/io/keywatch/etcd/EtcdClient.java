@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.keywatch.etcd.etcdserverpb.AuthGrpc;
 import io.keywatch.etcd.etcdserverpb.AuthenticateRequest;
 import io.keywatch.etcd.etcdserverpb.KVGrpc;
+import io.keywatch.etcd.etcdserverpb.LeaseGrpc;
 import io.keywatch.etcd.etcdserverpb.WatchGrpc;
 import io.keywatch.etcd.etcdserverpb.WatchRequest;
 import io.keywatch.etcd.etcdserverpb.WatchResponse;
@@ -49,6 +50,11 @@ final class EtcdClient implements AutoCloseable {
   }
 
   /** A watch stream; responses queue up for {@link WatchStream#next}. */
+  LeaseGrpc.LeaseBlockingStub lease() {
+    LeaseGrpc.LeaseBlockingStub stub = LeaseGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return credentials == null ? stub : stub.withCallCredentials(credentials);
+  }
+
   WatchStream watch() {
     WatchGrpc.WatchStub stub = WatchGrpc.newStub(channel);
     if (credentials != null) {

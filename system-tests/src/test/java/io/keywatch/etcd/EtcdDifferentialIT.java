@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
+import io.keywatch.etcd.etcdserverpb.Compare;
 import io.keywatch.etcd.etcdserverpb.DeleteRangeRequest;
+import io.keywatch.etcd.etcdserverpb.LeaseGrantRequest;
 import io.keywatch.etcd.etcdserverpb.PutRequest;
 import io.keywatch.etcd.etcdserverpb.RangeRequest;
 import io.keywatch.etcd.etcdserverpb.RangeResponse;
+import io.keywatch.etcd.etcdserverpb.RequestOp;
+import io.keywatch.etcd.etcdserverpb.TxnRequest;
 import io.keywatch.etcd.etcdserverpb.WatchCancelRequest;
 import io.keywatch.etcd.etcdserverpb.WatchCreateRequest;
 import io.keywatch.etcd.etcdserverpb.WatchProgressRequest;
@@ -121,14 +125,12 @@ class EtcdDifferentialIT {
 
   /**
    * Item 4 of the issue, on the empty stores: a client lists, a write lands, then the client watches.
-   * Watching from the list's header.revision + 1 (APISIX, Kubernetes) sees the write on both. Watching
-   * from header.revision itself sees it on etcd (an empty etcd is at 1, a real revision), but on
-   * Keywatch the empty store is at 0, and start_revision 0 means "now": the write is missed. Phase 2
-   * must number the etcd surface so that 0 never reaches a client as a revision.
+   * Both empty stores are at revision 1 (a real revision), so watching from the list's
+   * header.revision + 1 (APISIX, Kubernetes) and from header.revision itself both see the write.
    */
   @Test
   @Order(0)
-  void listThenWatchOnAnEmptyStoreMissesAWriteOnlyOnKeywatchWhenTheWatchStartsAtTheListRevision() {
+  void listThenWatchOnAnEmptyStoreSeesTheWriteFromTheListRevisionAsOnEtcd() {
     Map<String, List<String>> seen = new LinkedHashMap<>();
     for (Side side : List.of(keywatch, real)) {
       try (EtcdClient client = side.client()) {
@@ -141,7 +143,7 @@ class EtcdDifferentialIT {
       }
     }
     assertThat(seen.get("etcd")).containsExactly("1", "/lw/between", "/lw/between");
-    assertThat(seen.get("keywatch")).containsExactly("0", "/lw/between", "/lw/after-2");
+    assertThat(seen.get("keywatch")).isEqualTo(seen.get("etcd"));
   }
 
   /** Opens a watch of /lw/ from a revision, then writes {@code next}; the key of the first event. */
@@ -322,6 +324,228 @@ class EtcdDifferentialIT {
     assertThat(refused.errorLine()).isEqualTo("Error: etcdserver: user name is empty");
   }
 
+  /** etcdctl txn's interactive input: compares, a blank line, success ops, a blank line, failure ops. */
+  @Test
+  @Order(14)
+  void txnsAnswerAsEtcd() {
+    begin();
+    same("put", "/s14/a", "1");
+    same("put", "/s14/b", "2");
+    sameTxn("value(\"/s14/a\") = \"1\"\n\nput /s14/a 10\nget /s14/b\n\nget /s14/a\n", "-w", "json");
+    sameTxn("value(\"/s14/a\") = \"1\"\n\nput /s14/a 10\n\nget /s14/a\ndel /s14/b --prev-kv\n", "-w", "json");
+    sameTxn("mod(\"/s14/a\") > \"{+1}\"\nversion(\"/s14/a\") = \"2\"\n\nput /s14/c 3 --prev-kv\nput /s14/d 4\n\n\n",
+        "-w", "json");
+    sameTxn("create(\"/s14/missing\") = \"0\"\n\nget /s14/ --prefix --keys-only\n\n\n");
+    sameTxn("lease(\"/s14/a\") = \"0\"\nvalue(\"/s14/a\") != \"10\"\n\n\nget /s14/a\n\n", "-w", "json");
+    sameTxn("\nput /s14/x 1\nput /s14/x 2\n\n\n");
+    sameTxn("\ndel /s14/ --prefix\nput /s14/c 1\n\n\n");
+    sameTxn("\n" + "put /s14/many 1\n".repeat(129) + "\n\n");
+    same("get", "/s14/", "--prefix", "-w", "json");
+  }
+
+  /**
+   * Kubernetes' storage txns (k8s.io/apiserver etcd3 store): OptimisticPut puts when the object's
+   * mod revision is still the one read, else reads it back; OptimisticDelete likewise; a create is
+   * guarded by mod revision 0. Sent raw over gRPC and through the JSON gateway in camelCase.
+   */
+  @Test
+  @Order(15)
+  void kubernetesStyleAndNestedTxnsAnswerAsEtcd() {
+    begin();
+    String key = "/s15/registry/pods/default/p";
+    sameGrpcTxn(txn(modEquals(key, 0), put(key, "v1"), range(key)));
+    sameGrpcTxn(txn(modEquals(key, 0), put(key, "v1"), range(key)));
+    sameGrpcTxn(txn(modEquals(key, 1), put(key, "v2"), range(key)));
+    sameGrpcTxn(txn(modEquals(key, 2), put(key, "v2"), range(key)));
+    sameGrpcTxn(txn(modEquals(key, 1), delete(key), range(key)));
+    sameGrpcTxn(txn(modEquals(key, 3), delete(key), range(key)));
+    TxnRequest inner = txn(modEquals("/s15/n", 0), put("/s15/n", "inner"), range("/s15/n"));
+    // one write in all: etcd gives every write of a txn one revision, Keywatch each its own
+    sameGrpcTxn(TxnRequest.newBuilder()
+        .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("/s15/")).setRangeEnd(bytes("/s150"))))
+        .addSuccess(RequestOp.newBuilder().setRequestTxn(inner))
+        .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("/s15/")).setRangeEnd(bytes("/s150"))))
+        .build());
+    sameGrpcTxn(TxnRequest.newBuilder()
+        .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes("/s15/n")).setValue(bytes("x"))))
+        .addSuccess(RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder()
+            .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes("/s15/n")).setValue(bytes("y"))))))
+        .build());
+    // APISIX's shapes: camelCase compares and ops next to snake_case fields
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s15/o") + "\",\"value\":\"" + b64("1") + "\"}", true);
+    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("/s15/o") + "\",\"target\":\"MOD\",\"result\":\"EQUAL\","
+        + "\"modRevision\":\"{+5}\"}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/s15/o") + "\",\"value\":\""
+        + b64("2") + "\",\"prevKv\":true}}],\"failure\":[{\"request_range\":{\"key\":\"" + b64("/s15/o") + "\"}}]}", true);
+    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("/s15/o") + "\",\"target\":\"VALUE\",\"result\":\"NOT_EQUAL\","
+        + "\"value\":\"" + b64("2") + "\"}],\"success\":[{\"request_delete_range\":{\"key\":\"" + b64("/s15/o") + "\"}}],"
+        + "\"failure\":[{\"requestDeleteRange\":{\"key\":\"" + b64("/s15/o") + "\",\"rangeEnd\":\"" + b64("/s15/p")
+        + "\",\"prevKv\":true}}]}", true);
+    sameGateway("POST", "v3/kv/txn", "{\"success\":[{\"requestPut\":{\"key\":\"" + b64("/s15/d") + "\"}},"
+        + "{\"requestPut\":{\"key\":\"" + b64("/s15/d") + "\"}}]}", true);
+  }
+
+  /**
+   * etcd's leases: etcdctl's lease commands on leases granted with the same ids on both sides (etcd
+   * picks random ids otherwise), the JSON gateway's lease paths and their /v3/kv/lease aliases, and
+   * expiry: a key on a 2 s lease (etcd's minimum TTL, the store's too) disappears, and a watch sees
+   * its delete. The TTL left is not compared where a second may pass between the two sides.
+   */
+  @Test
+  @Order(16)
+  void leasesAnswerAsEtcd() {
+    begin();
+    grantOnBoth(0x5a1, 60);
+    same("lease", "list");
+    sameGateway("POST", "v3/lease/leases", "{}", true);
+    sameGateway("POST", "v3/kv/lease/leases", "{}", true);
+    sameExcept(Set.of("ID"), "lease", "grant", "5", "-w", "json");
+    same("put", "/s16/a", "1", "--lease=5a1");
+    same("put", "/s16/b", "2", "--lease=5a1", "-w", "json");
+    same("get", "/s16/", "--prefix", "-w", "json");
+    sameExcept(Set.of("ttl"), "lease", "timetolive", "5a1", "--keys", "-w", "json");
+    // a put without --lease detaches the key, so that the revoke deletes one key (one revision on both)
+    same("put", "/s16/b", "22", "-w", "json");
+    same("lease", "timetolive", "5a2");
+    same("lease", "timetolive", "5a2", "-w", "json");
+    same("lease", "keep-alive", "--once", "5a1", "-w", "json");
+    same("lease", "keep-alive", "--once", "5a2");
+    same("put", "/s16/c", "3", "--lease=5a2");
+    same("put", "/s16/a", "--ignore-lease", "-w", "json");
+    same("lease", "revoke", "5a1", "-w", "json");
+    same("lease", "revoke", "5a1");
+    same("get", "/s16/", "--prefix", "-w", "json");
+    grantOnBoth(0x5a3, 30);
+    sameGateway("POST", "v3/lease/timetolive", "{\"ID\":\"" + 0x5a3 + "\",\"keys\":true}", true);
+    sameGateway("POST", "v3/kv/lease/timetolive", "{\"ID\":\"" + 0x5a4 + "\"}", true);
+    sameGateway("POST", "v3/lease/keepalive", "{\"ID\":\"" + 0x5a3 + "\"}", true);
+    sameGateway("POST", "v3/lease/grant", "{\"ID\":\"" + 0x5a3 + "\",\"TTL\":\"10\"}", true);
+    sameGateway("POST", "v3/lease/revoke", "{\"ID\":\"" + 0x5a3 + "\"}", true);
+    sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":\"" + 0x5a3 + "\"}", true);
+    sameGateway("POST", "v3/lease/grant", "{\"ID\":\"" + 0x5a5 + "\",\"TTL\":\"1\"}", true);
+    sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":\"" + 0x5a5 + "\"}", true);
+    // watched from the put's revision: the put and then the expiry's delete, however fast it expires
+    long put = relativeRevision(real) + 1;
+    assertThat(relativeRevision(keywatch) + 1).isEqualTo(put);
+    grantOnBoth(0x5a6, 2);
+    same("put", "/s16/exp", "v", "--lease=5a6");
+    sameWatchEvents(2, List.of(), "watch", "/s16/exp", "--rev={+" + put + "}", "-w", "json");
+    same("get", "/s16/exp", "-w", "json");
+    same("lease", "timetolive", "5a6");
+  }
+
+  /**
+   * APISIX's config center calls, in lua-resty-etcd v3's shapes: values are JSON then base64, numbers
+   * are JSON numbers; init_dir puts a key ending in "/"; readdir is a range to the key with its last
+   * byte plus one; watchdir watches from the readdir's revision + 1; setnx is a txn in camelCase;
+   * leases is a POST without a body.
+   */
+  @Test
+  @Order(17)
+  void apisixConfigCenterCallsAnswerAsEtcd() {
+    begin();
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/apisix/routes/") + "\",\"value\":\"" + b64("\"init_dir\"") + "\"}", true);
+    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/apisix/routes/1") + "\",\"value\":\""
+        + b64("{\"uri\":\"/a\"}") + "\",\"prev_kv\":true}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes") + "\",\"range_end\":\"" + b64("/apisix/routet") + "\"}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes/") + "\",\"range_end\":\"" + b64("/apisix/routes0")
+        + "\",\"revision\":{+1},\"keys_only\":true}", true);
+    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes/") + "\"}", true);
+    sameGatewayWatch(3, List.of(List.of("put", "/apisix/routes/2", "{}"), List.of("del", "/apisix/routes/1")),
+        "{\"create_request\":{\"key\":\"" + b64("/apisix") + "\",\"range_end\":\"" + b64("/apisiy")
+            + "\",\"start_revision\":{+3}}}");
+    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"target\":\"CREATE\",\"key\":\"" + b64("/apisix/routes/3")
+        + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/apisix/routes/3")
+        + "\",\"value\":\"" + b64("{}") + "\"}}]}", true);
+    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"target\":\"CREATE\",\"key\":\"" + b64("/apisix/routes/3")
+        + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/apisix/routes/3")
+        + "\",\"value\":\"" + b64("{}") + "\"}}]}", true);
+    sameGateway("POST", "v3/lease/grant", "{\"TTL\":60,\"ID\":" + 0x5b1 + "}", true);
+    sameGateway("POST", "v3/lease/leases", null, true);
+    sameGateway("POST", "v3/kv/lease/timetolive", "{\"ID\":" + 0x5b1 + ",\"keys\":false}", true);
+    sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":" + 0x5b1 + "}", true);
+    // a range that holds one key: etcd gives the deletes of a range one revision, Keywatch each its own
+    sameGateway("POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/apisix/routes/3") + "\",\"range_end\":\"" + b64("/apisix/routes/4")
+        + "\",\"prev_kv\":true}", true);
+  }
+
+  private static void grantOnBoth(long id, long ttl) {
+    for (Side side : List.of(keywatch, real)) {
+      try (EtcdClient client = side.client()) {
+        client.lease().leaseGrant(LeaseGrantRequest.newBuilder().setID(id).setTTL(ttl).build());
+      }
+    }
+  }
+
+  private static TxnRequest txn(Compare compare, RequestOp success, RequestOp failure) {
+    return TxnRequest.newBuilder().addCompare(compare).addSuccess(success).addFailure(failure).build();
+  }
+
+  private static Compare modEquals(String key, long relative) {
+    return Compare.newBuilder().setKey(bytes(key)).setTarget(Compare.CompareTarget.MOD)
+        .setResult(Compare.CompareResult.EQUAL).setModRevision(relative).build();
+  }
+
+  private static RequestOp put(String key, String value) {
+    return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build();
+  }
+
+  private static RequestOp range(String key) {
+    return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes(key))).build();
+  }
+
+  private static RequestOp delete(String key) {
+    return RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key))).build();
+  }
+
+  /** An etcdctl txn with its interactive input on each side ({+n} placeholders resolved per side). */
+  private static void sameTxn(String input, String... args) {
+    List<Answer> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      Etcdctl.Result r = side.ctl().runWithInput(resolve(side, input)[0], concat("txn", resolve(side, args)));
+      answers.add(new Answer(r.exit(), RelativeAnswer.of(r.out(), side.base, side.endpoint),
+          RelativeAnswer.of(r.errorLine(), side.base, side.endpoint)));
+    }
+    assertThat(answers.get(1)).as("etcdctl txn <<< %s", input).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
+  }
+
+  private static String[] concat(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  /**
+   * A Txn over raw gRPC on each side; a mod revision compare other than 0 is relative to the
+   * session's base; the answers (or status and message) compared as JSON with relative revisions.
+   */
+  private static void sameGrpcTxn(TxnRequest request) {
+    List<String> answers = new ArrayList<>();
+    for (Side side : List.of(real, keywatch)) {
+      TxnRequest.Builder b = request.toBuilder();
+      for (Compare.Builder c : b.getCompareBuilderList()) {
+        if (c.getModRevision() != 0) {
+          c.setModRevision(side.base + c.getModRevision());
+        }
+      }
+      try (EtcdClient client = side.client()) {
+        String answer;
+        try {
+          answer = com.google.protobuf.util.JsonFormat.printer().preservingProtoFieldNames()
+              .omittingInsignificantWhitespace().print(client.kv().txn(b.build()));
+        } catch (StatusRuntimeException e) {
+          answer = e.getStatus().getCode() + " " + e.getStatus().getDescription();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new IllegalStateException(e);
+        }
+        answers.add(RelativeAnswer.of(answer, side.base, side.endpoint));
+      }
+    }
+    assertThat(answers.get(1)).as("Txn %s", request).isEqualTo(answers.get(0));
+    COMPARED.merge(session(), 1, Integer::sum);
+  }
+
   @Test
   @Order(20)
   void compactionAnswersAsEtcd() {
@@ -339,6 +563,9 @@ class EtcdDifferentialIT {
     same("watch", "/s20/a", "--rev={+1}", "-w", "json");
     same("watch", "/s20/a", "--rev={+1}");
     sameGatewayWatch(2, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s20/a") + "\",\"start_revision\":\"{+1}\"}}");
+    // APISIX's watchdir from a revision compaction removed (lua-resty-etcd sends it as a number)
+    sameGatewayWatch(2, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s20/") + "\",\"range_end\":\"" + b64("/s200")
+        + "\",\"start_revision\":{+1}}}");
   }
 
   /**
@@ -587,7 +814,6 @@ class EtcdDifferentialIT {
   private static long headerRevision(Side side) {
     String out = side.ctl().require("get", "/", "-w", "json").out();
     try (var reader = Json.createReader(new StringReader(out))) {
-      // etcdctl leaves out zero fields: an empty Keywatch store's header has no revision
       var revision = reader.readObject().getJsonObject("header").getJsonNumber("revision");
       return revision == null ? 0 : revision.longValue();
     }

@@ -27,6 +27,11 @@ record Etcdctl(String endpoint, String user) {
   }
 
   Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Runs a command that reads its standard input (etcdctl txn's interactive lines). */
+  Result runWithInput(String input, String... args) {
     List<String> command = new ArrayList<>(List.of(BINARY, "--endpoints=" + endpoint, "--command-timeout=20s"));
     if (user != null) {
       command.add("--user=" + user);
@@ -36,7 +41,9 @@ record Etcdctl(String endpoint, String user) {
     pb.environment().put("ETCDCTL_API", "3");
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (var stdin = p.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       // both pipes are read to the end before waiting: a full pipe would stall etcdctl
       var err = new java.util.concurrent.CompletableFuture<String>();
       Thread t = new Thread(() -> {

@@ -4,6 +4,7 @@ package io.keywatch.admin.etcd;
 public record EtcdApi(
     AuthCheck auth,
     KvService kv,
+    LeaseService lease,
     WatchService watch,
     MaintenanceService maintenance,
     ClusterService cluster,

@@ -5,6 +5,10 @@ import io.grpc.StatusRuntimeException;
 import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
 import io.keywatch.kv.InvalidKeyException;
+import io.keywatch.kv.InvalidRequestException;
+import io.keywatch.kv.LeaseExistsException;
+import io.keywatch.kv.LeaseNotFoundException;
+import io.keywatch.kv.LeaseTtlTooLargeException;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.kv.ValueTooLargeException;
 
@@ -15,9 +19,6 @@ import io.keywatch.kv.ValueTooLargeException;
 final class EtcdErrors {
 
   static final Status EMPTY_KEY = Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided");
-  static final Status KEY_NOT_FOUND = Status.INVALID_ARGUMENT.withDescription("etcdserver: key not found");
-  static final Status VALUE_PROVIDED = Status.INVALID_ARGUMENT.withDescription("etcdserver: value is provided");
-  static final Status LEASE_PROVIDED = Status.INVALID_ARGUMENT.withDescription("etcdserver: lease is provided");
   static final Status COMPACTED = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted");
   static final Status FUTURE_REV = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision");
   static final Status LEASE_NOT_FOUND = Status.NOT_FOUND.withDescription("etcdserver: requested lease not found");
@@ -25,7 +26,6 @@ final class EtcdErrors {
   static final Status USER_EMPTY = Status.INVALID_ARGUMENT.withDescription("etcdserver: user name is empty");
   static final Status AUTH_FAILED = Status.INVALID_ARGUMENT.withDescription("etcdserver: authentication failed, invalid user ID or password");
   static final Status INVALID_AUTH_TOKEN = Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token");
-  static final Status TIMEOUT = Status.UNAVAILABLE.withDescription("etcdserver: request timed out");
 
   private EtcdErrors() {}
 
@@ -39,6 +39,15 @@ final class EtcdErrors {
       status = COMPACTED;
     } else if (e instanceof FutureRevisionException) {
       status = FUTURE_REV;
+    } else if (e instanceof InvalidRequestException) {
+      // the store's message is etcd's own
+      status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+    } else if (e instanceof LeaseNotFoundException) {
+      status = LEASE_NOT_FOUND;
+    } else if (e instanceof LeaseExistsException) {
+      status = Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+    } else if (e instanceof LeaseTtlTooLargeException) {
+      status = Status.OUT_OF_RANGE.withDescription(e.getMessage());
     } else if (e instanceof ValueTooLargeException) {
       status = REQUEST_TOO_LARGE;
     } else if (e instanceof InvalidKeyException) {

@@ -15,7 +15,8 @@ final class EtcdMessages {
         .setKey(ByteString.copyFromUtf8(kv.key()))
         .setCreateRevision(kv.createRevision())
         .setModRevision(kv.modRevision())
-        .setVersion(kv.version());
+        .setVersion(kv.version())
+        .setLease(kv.lease());
     if (!keysOnly && kv.value() != null) {
       b.setValue(ByteString.copyFrom(kv.value()));
     }

@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keywatch.admin.config.AdminSettings;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.LeaseStore;
 import io.keywatch.watch.WatchHub;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,6 +37,7 @@ public class EtcdServer {
   private static final Logger LOG = Logger.getLogger(EtcdServer.class.getName());
 
   @Inject KvStore store;
+  @Inject LeaseStore leases;
   @Inject WatchHub hub;
   @Inject AdminSettings settings;
   @Resource ManagedThreadFactory threads;
@@ -53,6 +55,7 @@ public class EtcdServer {
     api = new EtcdApi(
         new AuthCheck(tokens),
         new KvService(store, member),
+        new LeaseService(leases, store, member),
         new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
         new MaintenanceService(store, member, settings.etcdVersion()),
         new ClusterService(member),
@@ -62,6 +65,7 @@ public class EtcdServer {
     server = NettyServerBuilder.forAddress(address)
         .executor(calls)
         .addService(ServerInterceptors.intercept(api.kv(), api.auth()))
+        .addService(ServerInterceptors.intercept(api.lease(), api.auth()))
         .addService(ServerInterceptors.intercept(api.watch(), api.auth()))
         .addService(ServerInterceptors.intercept(api.maintenance(), api.auth()))
         .addService(ServerInterceptors.intercept(api.cluster(), api.auth()))

@@ -15,11 +15,19 @@ import io.keywatch.etcd.etcdserverpb.ClusterGrpc;
 import io.keywatch.etcd.etcdserverpb.CompactionRequest;
 import io.keywatch.etcd.etcdserverpb.DeleteRangeRequest;
 import io.keywatch.etcd.etcdserverpb.KVGrpc;
+import io.keywatch.etcd.etcdserverpb.LeaseGrantRequest;
+import io.keywatch.etcd.etcdserverpb.LeaseGrpc;
+import io.keywatch.etcd.etcdserverpb.LeaseKeepAliveRequest;
+import io.keywatch.etcd.etcdserverpb.LeaseKeepAliveResponse;
+import io.keywatch.etcd.etcdserverpb.LeaseLeasesRequest;
+import io.keywatch.etcd.etcdserverpb.LeaseRevokeRequest;
+import io.keywatch.etcd.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keywatch.etcd.etcdserverpb.MaintenanceGrpc;
 import io.keywatch.etcd.etcdserverpb.MemberListRequest;
 import io.keywatch.etcd.etcdserverpb.PutRequest;
 import io.keywatch.etcd.etcdserverpb.RangeRequest;
 import io.keywatch.etcd.etcdserverpb.StatusRequest;
+import io.keywatch.etcd.etcdserverpb.TxnRequest;
 import io.keywatch.etcd.etcdserverpb.WatchRequest;
 import io.keywatch.etcd.etcdserverpb.WatchResponse;
 import jakarta.inject.Inject;
@@ -76,6 +84,7 @@ public class JsonGateway extends HttpServlet {
       case "/kv/put" -> unary(request, response, KVGrpc.getPutMethod(), PutRequest.newBuilder(), api.kv()::put);
       case "/kv/deleterange" ->
           unary(request, response, KVGrpc.getDeleteRangeMethod(), DeleteRangeRequest.newBuilder(), api.kv()::deleteRange);
+      case "/kv/txn" -> unary(request, response, KVGrpc.getTxnMethod(), TxnRequest.newBuilder(), api.kv()::txn);
       case "/kv/compaction" ->
           unary(request, response, KVGrpc.getCompactMethod(), CompactionRequest.newBuilder(), api.kv()::compact);
       case "/auth/authenticate" ->
@@ -84,15 +93,20 @@ public class JsonGateway extends HttpServlet {
           unary(request, response, MaintenanceGrpc.getStatusMethod(), StatusRequest.newBuilder(), api.maintenance()::status);
       case "/cluster/member/list" ->
           unary(request, response, ClusterGrpc.getMemberListMethod(), MemberListRequest.newBuilder(), api.cluster()::memberList);
+      case "/lease/grant" ->
+          unary(request, response, LeaseGrpc.getLeaseGrantMethod(), LeaseGrantRequest.newBuilder(), api.lease()::leaseGrant);
+      case "/lease/revoke", "/kv/lease/revoke" ->
+          unary(request, response, LeaseGrpc.getLeaseRevokeMethod(), LeaseRevokeRequest.newBuilder(), api.lease()::leaseRevoke);
+      case "/lease/timetolive", "/kv/lease/timetolive" -> unary(request, response, LeaseGrpc.getLeaseTimeToLiveMethod(),
+          LeaseTimeToLiveRequest.newBuilder(), api.lease()::leaseTimeToLive);
+      case "/lease/leases", "/kv/lease/leases" ->
+          unary(request, response, LeaseGrpc.getLeaseLeasesMethod(), LeaseLeasesRequest.newBuilder(), api.lease()::leaseLeases);
+      case "/lease/keepalive" -> keepAlive(request, response, api);
       case "/watch" -> watch(request, response, api);
       default -> {
-        if (path.equals("/kv/txn") || path.startsWith("/lease/") || path.startsWith("/kv/lease/")) {
-          error(response, Status.UNIMPLEMENTED.withDescription("etcdserver: " + path + " is not served by Keywatch yet"));
-        } else {
-          response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-          response.setContentType("text/plain; charset=utf-8");
-          response.getWriter().write("Not Found\n");
-        }
+        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+        response.setContentType("text/plain; charset=utf-8");
+        response.getWriter().write("Not Found\n");
       }
     }
   }
@@ -115,6 +129,31 @@ public class JsonGateway extends HttpServlet {
     } else {
       write(response, 200, PRINTER.print(answer.value()));
     }
+  }
+
+  /**
+   * A keep-alive is a stream in etcd's gateway too: the request body's one message answered as one
+   * {"result":...} line, the stream then ends with the body.
+   */
+  private void keepAlive(HttpServletRequest request, HttpServletResponse response, EtcdApi api) throws IOException {
+    Status refused = api.auth().refusal(LeaseGrpc.getLeaseKeepAliveMethod().getFullMethodName(),
+        request.getHeader("Authorization"));
+    if (refused != null) {
+      error(response, refused);
+      return;
+    }
+    LeaseKeepAliveRequest.Builder body = LeaseKeepAliveRequest.newBuilder();
+    if (!parse(request, response, body)) {
+      return;
+    }
+    LeaseKeepAliveResponse answer;
+    try {
+      answer = api.lease().keepAlive(body.build());
+    } catch (RuntimeException e) {
+      error(response, EtcdErrors.from(e).getStatus());
+      return;
+    }
+    write(response, 200, "{\"result\":" + PRINTER.print(answer) + "}\n");
   }
 
   private void watch(HttpServletRequest request, HttpServletResponse response, EtcdApi api) throws IOException {

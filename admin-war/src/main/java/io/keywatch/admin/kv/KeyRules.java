@@ -13,8 +13,12 @@ public final class KeyRules {
 
   private KeyRules() {}
 
+  /** A key of the REST API must not end with {@code /}: in a URL that names a prefix. */
   public static String requireKey(String key) {
     Keys.requireKey(key);
+    if (key.endsWith("/")) {
+      throw new InvalidKeyException("key must not end with '/': " + key);
+    }
     checkSegments(key, "key", false);
     return key;
   }
@@ -29,7 +33,7 @@ public final class KeyRules {
   private static void checkSegments(String s, String what, boolean trailingSlash) {
     String rest = s.substring(1);
     if (rest.isEmpty()) {
-      return; // the prefix "/"; the key "/" was refused by Keys
+      return; // the prefix "/"; the key "/" was refused by requireKey
     }
     if (trailingSlash && rest.endsWith("/")) {
       rest = rest.substring(0, rest.length() - 1);

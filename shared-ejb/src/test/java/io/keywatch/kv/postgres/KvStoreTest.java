@@ -314,11 +314,20 @@ class KvStoreTest {
 
   @Test
   void badKeysAreRefused() {
-    for (String key : List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/trailing/", "/" + "x".repeat(1024))) {
+    for (String key : List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/" + "x".repeat(1024))) {
       assertThatThrownBy(() -> store.put(key, v("x"))).as(key).isInstanceOf(InvalidKeyException.class);
     }
     assertThat(store.put("/unicode/ключ/🔑", v("ok")).revision()).isEqualTo(2);
     assertThat(store.get("/unicode/ключ/🔑").orElseThrow().valueAsString()).isEqualTo("ok");
+  }
+
+  @Test
+  void aKeyEndingWithASlashIsAKeyInsideItsOwnPrefix() {
+    store.put("/apisix/routes/", v("init_dir"));
+    store.put("/apisix/routes/1", v("r"));
+    assertThat(store.get("/apisix/routes/").orElseThrow().valueAsString()).isEqualTo("init_dir");
+    assertThat(store.list("/apisix/routes/").kvs()).extracting(KeyValue::key)
+        .containsExactly("/apisix/routes/", "/apisix/routes/1");
   }
 
   @Test
