@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The README's walkthrough (the seed's pg_watch_demo session) against the launcher as a user runs
  * it: a fresh data folder, a generated API key read from the start-up lines, a local upstream
  * instead of httpbin. The store is empty (at revision 1, as etcd's), so every revision is known
- * exactly: the seed's 8, 9, 10, 11 are 2, 3, 4, 5 here. Then a stop (as Ctrl-C), and a second start on the same data.
+ * exactly: the seed's 8, 9, 10, 11 are 2, 3, 4, 5 here. Then a stop (as Ctrl-C), and a second start
+ * on the same data.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkthroughIT {
@@ -48,24 +49,35 @@ class WalkthroughIT {
   @BeforeAll
   static void start() throws IOException {
     upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext("/", exchange -> {
-      String forwardedFor = String.valueOf(exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
-      byte[] body = ("{\"url\":\"" + exchange.getRequestURI() + "\",\"method\":\"" + exchange.getRequestMethod()
-          + "\",\"forwardedFor\":\"" + forwardedFor + "\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    upstream.createContext(
+        "/",
+        exchange -> {
+          String forwardedFor =
+              String.valueOf(exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
+          byte[] body =
+              ("{\"url\":\""
+                      + exchange.getRequestURI()
+                      + "\",\"method\":\""
+                      + exchange.getRequestMethod()
+                      + "\",\"forwardedFor\":\""
+                      + forwardedFor
+                      + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     upstream.start();
     upstreamUri = "http://127.0.0.1:" + upstream.getAddress().getPort();
 
     dataDir = LauncherProcess.freshDataDir("walkthrough");
-    env = Map.of(
-        "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_PROXY_STATUS_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_POSTGRES_PORT", Integer.toString(LauncherProcess.freePort()));
+    env =
+        Map.of(
+            "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_PROXY_STATUS_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_POSTGRES_PORT", Integer.toString(LauncherProcess.freePort()));
     launcher = LauncherProcess.start(dataDir, env);
     kw = launcher.client();
   }
@@ -85,12 +97,17 @@ class WalkthroughIT {
   void aFirstStartGeneratesAnApiKeyKeepsItAndSaysHowToSetOne() throws IOException {
     String key = launcher.printed("API key\\s*:\\s*([0-9a-f]+) \\(generated now").orElseThrow();
     assertThat(Files.readString(dataDir.resolve("api-key")).trim()).isEqualTo(key);
-    assertThat(String.join("\n", launcher.output())).contains("KEYWATCH_API_KEY=").contains("revision 1");
+    assertThat(String.join("\n", launcher.output()))
+        .contains("KEYWATCH_API_KEY=")
+        .contains("revision 1");
 
-    HttpResponse<String> withoutKey = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes")));
+    HttpResponse<String> withoutKey =
+        kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes")));
     assertThat(withoutKey.statusCode()).isEqualTo(401);
-    HttpResponse<String> wrongKey = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes"))
-        .header(Keywatch.API_KEY_HEADER, key + "x"));
+    HttpResponse<String> wrongKey =
+        kw.send(
+            HttpRequest.newBuilder(kw.adminUri().resolve("/routes"))
+                .header(Keywatch.API_KEY_HEADER, key + "x"));
     assertThat(wrongKey.statusCode()).isEqualTo(401);
   }
 
@@ -191,8 +208,12 @@ class WalkthroughIT {
 
     assertThat(kw.adminGet("/routes/bar").statusCode()).isEqualTo(404);
     assertThat(kw.adminDelete("/routes/bar").statusCode()).isEqualTo(404);
-    assertThat(revision(json(kw.adminGet("/routes")))).isEqualTo(5); // the refused delete wrote nothing
-    assertThat(json(kw.adminGet("/routes/bar/history")).getJsonArray("history").getValuesAs(JsonObject.class))
+    assertThat(revision(json(kw.adminGet("/routes"))))
+        .isEqualTo(5); // the refused delete wrote nothing
+    assertThat(
+            json(kw.adminGet("/routes/bar/history"))
+                .getJsonArray("history")
+                .getValuesAs(JsonObject.class))
         .extracting(h -> h.getBoolean("deleted", false))
         .containsExactly(false, true);
   }
@@ -200,7 +221,8 @@ class WalkthroughIT {
   @Test
   @Order(8)
   void theGatewaysHealthIsOnItsStatusPortNotOnItsDataPort() {
-    HttpResponse<String> ready = kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/health/ready")));
+    HttpResponse<String> ready =
+        kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/health/ready")));
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(kw.proxyGet("/health/ready").body()).isEqualTo(NO_ROUTE);
   }
@@ -212,7 +234,9 @@ class WalkthroughIT {
     int exit = launcher.stop();
     assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
     for (String port : env.values()) {
-      assertThat(isListening(Integer.parseInt(port))).as("port %s after the launcher stopped", port).isFalse();
+      assertThat(isListening(Integer.parseInt(port)))
+          .as("port %s after the launcher stopped", port)
+          .isFalse();
     }
 
     launcher = LauncherProcess.start(dataDir, env);
@@ -227,7 +251,10 @@ class WalkthroughIT {
 
   /** As the seed's curl sends it: {@code -d} alone, so curl's default form type. */
   private HttpResponse<String> putAsCurl(String path, String json) {
-    return kw.send(kw.adminRequest(path).header("Content-Type", CURL_FORM_TYPE).PUT(HttpRequest.BodyPublishers.ofString(json)));
+    return kw.send(
+        kw.adminRequest(path)
+            .header("Content-Type", CURL_FORM_TYPE)
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   private String route(String uri) {

@@ -12,9 +12,17 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 /** The admin API's JAX-RS application, at the root of the admin server. */
 @ApplicationPath("/")
 @OpenAPIDefinition(
-    info = @Info(title = "Keywatch admin API", version = "0.1.0",
-        description = "etcd-style keys, transactions, watch and compaction on PostgreSQL, and the gateway's routes."
-            + " Every call needs X-API-KEY; errors are application/problem+json (RFC 9457)."),
+    info =
+        @Info(
+            title = "Keywatch admin API",
+            version = "0.1.0",
+            description =
+                "etcd-style keys, transactions, watch and compaction on PostgreSQL, and the gateway's routes."
+                    + " Every call needs X-API-KEY; errors are application/problem+json (RFC 9457)."),
     security = @SecurityRequirement(name = "apiKey"))
-@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER, apiKeyName = "X-API-KEY")
+@SecurityScheme(
+    securitySchemeName = "apiKey",
+    type = SecuritySchemeType.APIKEY,
+    in = SecuritySchemeIn.HEADER,
+    apiKeyName = "X-API-KEY")
 public class AdminApplication extends Application {}

@@ -36,12 +36,20 @@ public final class Main {
     BenchSettings settings = BenchSettings.fromSystemProperties();
     Table table = new Table();
     String durability;
-    try (Postgres postgres = Postgres.start(settings.work().resolve("postgres"), settings.postgresPort(), settings.durablePostgres())) {
+    try (Postgres postgres =
+        Postgres.start(
+            settings.work().resolve("postgres"),
+            settings.postgresPort(),
+            settings.durablePostgres())) {
       durability = postgres.durability();
       System.out.println("PostgreSQL for Keywatch: " + durability);
       Optional<KeywatchServers> servers = Optional.empty();
       try {
-        boolean needServers = chosen.contains("propagation") || chosen.contains("proxy") || chosen.contains("writes") || (chosen.contains("watch") && settings.watchSse());
+        boolean needServers =
+            chosen.contains("propagation")
+                || chosen.contains("proxy")
+                || chosen.contains("writes")
+                || (chosen.contains("watch") && settings.watchSse());
         if (needServers) {
           System.out.println("starting the Keywatch servers (launcher) ...");
           servers = Optional.of(KeywatchServers.start(settings, postgres));
@@ -51,11 +59,19 @@ public final class Main {
             System.out.println("== " + name + " (load " + Load.now() + ")");
             Optional<KeywatchServers> s = servers;
             switch (name) {
-              case "watch" -> table.addAll(new WatchLatency(settings, postgres,
-                  s.map(k -> new SseWatchLatency(k.admin(), k.apiKey(), serverDb))).run());
-              case "propagation" -> table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
-              case "writes" -> table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
-              case "proxy" -> table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
+              case "watch" ->
+                  table.addAll(
+                      new WatchLatency(
+                              settings,
+                              postgres,
+                              s.map(k -> new SseWatchLatency(k.admin(), k.apiKey(), serverDb)))
+                          .run());
+              case "propagation" ->
+                  table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
+              case "writes" ->
+                  table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
+              case "proxy" ->
+                  table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
               default -> throw new IllegalStateException(name);
             }
           }
@@ -64,8 +80,16 @@ public final class Main {
         servers.ifPresent(KeywatchServers::close);
       }
     }
-    table.print(System.out, "\nKeywatch vs etcd/nginx, " + LocalDateTime.now().withNano(0) + ", "
-        + Runtime.getRuntime().availableProcessors() + " cores, load " + Load.now() + ", PostgreSQL " + durability);
+    table.print(
+        System.out,
+        "\nKeywatch vs etcd/nginx, "
+            + LocalDateTime.now().withNano(0)
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, load "
+            + Load.now()
+            + ", PostgreSQL "
+            + durability);
     System.exit(0);
   }
 }

@@ -13,7 +13,9 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** The archives the tests deploy: the gateway's WAR as built, configured for the test's database. */
+/**
+ * The archives the tests deploy: the gateway's WAR as built, configured for the test's database.
+ */
 final class Deployments {
 
   private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
@@ -21,22 +23,29 @@ final class Deployments {
   private Deployments() {}
 
   /**
-   * The gateway's WAR without its forwarding filter, its configuration pointed at {@link EmbeddedStore}'s database (appended to
-   * the WAR's own defaults: a later key wins), with the test support that runs inside it.
+   * The gateway's WAR without its forwarding filter, its configuration pointed at {@link
+   * EmbeddedStore}'s database (appended to the WAR's own defaults: a later key wins), with the test
+   * support that runs inside it.
    */
   static WebArchive gateway() {
-    WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("keywatch.it.war")));
+    WebArchive war =
+        ShrinkWrap.createFromZipFile(
+            WebArchive.class, new File(System.getProperty("keywatch.it.war")));
     String defaults;
     try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
       defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String overrides = String.join("\n",
-        "keywatch.jdbc.url=" + EmbeddedStore.jdbcUrl(),
-        "keywatch.jdbc.user=postgres",
-        "keywatch.proxy.snapshot-file=" + new File(System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
-        "");
+    String overrides =
+        String.join(
+            "\n",
+            "keywatch.jdbc.url=" + EmbeddedStore.jdbcUrl(),
+            "keywatch.jdbc.user=postgres",
+            "keywatch.proxy.snapshot-file="
+                + new File(
+                    System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
+            "");
     war.delete(CONFIG);
     // every path of the data port is a route's: without the forwarding filter, the Arquillian
     // runner's servlet is reachable (the tests are about the route table, not about forwarding)

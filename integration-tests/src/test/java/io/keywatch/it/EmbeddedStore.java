@@ -39,7 +39,10 @@ public final class EmbeddedStore implements BeforeAllCallback, AfterAllCallback 
 
   private static boolean onClient() {
     try {
-      Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, EmbeddedStore.class.getClassLoader());
+      Class.forName(
+          "io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
+          false,
+          EmbeddedStore.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException inTheServer) {
       return false;

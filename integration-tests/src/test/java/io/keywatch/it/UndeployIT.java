@@ -37,15 +37,21 @@ class UndeployIT {
     await().atMost(Duration.ofMinutes(2)).until(() -> backends("keywatch-watch") == 1);
 
     deployer.undeploy(GATEWAY);
-    await().atMost(Duration.ofMinutes(1)).until(() -> backends("keywatch-watch") == 0 && backends("keywatch") == 0);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> backends("keywatch-watch") == 0 && backends("keywatch") == 0);
   }
 
   /** The test database's backends of connections named {@code applicationName}. */
   private static long backends(String applicationName) throws SQLException {
     try (Connection c = EmbeddedStore.database().dataSource().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND application_name = '" + applicationName + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = '"
+                    + applicationName
+                    + "'")) {
       rs.next();
       return rs.getLong(1);
     }

@@ -48,21 +48,38 @@ class WatchWiringIT {
     for (int i = 0; i < 30; i++) {
       store.put("/it/order/" + (i % 4), ("v" + i).getBytes(UTF_8));
     }
-    long txnFirst = store.txn(new Txn(List.of(),
-        List.of(new Txn.Put("/it/order/a", "1".getBytes(UTF_8)), new Txn.Put("/it/order/b", "2".getBytes(UTF_8))),
-        List.of())).events().get(0).revision();
+    long txnFirst =
+        store
+            .txn(
+                new Txn(
+                    List.of(),
+                    List.of(
+                        new Txn.Put("/it/order/a", "1".getBytes(UTF_8)),
+                        new Txn.Put("/it/order/b", "2".getBytes(UTF_8))),
+                    List.of()))
+            .events()
+            .get(0)
+            .revision();
     long after = store.revisions().current();
 
     await().atMost(WAIT).until(() -> recorder.revisions().contains(after));
     List<Long> seen = recorder.revisions().stream().filter(r -> r > before).toList();
     assertEquals(LongStream.rangeClosed(before + 1, after).boxed().toList(), seen);
-    assertTrue(recorder.batches().contains(List.of(txnFirst, txnFirst + 1)), "a transaction's changes come in one batch");
+    assertTrue(
+        recorder.batches().contains(List.of(txnFirst, txnFirst + 1)),
+        "a transaction's changes come in one batch");
   }
 
   @Test
   void theGatewaysRouteTableFollowsTheStore() {
     String key = Route.key("it-follow");
-    Route route = new Route("/it/follow", URI.create("http://127.0.0.1:9"), Set.of(), Optional.empty(), Optional.empty());
+    Route route =
+        new Route(
+            "/it/follow",
+            URI.create("http://127.0.0.1:9"),
+            Set.of(),
+            Optional.empty(),
+            Optional.empty());
     long put = store.put(key, RouteCodec.toBytes(route)).revision();
     await().atMost(WAIT).until(() -> table.snapshot().revision() >= put);
     assertEquals("/it/follow", table.index().get(key).route().uri());

@@ -9,24 +9,32 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every setting of the proxy, in one place. Each is a MicroProfile Config property and so can be set
- * by the environment variable named beside it; defaults live in this module's {@code
+ * Every setting of the proxy, in one place. Each is a MicroProfile Config property and so can be
+ * set by the environment variable named beside it; defaults live in this module's {@code
  * META-INF/microprofile-config.properties}.
  */
 @ApplicationScoped
 public class ProxySettings {
 
-  /** KEYWATCH_PROXY_SNAPSHOT_FILE: where the last route table is kept, to start without PostgreSQL. */
+  /**
+   * KEYWATCH_PROXY_SNAPSHOT_FILE: where the last route table is kept, to start without PostgreSQL.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.snapshot-file")
   String snapshotFile;
 
-  /** KEYWATCH_PROXY_SNAPSHOT_DELAY: how long after a change the file is rewritten (later changes join). */
+  /**
+   * KEYWATCH_PROXY_SNAPSHOT_DELAY: how long after a change the file is rewritten (later changes
+   * join).
+   */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.snapshot-delay")
   Duration snapshotDelay;
 
-  /** KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent or stop reading, for routes without a timeout. */
+  /**
+   * KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent or stop reading, for routes
+   * without a timeout.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.timeout")
   Duration timeout;
@@ -37,8 +45,8 @@ public class ProxySettings {
   Duration connectTimeout;
 
   /**
-   * KEYWATCH_PROXY_POOL_MAX_CONNECTIONS: connections open to one upstream at most; as many
-   * requests again may wait for one, more are refused with 503.
+   * KEYWATCH_PROXY_POOL_MAX_CONNECTIONS: connections open to one upstream at most; as many requests
+   * again may wait for one, more are refused with 503.
    */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.pool.max-connections")
@@ -67,7 +75,10 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.body-timeout")
   Duration bodyTimeout;
 
-  /** KEYWATCH_PROXY_MAX_URI_BYTES: the longest request target (path and query) forwarded; longer is 414. */
+  /**
+   * KEYWATCH_PROXY_MAX_URI_BYTES: the longest request target (path and query) forwarded; longer is
+   * 414.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.proxy.max-uri-bytes")
   int maxUriBytes;
@@ -86,7 +97,6 @@ public class ProxySettings {
   @Inject
   @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
   Optional<String> trustedProxies;
-
 
   public Path snapshotFile() {
     return Path.of(snapshotFile);

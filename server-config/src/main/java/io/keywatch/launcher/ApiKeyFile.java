@@ -11,8 +11,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The admin API key generated on a first start without KEYWATCH_API_KEY, kept in the data folder
- * so that it stays the same across restarts. Readable by its owner only.
+ * The admin API key generated on a first start without KEYWATCH_API_KEY, kept in the data folder so
+ * that it stays the same across restarts. Readable by its owner only.
  */
 record ApiKeyFile(Path file) {
 
@@ -31,7 +31,9 @@ record ApiKeyFile(Path file) {
       String key = HexFormat.of().formatHex(random);
       Files.createDirectories(file.getParent());
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createFile(file);
       }

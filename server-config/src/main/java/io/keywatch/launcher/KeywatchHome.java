@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The folder that holds what the launcher runs: {@code payara-micro.jar}, the two WARs and
- * {@code config/}. The build lays it out in {@code server-config/target/keywatch/}, beside the
- * launcher jar; the system property {@code keywatch.home} (env KEYWATCH_HOME) points elsewhere.
+ * The folder that holds what the launcher runs: {@code payara-micro.jar}, the two WARs and {@code
+ * config/}. The build lays it out in {@code server-config/target/keywatch/}, beside the launcher
+ * jar; the system property {@code keywatch.home} (env KEYWATCH_HOME) points elsewhere.
  */
 public record KeywatchHome(Path dir) {
 
@@ -15,10 +15,21 @@ public record KeywatchHome(Path dir) {
 
   public KeywatchHome {
     dir = dir.toAbsolutePath().normalize();
-    for (Path required : new Path[] {dir.resolve("payara-micro.jar"), dir.resolve(ServerRole.ADMIN.war()), dir.resolve(ServerRole.PROXY.war())}) {
+    for (Path required :
+        new Path[] {
+          dir.resolve("payara-micro.jar"),
+          dir.resolve(ServerRole.ADMIN.war()),
+          dir.resolve(ServerRole.PROXY.war())
+        }) {
       if (!Files.isRegularFile(required)) {
-        throw new IllegalStateException("Keywatch home " + dir + " lacks " + required.getFileName()
-            + " (build it with `mvn -B -DskipTests install`, or set " + PROPERTY + " / KEYWATCH_HOME)");
+        throw new IllegalStateException(
+            "Keywatch home "
+                + dir
+                + " lacks "
+                + required.getFileName()
+                + " (build it with `mvn -B -DskipTests install`, or set "
+                + PROPERTY
+                + " / KEYWATCH_HOME)");
       }
     }
   }
@@ -30,10 +41,12 @@ public record KeywatchHome(Path dir) {
       return new KeywatchHome(Path.of(configured));
     }
     try {
-      Path code = Path.of(KeywatchHome.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path code =
+          Path.of(KeywatchHome.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return new KeywatchHome(code.getParent());
     } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot tell where the launcher was loaded from; set " + PROPERTY, e);
+      throw new IllegalStateException(
+          "cannot tell where the launcher was loaded from; set " + PROPERTY, e);
     }
   }
 

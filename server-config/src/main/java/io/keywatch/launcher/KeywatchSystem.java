@@ -38,8 +38,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>An existing database that is down (unreachable, or not yet accepting connections) does not
  * stop the start: the gateway serves the routes it saved on disk and the admin API answers 503
  * until the database is back, when both catch up by themselves. So step 4 then waits only until
- * both servers are deployed. A database that answers but refuses us (password, database name)
- * ends the start: waiting would not cure that.
+ * both servers are deployed. A database that answers but refuses us (password, database name) ends
+ * the start: waiting would not cure that.
  */
 public final class KeywatchSystem implements AutoCloseable {
 
@@ -59,7 +59,8 @@ public final class KeywatchSystem implements AutoCloseable {
   private KeywatchSystem(Options options, Optional<EmbeddedDatabase> postgres) {
     this.options = options;
     this.postgres = postgres;
-    this.jdbcUrl = postgres.map(EmbeddedDatabase::jdbcUrl).orElseGet(() -> options.jdbcUrl().orElseThrow());
+    this.jdbcUrl =
+        postgres.map(EmbeddedDatabase::jdbcUrl).orElseGet(() -> options.jdbcUrl().orElseThrow());
     this.jdbcUser = postgres.map(EmbeddedDatabase::user).orElse(options.jdbcUser());
     this.jdbcPassword = postgres.isPresent() ? "" : options.jdbcPassword();
   }
@@ -85,10 +86,15 @@ public final class KeywatchSystem implements AutoCloseable {
   private static KeywatchSystem startOnce(Options options) {
     options.checkPorts();
     KeywatchHome home = options.home().map(KeywatchHome::new).orElseGet(KeywatchHome::locate);
-    Optional<EmbeddedDatabase> postgres = options.jdbcUrl().isPresent()
-        ? Optional.empty()
-        : Optional.of(new EmbeddedDatabase(options.dataDir(), options.workDir().resolve("postgres-binaries"),
-            options.workDir().resolve("logs").resolve("postgres.log"), options.pgPort()));
+    Optional<EmbeddedDatabase> postgres =
+        options.jdbcUrl().isPresent()
+            ? Optional.empty()
+            : Optional.of(
+                new EmbeddedDatabase(
+                    options.dataDir(),
+                    options.workDir().resolve("postgres-binaries"),
+                    options.workDir().resolve("logs").resolve("postgres.log"),
+                    options.pgPort()));
     KeywatchSystem system = new KeywatchSystem(options, postgres);
     Runtime.getRuntime().addShutdownHook(system.shutdownHook);
     try {
@@ -102,7 +108,8 @@ public final class KeywatchSystem implements AutoCloseable {
   }
 
   private void startAll(KeywatchHome home) {
-    postgres.ifPresentOrElse(EmbeddedDatabase::start, () -> startedWithoutStore = !databaseReachable());
+    postgres.ifPresentOrElse(
+        EmbeddedDatabase::start, () -> startedWithoutStore = !databaseReachable());
     for (ServerRole role : ServerRole.values()) {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("KEYWATCH_JDBC_URL", jdbcUrl);
@@ -116,8 +123,16 @@ public final class KeywatchSystem implements AutoCloseable {
       }
       env.putAll(options.env().getOrDefault(role, Map.of()));
       synchronized (this) {
-        servers.put(role, PayaraServer.start(role, options.listeners(role), home, options.workDir(), options.javaOptions(),
-            options.systemProperties().getOrDefault(role, Map.of()), env));
+        servers.put(
+            role,
+            PayaraServer.start(
+                role,
+                options.listeners(role),
+                home,
+                options.workDir(),
+                options.javaOptions(),
+                options.systemProperties().getOrDefault(role, Map.of()),
+                env));
       }
     }
     // both servers boot at once: on two cores that is about as fast as one alone. The first
@@ -125,21 +140,27 @@ public final class KeywatchSystem implements AutoCloseable {
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     for (PayaraServer server : servers.values()) {
-      CompletableFuture<Void> one = inThread("keywatch-await-ready", () -> {
-        if (startedWithoutStore) {
-          server.awaitDeployed(options.startTimeout());
-        } else {
-          server.awaitReady(options.startTimeout());
-        }
-      });
-      one.exceptionally(failure -> {
-        firstFailure.completeExceptionally(failure);
-        return null;
-      });
+      CompletableFuture<Void> one =
+          inThread(
+              "keywatch-await-ready",
+              () -> {
+                if (startedWithoutStore) {
+                  server.awaitDeployed(options.startTimeout());
+                } else {
+                  server.awaitReady(options.startTimeout());
+                }
+              });
+      one.exceptionally(
+          failure -> {
+            firstFailure.completeExceptionally(failure);
+            return null;
+          });
       ready.add(one);
     }
     try {
-      CompletableFuture.anyOf(CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), firstFailure).join();
+      CompletableFuture.anyOf(
+              CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), firstFailure)
+          .join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
@@ -151,14 +172,17 @@ public final class KeywatchSystem implements AutoCloseable {
    */
   private static CompletableFuture<Void> inThread(String name, Runnable task) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        task.run();
-        done.complete(null);
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    }, name);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                task.run();
+                done.complete(null);
+              } catch (Throwable t) {
+                done.completeExceptionally(t);
+              }
+            },
+            name);
     thread.setDaemon(true);
     thread.start();
     return done;
@@ -175,12 +199,25 @@ public final class KeywatchSystem implements AutoCloseable {
     } catch (SQLException e) {
       String state = String.valueOf(e.getSQLState());
       if (state.startsWith("08") || state.equals("57P03")) {
-        LOG.warning(() -> "POSTGRES unreachable at " + jdbcUrl + " (" + e.getMessage() + "): starting without it; the admin API"
-            + " answers 503 and the gateway serves the routes it saved until the database is back");
+        LOG.warning(
+            () ->
+                "POSTGRES unreachable at "
+                    + jdbcUrl
+                    + " ("
+                    + e.getMessage()
+                    + "): starting without it; the admin API"
+                    + " answers 503 and the gateway serves the routes it saved until the database is back");
         return false;
       }
-      throw new ServerStartException("PostgreSQL at " + jdbcUrl + " refuses user '" + jdbcUser + "': "
-          + e.getMessage() + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)", e);
+      throw new ServerStartException(
+          "PostgreSQL at "
+              + jdbcUrl
+              + " refuses user '"
+              + jdbcUser
+              + "': "
+              + e.getMessage()
+              + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)",
+          e);
     }
   }
 
@@ -248,10 +285,16 @@ public final class KeywatchSystem implements AutoCloseable {
    * @throws IllegalStateException when the system runs on an existing database
    */
   public EmbeddedDatabase postgres() {
-    return postgres.orElseThrow(() -> new IllegalStateException("this system uses the database at " + jdbcUrl + ", not an embedded one"));
+    return postgres.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "this system uses the database at " + jdbcUrl + ", not an embedded one"));
   }
 
-  /** Whether the existing database was down at start, so the servers were started without waiting for it. */
+  /**
+   * Whether the existing database was down at start, so the servers were started without waiting
+   * for it.
+   */
   public boolean startedWithoutStore() {
     return startedWithoutStore;
   }
@@ -264,7 +307,8 @@ public final class KeywatchSystem implements AutoCloseable {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the store's revision at " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the store's revision at " + jdbcUrl + ": " + e.getMessage(), e);
     }
   }
 
@@ -277,7 +321,8 @@ public final class KeywatchSystem implements AutoCloseable {
     synchronized (this) {
       started = new EnumMap<>(servers);
     }
-    CompletableFuture<?>[] exits = started.values().stream().map(PayaraServer::onExit).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] exits =
+        started.values().stream().map(PayaraServer::onExit).toArray(CompletableFuture[]::new);
     CompletableFuture.anyOf(exits).join();
     if (isClosed()) {
       return Optional.empty();
@@ -291,7 +336,9 @@ public final class KeywatchSystem implements AutoCloseable {
   /** A server process that ended, and how. */
   public record ServerExit(ServerRole role, int exitCode) {
 
-    /** Ended by SIGINT or SIGTERM: Ctrl-C in a terminal reaches the servers as well as the launcher. */
+    /**
+     * Ended by SIGINT or SIGTERM: Ctrl-C in a terminal reaches the servers as well as the launcher.
+     */
     public boolean bySignal() {
       return exitCode == 128 + 2 || exitCode == 128 + 15;
     }
@@ -317,16 +364,18 @@ public final class KeywatchSystem implements AutoCloseable {
     } catch (IllegalStateException alreadyShuttingDown) {
       // we are the hook, or the JVM is exiting and runs it anyway
     }
-    CompletableFuture.allOf(running.stream()
-        .map(s -> inThread("keywatch-stop", s::close))
-        .toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            running.stream()
+                .map(s -> inThread("keywatch-stop", s::close))
+                .toArray(CompletableFuture[]::new))
+        .join();
     postgres.ifPresent(EmbeddedDatabase::stop);
   }
 
   /**
    * How to start a system. Ports given as 0 are chosen free at start; {@code dataDir} defaults to
-   * {@code workDir/postgres}. {@code env} and {@code systemProperties} are added per server, e.g.
-   * a setting a test needs only on the proxy.
+   * {@code workDir/postgres}. {@code env} and {@code systemProperties} are added per server, e.g. a
+   * setting a test needs only on the proxy.
    */
   public record Options(
       int adminPort,
@@ -356,22 +405,40 @@ public final class KeywatchSystem implements AutoCloseable {
     PayaraServer.Listeners listeners(ServerRole role) {
       return role == ServerRole.ADMIN
           ? PayaraServer.Listeners.of(new Listener(adminBind, adminPort))
-          : PayaraServer.Listeners.withStatus(new Listener(proxyBind, proxyPort), new Listener(proxyStatusBind, proxyStatusPort));
+          : PayaraServer.Listeners.withStatus(
+              new Listener(proxyBind, proxyPort), new Listener(proxyStatusBind, proxyStatusPort));
     }
 
     boolean choosesPorts() {
-      return adminPort == 0 || proxyPort == 0 || proxyStatusPort == 0 || etcdPort == 0 || (pgPort == 0 && jdbcUrl.isEmpty());
+      return adminPort == 0
+          || proxyPort == 0
+          || proxyStatusPort == 0
+          || etcdPort == 0
+          || (pgPort == 0 && jdbcUrl.isEmpty());
     }
 
     Options withFreePorts() {
-      Set<Integer> taken = new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort, etcdPort));
+      Set<Integer> taken =
+          new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort, etcdPort));
       return new Options(
           adminPort == 0 ? freePort(taken) : adminPort,
           proxyPort == 0 ? freePort(taken) : proxyPort,
           proxyStatusPort == 0 ? freePort(taken) : proxyStatusPort,
-          adminBind, proxyBind, proxyStatusBind,
+          adminBind,
+          proxyBind,
+          proxyStatusBind,
           pgPort == 0 && jdbcUrl.isEmpty() ? freePort(taken) : pgPort,
-          dataDir, jdbcUrl, jdbcUser, jdbcPassword, apiKey, workDir, home, javaOptions, env, systemProperties, startTimeout,
+          dataDir,
+          jdbcUrl,
+          jdbcUser,
+          jdbcPassword,
+          apiKey,
+          workDir,
+          home,
+          javaOptions,
+          env,
+          systemProperties,
+          startTimeout,
           etcdPort == 0 ? freePort(taken) : etcdPort);
     }
 
@@ -385,8 +452,13 @@ public final class KeywatchSystem implements AutoCloseable {
         checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
       }
       if (new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort)).size() < 3) {
-        throw new ServerStartException("the admin port, the proxy port and the proxy status port must differ: "
-            + adminPort + ", " + proxyPort + ", " + proxyStatusPort);
+        throw new ServerStartException(
+            "the admin port, the proxy port and the proxy status port must differ: "
+                + adminPort
+                + ", "
+                + proxyPort
+                + ", "
+                + proxyStatusPort);
       }
     }
 
@@ -405,8 +477,15 @@ public final class KeywatchSystem implements AutoCloseable {
         }
       }
       if (problem != null) {
-        throw new PortInUseException("the " + what + " port " + port + " is already in use (" + problem
-            + "); stop what holds it or choose another with " + setting.envVar());
+        throw new PortInUseException(
+            "the "
+                + what
+                + " port "
+                + port
+                + " is already in use ("
+                + problem
+                + "); stop what holds it or choose another with "
+                + setting.envVar());
       }
     }
 
@@ -442,7 +521,8 @@ public final class KeywatchSystem implements AutoCloseable {
     private Path home;
     private final List<String> javaOptions = new ArrayList<>();
     private final Map<ServerRole, Map<String, String>> env = new EnumMap<>(ServerRole.class);
-    private final Map<ServerRole, Map<String, String>> systemProperties = new EnumMap<>(ServerRole.class);
+    private final Map<ServerRole, Map<String, String>> systemProperties =
+        new EnumMap<>(ServerRole.class);
     private Duration startTimeout = Duration.ofMinutes(3);
 
     private Builder() {}
@@ -569,10 +649,26 @@ public final class KeywatchSystem implements AutoCloseable {
       env.forEach((r, m) -> envCopy.put(r, Map.copyOf(m)));
       Map<ServerRole, Map<String, String>> propsCopy = new EnumMap<>(ServerRole.class);
       systemProperties.forEach((r, m) -> propsCopy.put(r, Map.copyOf(m)));
-      return new Options(adminPort, proxyPort, proxyStatusPort, adminBind, proxyBind, proxyStatusBind, pgPort,
+      return new Options(
+          adminPort,
+          proxyPort,
+          proxyStatusPort,
+          adminBind,
+          proxyBind,
+          proxyStatusBind,
+          pgPort,
           dataDir == null ? work.resolve("postgres") : dataDir.toAbsolutePath().normalize(),
-          Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()), jdbcUser, jdbcPassword, apiKey, work,
-          Optional.ofNullable(home), List.copyOf(javaOptions), envCopy, propsCopy, startTimeout, etcdPort);
+          Optional.ofNullable(jdbcUrl).filter(u -> !u.isBlank()),
+          jdbcUser,
+          jdbcPassword,
+          apiKey,
+          work,
+          Optional.ofNullable(home),
+          List.copyOf(javaOptions),
+          envCopy,
+          propsCopy,
+          startTimeout,
+          etcdPort);
     }
   }
 }

@@ -59,21 +59,27 @@ public final class LauncherConfig {
     }
   }
 
-  /** A numeric IP address to listen on ({@code 0.0.0.0}: every address); a host name is refused, it would need DNS. */
+  /**
+   * A numeric IP address to listen on ({@code 0.0.0.0}: every address); a host name is refused, it
+   * would need DNS.
+   */
   public static String address(LauncherSetting setting) {
     String v = string(setting);
-    if (v.matches("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
+    if (v.matches(
+        "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
       return v;
     }
     try {
       if (v.contains(":")) {
-        InetAddress.getByName(v); // with a colon the JDK parses an IPv6 literal and never looks it up
+        InetAddress.getByName(
+            v); // with a colon the JDK parses an IPv6 literal and never looks it up
         return v;
       }
     } catch (UnknownHostException e) {
       // refused below
     }
-    throw new ConfigException(setting, "must be a numeric IP address such as 127.0.0.1 or 0.0.0.0, not '" + v + "'");
+    throw new ConfigException(
+        setting, "must be a numeric IP address such as 127.0.0.1 or 0.0.0.0, not '" + v + "'");
   }
 
   public static Duration duration(LauncherSetting setting) {
@@ -81,7 +87,8 @@ public final class LauncherConfig {
     try {
       return Duration.parse(v);
     } catch (DateTimeParseException e) {
-      throw new ConfigException(setting, "must be an ISO-8601 duration such as PT3M, not '" + v + "'");
+      throw new ConfigException(
+          setting, "must be an ISO-8601 duration such as PT3M, not '" + v + "'");
     }
   }
 
@@ -96,9 +103,11 @@ public final class LauncherConfig {
 
   private static Properties loadDefaults() {
     Properties p = new Properties();
-    try (InputStream in = LauncherConfig.class.getResourceAsStream("/keywatch-launcher.properties")) {
+    try (InputStream in =
+        LauncherConfig.class.getResourceAsStream("/keywatch-launcher.properties")) {
       if (in == null) {
-        throw new IllegalStateException("keywatch-launcher.properties is missing from the launcher jar");
+        throw new IllegalStateException(
+            "keywatch-launcher.properties is missing from the launcher jar");
       }
       p.load(in);
       return p;

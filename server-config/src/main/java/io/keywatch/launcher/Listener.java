@@ -10,9 +10,13 @@ import java.net.UnknownHostException;
  */
 public record Listener(String bind, int port) {
 
-  /** {@code http://localhost:<port>/} when it listens on loopback or everywhere, else at its address. */
+  /**
+   * {@code http://localhost:<port>/} when it listens on loopback or everywhere, else at its
+   * address.
+   */
   public URI uri() {
-    return URI.create("http://" + (reachableAsLocalhost() ? "localhost" : hostOf(bind)) + ":" + port + "/");
+    return URI.create(
+        "http://" + (reachableAsLocalhost() ? "localhost" : hostOf(bind)) + ":" + port + "/");
   }
 
   private boolean reachableAsLocalhost() {

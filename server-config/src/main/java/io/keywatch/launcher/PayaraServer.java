@@ -38,21 +38,31 @@ public final class PayaraServer implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 60;
+
   /** The JDK's message for a port that is taken, in the stack trace of a failed boot. */
   private static final String BIND_FAILED = "Address already in use";
+
   /**
    * What Payara logs when it will never be ready although its process may run on: an application
    * that failed to deploy (the server then runs empty), a boot that failed (e.g. the port taken).
    */
-  private static final List<String> FATAL_LOG_LINES = List.of(
-      "Exception while loading the app", "Exception while deploying the app", "Failed to start, exiting");
+  private static final List<String> FATAL_LOG_LINES =
+      List.of(
+          "Exception while loading the app",
+          "Exception while deploying the app",
+          "Failed to start, exiting");
 
   /** One check of a {@code /health} body: its name and status. */
-  private static final Pattern HEALTH_CHECK = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"status\"\\s*:\\s*\"(UP|DOWN)\"");
+  private static final Pattern HEALTH_CHECK =
+      Pattern.compile("\"name\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"status\"\\s*:\\s*\"(UP|DOWN)\"");
+
   /** The Keywatch WARs name every health check of theirs so. */
   private static final String KEYWATCH_CHECK_PREFIX = "keywatch-";
 
-  /** The gateway's second virtual server, set up by proxy-pre-boot.asadmin, for health, metrics and OpenAPI. */
+  /**
+   * The gateway's second virtual server, set up by proxy-pre-boot.asadmin, for health, metrics and
+   * OpenAPI.
+   */
   private static final String STATUS_VIRTUAL_SERVER = "status";
 
   private final ServerRole role;
@@ -92,10 +102,17 @@ public final class PayaraServer implements AutoCloseable {
    * Starts the process; it is not ready until {@link #awaitReady} returns. Its folders are {@code
    * workDir/<role>/} and its log {@code workDir/logs/<role>.log}.
    */
-  public static PayaraServer start(ServerRole role, Listeners listeners, KeywatchHome home, Path workDir,
-      List<String> javaOptions, Map<String, String> systemProperties, Map<String, String> env) {
+  public static PayaraServer start(
+      ServerRole role,
+      Listeners listeners,
+      KeywatchHome home,
+      Path workDir,
+      List<String> javaOptions,
+      Map<String, String> systemProperties,
+      Map<String, String> env) {
     if ((role == ServerRole.PROXY) != listeners.status().isPresent()) {
-      throw new IllegalArgumentException("the gateway, and only it, has a status listener: " + role.label() + " " + listeners);
+      throw new IllegalArgumentException(
+          "the gateway, and only it, has a status listener: " + role.label() + " " + listeners);
     }
     Path dir = workDir.resolve(role.label());
     Path rootDir = dir.resolve("root");
@@ -109,7 +126,10 @@ public final class PayaraServer implements AutoCloseable {
       Files.createDirectories(log.getParent());
       if (Files.exists(log)) {
         // the log of the last run is what one reads after a failed start: keep it one run longer
-        Files.move(log, log.resolveSibling(log.getFileName() + ".previous"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            log,
+            log.resolveSibling(log.getFileName() + ".previous"),
+            StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir, e);
@@ -120,34 +140,57 @@ public final class PayaraServer implements AutoCloseable {
     command.addAll(javaOptions);
     command.add("-Djava.io.tmpdir=" + tmpDir);
     systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.addAll(List.of("-jar", home.payaraMicro().toString(),
-        "--nocluster",
-        "--disablephonehome",
-        "--port", String.valueOf(listeners.main().port()),
-        "--rootdir", rootDir.toString()));
+    command.addAll(
+        List.of(
+            "-jar",
+            home.payaraMicro().toString(),
+            "--nocluster",
+            "--disablephonehome",
+            "--port",
+            String.valueOf(listeners.main().port()),
+            "--rootdir",
+            rootDir.toString()));
     if (listeners.status().isEmpty()) {
       command.addAll(List.of("--deploy", home.war(role).toString(), "--contextroot", "/"));
     } else {
       // --deploy would put the WAR on every virtual server, the status one too
-      command.addAll(List.of("--postbootcommandfile", write(dir.resolve("post-boot.asadmin"), List.of(
-          "deploy --virtualservers server --contextroot / --name " + role.war().replace(".war", "") + " " + home.war(role)))));
+      command.addAll(
+          List.of(
+              "--postbootcommandfile",
+              write(
+                  dir.resolve("post-boot.asadmin"),
+                  List.of(
+                      "deploy --virtualservers server --contextroot / --name "
+                          + role.war().replace(".war", "")
+                          + " "
+                          + home.war(role)))));
     }
     Path logging = home.config("logging.properties");
     if (Files.isRegularFile(logging)) {
       command.addAll(List.of("--logproperties", logging.toString()));
     }
     // before boot: the same set after boot restarts a listener that may already take requests
-    command.addAll(List.of("--prebootcommandfile", write(dir.resolve("pre-boot.asadmin"), preBootCommands(role, listeners, home))));
+    command.addAll(
+        List.of(
+            "--prebootcommandfile",
+            write(dir.resolve("pre-boot.asadmin"), preBootCommands(role, listeners, home))));
 
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     if (!role.holdsApiKey()) {
-      // the gateway faces the internet: its environment (inherited from the launcher's, where a user
-      // may have set the key) must not hand the admin key to whoever reads /proc/<pid>/environ there
-      pb.environment().keySet().removeIf(name -> name.equals(LauncherSetting.API_KEY.envVar())
-          || name.equals(LauncherSetting.API_KEY.property()));
+      // the gateway faces the internet: its environment (inherited from the launcher's, where a
+      // user
+      // may have set the key) must not hand the admin key to whoever reads /proc/<pid>/environ
+      // there
+      pb.environment()
+          .keySet()
+          .removeIf(
+              name ->
+                  name.equals(LauncherSetting.API_KEY.envVar())
+                      || name.equals(LauncherSetting.API_KEY.property()));
     }
     pb.environment().putAll(env);
     try {
@@ -163,7 +206,8 @@ public final class PayaraServer implements AutoCloseable {
    * The role's own pre-boot file from the Keywatch home, then the addresses: the public listener's
    * bind address and, for the gateway, its status listener on the virtual server that file made.
    */
-  private static List<String> preBootCommands(ServerRole role, Listeners listeners, KeywatchHome home) {
+  private static List<String> preBootCommands(
+      ServerRole role, Listeners listeners, KeywatchHome home) {
     List<String> commands = new ArrayList<>();
     Path file = home.config(role.label() + "-pre-boot.asadmin");
     if (Files.isRegularFile(file)) {
@@ -173,10 +217,21 @@ public final class PayaraServer implements AutoCloseable {
         throw new UncheckedIOException("cannot read " + file, e);
       }
     }
-    commands.add("set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-        + listeners.main().bind());
-    listeners.status().ifPresent(status -> commands.add("create-http-listener --listenerport " + status.port()
-        + " --listeneraddress " + status.bind() + " --defaultvs " + STATUS_VIRTUAL_SERVER + " status-listener"));
+    commands.add(
+        "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
+            + listeners.main().bind());
+    listeners
+        .status()
+        .ifPresent(
+            status ->
+                commands.add(
+                    "create-http-listener --listenerport "
+                        + status.port()
+                        + " --listeneraddress "
+                        + status.bind()
+                        + " --defaultvs "
+                        + STATUS_VIRTUAL_SERVER
+                        + " status-listener"));
     return commands;
   }
 
@@ -205,31 +260,46 @@ public final class PayaraServer implements AutoCloseable {
    * store is down, when neither server need be ready (the gateway is when it has routes on disk).
    */
   public void awaitDeployed(Duration timeout) {
-    await(timeout, response -> {
-      if (response.statusCode() == 200) {
-        return true;
-      }
-      List<String> down = new ArrayList<>();
-      boolean ours = false;
-      for (Matcher m = HEALTH_CHECK.matcher(response.body()); m.find(); ) {
-        ours |= m.group(1).startsWith(KEYWATCH_CHECK_PREFIX);
-        if (m.group(2).equals("DOWN")) {
-          down.add(m.group(1));
-        }
-      }
-      return ours && down.stream().allMatch(name -> name.startsWith(KEYWATCH_CHECK_PREFIX));
-    });
+    await(
+        timeout,
+        response -> {
+          if (response.statusCode() == 200) {
+            return true;
+          }
+          List<String> down = new ArrayList<>();
+          boolean ours = false;
+          for (Matcher m = HEALTH_CHECK.matcher(response.body()); m.find(); ) {
+            ours |= m.group(1).startsWith(KEYWATCH_CHECK_PREFIX);
+            if (m.group(2).equals("DOWN")) {
+              down.add(m.group(1));
+            }
+          }
+          return ours && down.stream().allMatch(name -> name.startsWith(KEYWATCH_CHECK_PREFIX));
+        });
   }
 
   private void await(Duration timeout, Predicate<HttpResponse<String>> done) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(statusUri().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(statusUri().resolve("/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     Instant deadline = Instant.now().plus(timeout);
     String lastAnswer = "no answer yet";
     while (true) {
       if (!process.isAlive()) {
-        throw new ServerStartException(role.label() + " server exited with code " + process.exitValue()
-            + " before it was ready; its log " + log + " ends with:\n" + logTail());
+        throw new ServerStartException(
+            role.label()
+                + " server exited with code "
+                + process.exitValue()
+                + " before it was ready; its log "
+                + log
+                + " ends with:\n"
+                + logTail());
       }
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -243,18 +313,28 @@ public final class PayaraServer implements AutoCloseable {
         lastAnswer = e.toString();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ServerStartException("interrupted while waiting for the " + role.label() + " server");
+        throw new ServerStartException(
+            "interrupted while waiting for the " + role.label() + " server");
       }
       failOnFatalLogLine();
       if (Instant.now().isAfter(deadline)) {
-        throw new ServerStartException(role.label() + " server not ready after " + timeout + " (last: " + lastAnswer
-            + "); its log " + log + " ends with:\n" + logTail());
+        throw new ServerStartException(
+            role.label()
+                + " server not ready after "
+                + timeout
+                + " (last: "
+                + lastAnswer
+                + "); its log "
+                + log
+                + " ends with:\n"
+                + logTail());
       }
       try {
         Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ServerStartException("interrupted while waiting for the " + role.label() + " server");
+        throw new ServerStartException(
+            "interrupted while waiting for the " + role.label() + " server");
       }
     }
   }
@@ -312,20 +392,39 @@ public final class PayaraServer implements AutoCloseable {
       return; // no log yet
     }
     if (fatal.isPresent() && logContains(BIND_FAILED)) {
-      throw new PortInUseException("the " + role.label() + " server cannot listen on port " + listeners.main().port()
-          + listeners.status().map(st -> " or " + st.port()).orElse("") + ": it is already in use; its log "
-          + log + " ends with:\n" + logTail());
+      throw new PortInUseException(
+          "the "
+              + role.label()
+              + " server cannot listen on port "
+              + listeners.main().port()
+              + listeners.status().map(st -> " or " + st.port()).orElse("")
+              + ": it is already in use; its log "
+              + log
+              + " ends with:\n"
+              + logTail());
     }
     if (fatal.isPresent()) {
-      throw new ServerStartException("the " + role.label() + " server cannot start (it logged \"" + fatal.get().strip()
-          + "\"), because:\n" + causes() + "\nits log " + log + " ends with:\n" + logTail());
+      throw new ServerStartException(
+          "the "
+              + role.label()
+              + " server cannot start (it logged \""
+              + fatal.get().strip()
+              + "\"), because:\n"
+              + causes()
+              + "\nits log "
+              + log
+              + " ends with:\n"
+              + logTail());
     }
   }
 
   /** The distinct "Caused by" lines of the log: the reasons, which the tail's stack frames hide. */
   private String causes() {
     try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      return lines.filter(l -> l.startsWith("Caused by: ")).map(String::strip).distinct()
+      return lines
+          .filter(l -> l.startsWith("Caused by: "))
+          .map(String::strip)
+          .distinct()
           .collect(Collectors.joining("\n  ", "  ", ""));
     } catch (IOException e) {
       return "  (cannot read " + log + ")";
@@ -339,10 +438,17 @@ public final class PayaraServer implements AutoCloseable {
   /** The last lines of the server's log, for error messages. */
   public String logTail() {
     try {
-      List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
-          .map(l -> l.replaceAll("\u001B\\[[;\\d]*m", "")) // colour codes, in case the console formatter adds them
-          .toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      List<String> lines =
+          new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+              .lines()
+              .map(
+                  l ->
+                      l.replaceAll(
+                          "\u001B\\[[;\\d]*m",
+                          "")) // colour codes, in case the console formatter adds them
+              .toList();
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
     }

@@ -23,7 +23,8 @@ class ApiKeyFileTest {
     assertThat(first.value()).matches("[0-9a-f]{48}");
     assertThat(second.generated()).isFalse();
     assertThat(second.value()).isEqualTo(first.value());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.file()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.file())))
+        .isEqualTo("rw-------");
   }
 
   @Test

@@ -20,7 +20,8 @@ class LauncherConfigTest {
   void environmentVariablesAreNamedAsMicroProfileConfigNamesThem() {
     assertThat(LauncherSetting.ADMIN_PORT.envVar()).isEqualTo("KEYWATCH_ADMIN_PORT");
     assertThat(LauncherSetting.DATA_DIR.envVar()).isEqualTo("KEYWATCH_DATA_DIR");
-    assertThat(LauncherSetting.SERVER_JAVA_OPTIONS.envVar()).isEqualTo("KEYWATCH_SERVER_JAVA_OPTIONS");
+    assertThat(LauncherSetting.SERVER_JAVA_OPTIONS.envVar())
+        .isEqualTo("KEYWATCH_SERVER_JAVA_OPTIONS");
   }
 
   @Test
@@ -33,7 +34,8 @@ class LauncherConfigTest {
 
   @Test
   void theEmbeddedPostgresPortLiesOutsideLinuxsEphemeralRange() {
-    // 32768-60999 (net.ipv4.ip_local_port_range): an outgoing connection may hold such a port at first start
+    // 32768-60999 (net.ipv4.ip_local_port_range): an outgoing connection may hold such a port at
+    // first start
     int port = LauncherConfig.port(LauncherSetting.POSTGRES_PORT);
     assertThat(port < 32768 || port > 60999).as("port %d outside 32768-60999", port).isTrue();
   }
@@ -53,7 +55,8 @@ class LauncherConfigTest {
     for (String bad : new String[] {"localhost", "999.1.1.1", "1.2.3", "admin.example"}) {
       System.setProperty(LauncherSetting.ADMIN_BIND.property(), bad);
       assertThatThrownBy(() -> LauncherConfig.address(LauncherSetting.ADMIN_BIND))
-          .hasMessageContaining("KEYWATCH_ADMIN_BIND").hasMessageContaining(bad);
+          .hasMessageContaining("KEYWATCH_ADMIN_BIND")
+          .hasMessageContaining(bad);
     }
   }
 
@@ -62,15 +65,18 @@ class LauncherConfigTest {
     System.setProperty(LauncherSetting.ADMIN_PORT.property(), "39181");
     assertThat(LauncherConfig.port(LauncherSetting.ADMIN_PORT)).isEqualTo(39181);
     System.setProperty(LauncherSetting.START_TIMEOUT.property(), "PT10S");
-    assertThat(LauncherConfig.duration(LauncherSetting.START_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(LauncherConfig.duration(LauncherSetting.START_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void aBadValueNamesTheVariableToFix() {
     System.setProperty(LauncherSetting.ADMIN_PORT.property(), "80a");
     assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT))
-        .hasMessageContaining("KEYWATCH_ADMIN_PORT").hasMessageContaining("80a");
+        .hasMessageContaining("KEYWATCH_ADMIN_PORT")
+        .hasMessageContaining("80a");
     System.setProperty(LauncherSetting.ADMIN_PORT.property(), "70000");
-    assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT)).hasMessageContaining("between 1 and 65535");
+    assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT))
+        .hasMessageContaining("between 1 and 65535");
   }
 }

@@ -19,8 +19,13 @@ class PortCheckTest {
   void aPortTakenOnLoopbackOnlyIsSeenAsTaken() throws Exception {
     try (ServerSocket other = new ServerSocket()) {
       other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      KeywatchSystem.Options options = KeywatchSystem.Options.builder()
-          .workDir(work).apiKey("k").adminPort(other.getLocalPort()).build().withFreePorts();
+      KeywatchSystem.Options options =
+          KeywatchSystem.Options.builder()
+              .workDir(work)
+              .apiKey("k")
+              .adminPort(other.getLocalPort())
+              .build()
+              .withFreePorts();
 
       assertThatThrownBy(options::checkPorts)
           .isInstanceOf(PortInUseException.class)
@@ -31,9 +36,13 @@ class PortCheckTest {
 
   @Test
   void freePortsAreDistinct() {
-    KeywatchSystem.Options options = KeywatchSystem.Options.builder().workDir(work).apiKey("k").build().withFreePorts();
+    KeywatchSystem.Options options =
+        KeywatchSystem.Options.builder().workDir(work).apiKey("k").build().withFreePorts();
 
-    assertThat(options.adminPort()).isNotZero().isNotEqualTo(options.proxyPort()).isNotEqualTo(options.pgPort());
+    assertThat(options.adminPort())
+        .isNotZero()
+        .isNotEqualTo(options.proxyPort())
+        .isNotEqualTo(options.pgPort());
     assertThat(options.proxyPort()).isNotZero().isNotEqualTo(options.pgPort());
     options.checkPorts();
   }

@@ -62,7 +62,9 @@ public class Settings {
   @ConfigProperty(name = "keywatch.watch.heartbeat")
   Duration heartbeat;
 
-  /** KEYWATCH_WATCH_TIMEOUT: how long a query on the watch connection may take before it is dropped. */
+  /**
+   * KEYWATCH_WATCH_TIMEOUT: how long a query on the watch connection may take before it is dropped.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.watch.timeout")
   Duration watchTimeout;
@@ -81,17 +83,24 @@ public class Settings {
   @ConfigProperty(name = "keywatch.watch.batch-size")
   int batchSize;
 
-  /** KEYWATCH_WATCH_QUEUE: batches a watch may hold before it is a victim and reads history instead. */
+  /**
+   * KEYWATCH_WATCH_QUEUE: batches a watch may hold before it is a victim and reads history instead.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.watch.queue")
   int watchQueue;
 
-  /** KEYWATCH_WATCH_READINESS: whether the server is ready only while its watch reaches the store. */
+  /**
+   * KEYWATCH_WATCH_READINESS: whether the server is ready only while its watch reaches the store.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.watch.readiness")
   boolean watchReadiness;
 
-  /** KEYWATCH_LEASE_MIN_TTL: the shortest lease TTL in seconds; shorter grants get it (etcd: 2 by default). */
+  /**
+   * KEYWATCH_LEASE_MIN_TTL: the shortest lease TTL in seconds; shorter grants get it (etcd: 2 by
+   * default).
+   */
   @Inject
   @ConfigProperty(name = "keywatch.lease.min-ttl")
   long leaseMinTtl;

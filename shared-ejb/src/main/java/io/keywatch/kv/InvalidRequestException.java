@@ -1,8 +1,8 @@
 package io.keywatch.kv;
 
 /**
- * A request etcd refuses before it reads or writes anything; the message is etcd's own (its
- * gRPC layer answers every one of them with INVALID_ARGUMENT). A put's unknown lease is {@link
+ * A request etcd refuses before it reads or writes anything; the message is etcd's own (its gRPC
+ * layer answers every one of them with INVALID_ARGUMENT). A put's unknown lease is {@link
  * LeaseNotFoundException}, as for a put outside a transaction.
  */
 public class InvalidRequestException extends KvException {

@@ -16,16 +16,17 @@ import java.util.Arrays;
  *
  * <p>{@link #from()} and {@link #to()} give the same set as [from, to) with two plain strings,
  * which is what an index range scan needs. That relies on two rules of {@link Keys}: a stored key
- * holds no control character, so "\0" and everything after it in a bound can be replaced by
- * U+0001 (a key is above "p\0..." exactly when it is above "p", i.e. at or above "p\u0001"); and
- * it holds no undefined code point, so U+10FFFF is above every key.
+ * holds no control character, so "\0" and everything after it in a bound can be replaced by U+0001
+ * (a key is above "p\0..." exactly when it is above "p", i.e. at or above "p\u0001"); and it holds
+ * no undefined code point, so U+10FFFF is above every key.
  */
 public record KeyRange(String key, String rangeEnd) {
 
   /** The {@code rangeEnd} that means "every key from {@code key} on". */
   public static final String FROM_KEY = "\0";
 
-  private static final String ABOVE_EVERY_KEY = new String(Character.toChars(Character.MAX_CODE_POINT));
+  private static final String ABOVE_EVERY_KEY =
+      new String(Character.toChars(Character.MAX_CODE_POINT));
   private static final String BELOW_EVERY_LONGER = "\u0001";
 
   public KeyRange {
@@ -37,8 +38,8 @@ public record KeyRange(String key, String rangeEnd) {
 
   /**
    * A range given as etcd's bytes. Stored keys are valid UTF-8 ({@link Keys}), so a bound that is
-   * not is replaced by the least valid string at or above it, which bounds exactly the same keys;
-   * a single key that is not valid UTF-8 is an empty range. (Decoding with replacement characters
+   * not is replaced by the least valid string at or above it, which bounds exactly the same keys; a
+   * single key that is not valid UTF-8 is an empty range. (Decoding with replacement characters
    * instead would misplace such bounds: U+FFFD sorts below the bytes F0 to FF.)
    */
   public static KeyRange ofBytes(byte[] key, byte[] rangeEnd) {
@@ -49,7 +50,8 @@ public record KeyRange(String key, String rangeEnd) {
     if (rangeEnd.length == 0) {
       return valid(key) ? single(from) : new KeyRange(from, from);
     }
-    return new KeyRange(from, rangeEnd.length == 1 && rangeEnd[0] == 0 ? FROM_KEY : ceiling(rangeEnd));
+    return new KeyRange(
+        from, rangeEnd.length == 1 && rangeEnd[0] == 0 ? FROM_KEY : ceiling(rangeEnd));
   }
 
   public static KeyRange single(String key) {
@@ -59,8 +61,10 @@ public record KeyRange(String key, String rangeEnd) {
   /** Every key that starts with {@code prefix}. */
   public static KeyRange prefix(String prefix) {
     int last = prefix.codePointBefore(prefix.length());
-    return new KeyRange(prefix, prefix.substring(0, prefix.length() - Character.charCount(last))
-        + new String(Character.toChars(last + 1)));
+    return new KeyRange(
+        prefix,
+        prefix.substring(0, prefix.length() - Character.charCount(last))
+            + new String(Character.toChars(last + 1)));
   }
 
   public boolean isSingleKey() {
@@ -114,8 +118,11 @@ public record KeyRange(String key, String rangeEnd) {
 
   /** The length of the longest prefix that is whole UTF-8 characters. */
   private static int validPrefix(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     decoder.decode(in, CharBuffer.allocate(bytes.length), true);
     return in.position();
@@ -166,10 +173,16 @@ public record KeyRange(String key, String rangeEnd) {
       return new byte[] {(byte) (0xC0 | c >> 6), (byte) (0x80 | c & 0x3F)};
     }
     if (c < 0x10000) {
-      return new byte[] {(byte) (0xE0 | c >> 12), (byte) (0x80 | c >> 6 & 0x3F), (byte) (0x80 | c & 0x3F)};
+      return new byte[] {
+        (byte) (0xE0 | c >> 12), (byte) (0x80 | c >> 6 & 0x3F), (byte) (0x80 | c & 0x3F)
+      };
     }
-    return new byte[] {(byte) (0xF0 | c >> 18), (byte) (0x80 | c >> 12 & 0x3F), (byte) (0x80 | c >> 6 & 0x3F),
-        (byte) (0x80 | c & 0x3F)};
+    return new byte[] {
+      (byte) (0xF0 | c >> 18),
+      (byte) (0x80 | c >> 12 & 0x3F),
+      (byte) (0x80 | c >> 6 & 0x3F),
+      (byte) (0x80 | c & 0x3F)
+    };
   }
 
   private static String cutAtNul(String bound) {

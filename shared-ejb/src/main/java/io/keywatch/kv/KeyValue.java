@@ -18,7 +18,13 @@ public record KeyValue(
     long lease) {
 
   /** A row attached to no lease. */
-  public KeyValue(String key, byte[] value, long createRevision, long modRevision, long version, Instant createdAt) {
+  public KeyValue(
+      String key,
+      byte[] value,
+      long createRevision,
+      long modRevision,
+      long version,
+      Instant createdAt) {
     this(key, value, createRevision, modRevision, version, createdAt, 0);
   }
 

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The rules every key and prefix obeys: it starts with {@code /}, is at most {@value #MAX_BYTES}
- * bytes of UTF-8, and holds no control characters (they break logs, headers and terminals).
- * Unicode is welcome; keys are compared byte by byte, as in etcd.
+ * bytes of UTF-8, and holds no control characters (they break logs, headers and terminals). Unicode
+ * is welcome; keys are compared byte by byte, as in etcd.
  */
 public final class Keys {
 
@@ -14,9 +14,9 @@ public final class Keys {
   private Keys() {}
 
   /**
-   * A key may end with {@code /}, as in etcd: APISIX marks its directories with such keys
-   * ({@code /apisix/routes/}). The admin REST API refuses them ({@code KeyRules}), where a trailing
-   * {@code /} in a URL names a prefix.
+   * A key may end with {@code /}, as in etcd: APISIX marks its directories with such keys ({@code
+   * /apisix/routes/}). The admin REST API refuses them ({@code KeyRules}), where a trailing {@code
+   * /} in a URL names a prefix.
    */
   public static String requireKey(String key) {
     check(key, "key");
@@ -65,7 +65,12 @@ public final class Keys {
     StringBuilder b = new StringBuilder("\"");
     s.codePoints()
         .limit(80)
-        .forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+        .forEach(
+            c ->
+                b.append(
+                    Character.isISOControl(c)
+                        ? String.format("\\u%04x", c)
+                        : Character.toString(c)));
     return b.append('"').toString();
   }
 }

@@ -3,10 +3,10 @@ package io.keywatch.kv;
 import java.util.List;
 
 /**
- * etcd's Lease service on the store. Keys are attached by {@link KvStore#put(String, byte[], long)};
- * revoking or expiring a lease deletes the keys still attached, as tombstones of one transaction.
- * Expiry times are kept with the store and measured by its clock, so every server sees the same
- * leases, and a keep-alive may go to any of them.
+ * etcd's Lease service on the store. Keys are attached by {@link KvStore#put(String, byte[],
+ * long)}; revoking or expiring a lease deletes the keys still attached, as tombstones of one
+ * transaction. Expiry times are kept with the store and measured by its clock, so every server sees
+ * the same leases, and a keep-alive may go to any of them.
  */
 public interface LeaseStore {
 
@@ -27,8 +27,8 @@ public interface LeaseStore {
   Revocation revoke(long id);
 
   /**
-   * Renews a lease: it expires its TTL from now. Returns that TTL; {@link LeaseNotFoundException} if
-   * there is no lease or it has expired.
+   * Renews a lease: it expires its TTL from now. Returns that TTL; {@link LeaseNotFoundException}
+   * if there is no lease or it has expired.
    */
   long keepAlive(long id);
 

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param countOnly only {@link RangeResult#count()}, no keys
  * @param keysOnly keys without values (each value is empty)
  * @param sortOrder NONE is key order, except that a target other than KEY then sorts ascending
- * @param minModRevision 0: no bound; the mod and create revision bounds are inclusive and filter the
- *     keys returned, not {@link RangeResult#count()} (as etcd)
+ * @param minModRevision 0: no bound; the mod and create revision bounds are inclusive and filter
+ *     the keys returned, not {@link RangeResult#count()} (as etcd)
  */
 public record RangeQuery(
     KeyRange range,
@@ -60,46 +60,118 @@ public record RangeQuery(
   }
 
   public RangeQuery atRevision(long rev) {
-    return new RangeQuery(range, rev, limit, countOnly, keysOnly, sortOrder, sortTarget,
-        minModRevision, maxModRevision, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        rev,
+        limit,
+        countOnly,
+        keysOnly,
+        sortOrder,
+        sortTarget,
+        minModRevision,
+        maxModRevision,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   public RangeQuery limitedTo(long max) {
-    return new RangeQuery(range, revision, max, countOnly, keysOnly, sortOrder, sortTarget,
-        minModRevision, maxModRevision, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        revision,
+        max,
+        countOnly,
+        keysOnly,
+        sortOrder,
+        sortTarget,
+        minModRevision,
+        maxModRevision,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   /** count_only: the count without the keys. */
   public RangeQuery counting() {
-    return new RangeQuery(range, revision, limit, true, keysOnly, sortOrder, sortTarget,
-        minModRevision, maxModRevision, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        revision,
+        limit,
+        true,
+        keysOnly,
+        sortOrder,
+        sortTarget,
+        minModRevision,
+        maxModRevision,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   /** keys_only: the keys without their values. */
   public RangeQuery withoutValues() {
-    return new RangeQuery(range, revision, limit, countOnly, true, sortOrder, sortTarget,
-        minModRevision, maxModRevision, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        revision,
+        limit,
+        countOnly,
+        true,
+        sortOrder,
+        sortTarget,
+        minModRevision,
+        maxModRevision,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   public RangeQuery sorted(SortOrder order, SortTarget target) {
-    return new RangeQuery(range, revision, limit, countOnly, keysOnly, order, target,
-        minModRevision, maxModRevision, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        revision,
+        limit,
+        countOnly,
+        keysOnly,
+        order,
+        target,
+        minModRevision,
+        maxModRevision,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   /** Only keys whose mod revision lies in [min, max]; 0 leaves that side open. */
   public RangeQuery modRevisions(long min, long max) {
-    return new RangeQuery(range, revision, limit, countOnly, keysOnly, sortOrder, sortTarget,
-        min, max, minCreateRevision, maxCreateRevision);
+    return new RangeQuery(
+        range,
+        revision,
+        limit,
+        countOnly,
+        keysOnly,
+        sortOrder,
+        sortTarget,
+        min,
+        max,
+        minCreateRevision,
+        maxCreateRevision);
   }
 
   /** Only keys whose create revision lies in [min, max]; 0 leaves that side open. */
   public RangeQuery createRevisions(long min, long max) {
-    return new RangeQuery(range, revision, limit, countOnly, keysOnly, sortOrder, sortTarget,
-        minModRevision, maxModRevision, min, max);
+    return new RangeQuery(
+        range,
+        revision,
+        limit,
+        countOnly,
+        keysOnly,
+        sortOrder,
+        sortTarget,
+        minModRevision,
+        maxModRevision,
+        min,
+        max);
   }
 
   /** The order etcd applies: NONE sorts by key, or ascending when the target is not the key. */
   public SortOrder effectiveOrder() {
-    return sortOrder == SortOrder.NONE && sortTarget != SortTarget.KEY ? SortOrder.ASCEND : sortOrder;
+    return sortOrder == SortOrder.NONE && sortTarget != SortTarget.KEY
+        ? SortOrder.ASCEND
+        : sortOrder;
   }
 }

@@ -6,12 +6,13 @@ import java.util.Objects;
 /**
  * etcd's full transaction: if every compare holds, the success operations run, else the failure
  * ones. All of it is one database transaction; its writes get consecutive revisions and reach
- * watchers as one batch; a read inside sees the writes before it; nested transactions decide on
- * the store as it was before the outer one wrote, as etcd's do. Refused as etcd refuses it (see
- * {@link InvalidRequestException}): more than the configured number of operations on one level, or
- * a key written twice (two puts, or a put inside a deleted range, also across nested levels).
+ * watchers as one batch; a read inside sees the writes before it; nested transactions decide on the
+ * store as it was before the outer one wrote, as etcd's do. Refused as etcd refuses it (see {@link
+ * InvalidRequestException}): more than the configured number of operations on one level, or a key
+ * written twice (two puts, or a put inside a deleted range, also across nested levels).
  */
-public record TxnRequest(List<Compare> compare, List<TxnOp> success, List<TxnOp> failure) implements TxnOp {
+public record TxnRequest(List<Compare> compare, List<TxnOp> success, List<TxnOp> failure)
+    implements TxnOp {
 
   public TxnRequest {
     compare = List.copyOf(compare);
@@ -24,7 +25,13 @@ public record TxnRequest(List<Compare> compare, List<TxnOp> success, List<TxnOp>
    * one is {@link LeaseNotFoundException} and the transaction writes nothing); {@code ignoreValue}
    * keeps the key's value and {@code ignoreLease} its lease (the key must exist).
    */
-  public record Put(String key, byte[] value, long lease, boolean prevKv, boolean ignoreValue, boolean ignoreLease)
+  public record Put(
+      String key,
+      byte[] value,
+      long lease,
+      boolean prevKv,
+      boolean ignoreValue,
+      boolean ignoreLease)
       implements TxnOp {
     public Put {
       Objects.requireNonNull(key, "key");
@@ -86,7 +93,9 @@ public record TxnRequest(List<Compare> compare, List<TxnOp> success, List<TxnOp>
       return new Compare(range, target, result, number, null);
     }
 
-    /** Whether {@code c}, the sign of comparing the key's field with the given one, satisfies it. */
+    /**
+     * Whether {@code c}, the sign of comparing the key's field with the given one, satisfies it.
+     */
     public boolean holdsFor(int c) {
       return switch (result) {
         case EQUAL -> c == 0;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The checks etcd makes of a transaction before it reads anything (its gRPC layer's
- * checkTxnRequest and checkIntervals), in etcd's order, with etcd's answers:
+ * The checks etcd makes of a transaction before it reads anything (its gRPC layer's checkTxnRequest
+ * and checkIntervals), in etcd's order, with etcd's answers:
  *
  * <ol>
  *   <li>no level holds more than {@code maxOps} compares, or success or failure operations; a
@@ -17,9 +17,9 @@ import java.util.Set;
  *   <li>no key is written twice: two puts of a key, or a put inside a deleted range, on one level
  *       or across nested ones (the success and failure branches of one nested transaction may put
  *       the same key, only one of them runs). Deletes may overlap each other. A delete with range
- *       end "\0" takes no part in this check: etcd 3.4 compares interval ends as strings, where "\0"
- *       is below every key, so its interval is empty there (a txn that deletes from "/x" on and
- *       puts "/y" succeeds in etcd 3.4.23; checked with its JSON gateway).
+ *       end "\0" takes no part in this check: etcd 3.4 compares interval ends as strings, where
+ *       "\0" is below every key, so its interval is empty there (a txn that deletes from "/x" on
+ *       and puts "/y" succeeds in etcd 3.4.23; checked with its JSON gateway).
  * </ol>
  */
 public final class TxnRules {
@@ -33,7 +33,8 @@ public final class TxnRules {
   }
 
   private static void checkSizesAndKeys(TxnRequest txn, int maxOps) {
-    int count = Math.max(txn.compare().size(), Math.max(txn.success().size(), txn.failure().size()));
+    int count =
+        Math.max(txn.compare().size(), Math.max(txn.success().size(), txn.failure().size()));
     if (count > maxOps) {
       throw new InvalidRequestException(Reason.TOO_MANY_OPS);
     }

@@ -8,8 +8,8 @@
  * not yet compacted; compaction never removes a key's live value; an empty store is at revision 1,
  * as etcd's; a lease's keys are deleted in one transaction when it is revoked or expires ({@link
  * io.keywatch.kv.LeaseStore}). etcd's KV service is here in full ({@link
- * io.keywatch.kv.KvStore#range}, {@code deleteRange}, {@code txn(TxnRequest)}, with etcd's refusals;
- * a txn's put attaches leases too); keys are Keywatch's ({@link io.keywatch.kv.Keys}), compared as
- * UTF-8 bytes.
+ * io.keywatch.kv.KvStore#range}, {@code deleteRange}, {@code txn(TxnRequest)}, with etcd's
+ * refusals; a txn's put attaches leases too); keys are Keywatch's ({@link io.keywatch.kv.Keys}),
+ * compared as UTF-8 bytes.
  */
 package io.keywatch.kv;

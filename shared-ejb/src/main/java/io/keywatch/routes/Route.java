@@ -16,7 +16,12 @@ import java.util.Set;
  * @param timeout how long the upstream may take to answer; empty means the proxy's default
  * @param websocket whether a WebSocket upgrade is passed on (APISIX's {@code enable_websocket})
  */
-public record Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout,
+public record Route(
+    String uri,
+    URI upstream,
+    Set<String> methods,
+    Optional<String> host,
+    Optional<Duration> timeout,
     boolean websocket) {
 
   public Route {
@@ -24,7 +29,12 @@ public record Route(String uri, URI upstream, Set<String> methods, Optional<Stri
   }
 
   /** A route that passes no WebSocket upgrade on. */
-  public Route(String uri, URI upstream, Set<String> methods, Optional<String> host, Optional<Duration> timeout) {
+  public Route(
+      String uri,
+      URI upstream,
+      Set<String> methods,
+      Optional<String> host,
+      Optional<Duration> timeout) {
     this(uri, upstream, methods, host, timeout, false);
   }
 

@@ -27,19 +27,23 @@ import java.util.regex.Pattern;
  * Reads and writes route documents, with every check a route must pass. The admin API validates
  * with it before writing; the proxy reads with it, so what one accepts the other understands.
  *
- * <pre>{"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
+ * <pre>
+ * {"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
  *   "enable_websocket": true}</pre>
  */
 public final class RouteCodec {
 
   public static final String PREFIX = "/routes/";
 
-  private static final Set<String> FIELDS = Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket");
+  private static final Set<String> FIELDS =
+      Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket");
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
   private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern HOST =
+      Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
   private static final BigDecimal MAX_TIMEOUT_SECONDS = BigDecimal.valueOf(3600);
 
   private RouteCodec() {}
@@ -47,12 +51,15 @@ public final class RouteCodec {
   /** A route id: 1 to 64 of {@code A-Z a-z 0-9 _ . ~ -}, not "." or "..". */
   public static String requireId(String id) {
     if (id == null || !ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-      throw new InvalidRouteException(List.of("id must be 1 to 64 of A-Z a-z 0-9 _ . ~ - (and not . or ..)"));
+      throw new InvalidRouteException(
+          List.of("id must be 1 to 64 of A-Z a-z 0-9 _ . ~ - (and not . or ..)"));
     }
     return id;
   }
 
-  /** Parses and checks a route document; throws {@link InvalidRouteException} with every problem. */
+  /**
+   * Parses and checks a route document; throws {@link InvalidRouteException} with every problem.
+   */
   public static Route parse(byte[] json) {
     JsonObject o;
     try (var reader = JSON.createReader(new ByteArrayInputStream(json))) {
@@ -69,12 +76,17 @@ public final class RouteCodec {
     List<String> problems = new ArrayList<>();
     for (String field : o.keySet()) {
       if (!FIELDS.contains(field)) {
-        problems.add("unknown field '" + field + "' (known: uri, upstream, methods, host, timeout, enable_websocket)");
+        problems.add(
+            "unknown field '"
+                + field
+                + "' (known: uri, upstream, methods, host, timeout, enable_websocket)");
       }
     }
     String uri = string(o, "uri", true, problems);
     if (uri != null && !validUri(uri)) {
-      problems.add("uri must be a path starting with '/' (a prefix ends with '/*'), without query or spaces: " + uri);
+      problems.add(
+          "uri must be a path starting with '/' (a prefix ends with '/*'), without query or spaces: "
+              + uri);
     }
     URI upstream = upstream(string(o, "upstream", true, problems), problems);
     Set<String> methods = methods(o, problems);
@@ -83,25 +95,38 @@ public final class RouteCodec {
       problems.add("host must be a host name without port: " + host);
     }
     Duration timeout = timeout(o, problems);
-    JsonValue.ValueType websocket = o.getOrDefault("enable_websocket", JsonValue.FALSE).getValueType();
+    JsonValue.ValueType websocket =
+        o.getOrDefault("enable_websocket", JsonValue.FALSE).getValueType();
     if (websocket != JsonValue.ValueType.TRUE && websocket != JsonValue.ValueType.FALSE) {
       problems.add("enable_websocket must be true or false");
     }
     if (!problems.isEmpty()) {
       throw new InvalidRouteException(problems);
     }
-    return new Route(uri, upstream, methods, Optional.ofNullable(host), Optional.ofNullable(timeout), websocket == JsonValue.ValueType.TRUE);
+    return new Route(
+        uri,
+        upstream,
+        methods,
+        Optional.ofNullable(host),
+        Optional.ofNullable(timeout),
+        websocket == JsonValue.ValueType.TRUE);
   }
 
   public static JsonObject toJson(Route r) {
-    JsonObjectBuilder b = JSON.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
+    JsonObjectBuilder b =
+        JSON.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
     if (!r.methods().isEmpty()) {
       JsonArrayBuilder a = JSON.createArrayBuilder();
       r.methods().stream().sorted().forEach(a::add);
       b.add("methods", a);
     }
     r.host().ifPresent(h -> b.add("host", h));
-    r.timeout().ifPresent(t -> b.add("timeout", BigDecimal.valueOf(t.toMillis()).movePointLeft(3).stripTrailingZeros()));
+    r.timeout()
+        .ifPresent(
+            t ->
+                b.add(
+                    "timeout",
+                    BigDecimal.valueOf(t.toMillis()).movePointLeft(3).stripTrailingZeros()));
     if (r.websocket()) {
       b.add("enable_websocket", true);
     }
@@ -120,7 +145,8 @@ public final class RouteCodec {
     return star < 0 || (star == uri.length() - 1 && uri.endsWith("/*"));
   }
 
-  private static String string(JsonObject o, String field, boolean required, List<String> problems) {
+  private static String string(
+      JsonObject o, String field, boolean required, List<String> problems) {
     JsonValue v = o.get(field);
     if (v == null || v == JsonValue.NULL) {
       if (required) {
@@ -141,9 +167,15 @@ public final class RouteCodec {
     }
     try {
       URI u = new URI(s);
-      if (!u.isAbsolute() || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-          || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-        problems.add("upstream must be an absolute http(s) URL with a host and no query, fragment or user: " + s);
+      if (!u.isAbsolute()
+          || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          || u.getHost() == null
+          || u.getRawQuery() != null
+          || u.getRawFragment() != null
+          || u.getRawUserInfo() != null) {
+        problems.add(
+            "upstream must be an absolute http(s) URL with a host and no query, fragment or user: "
+                + s);
         return null;
       }
       return u;
@@ -178,7 +210,8 @@ public final class RouteCodec {
     if (v == null || v == JsonValue.NULL) {
       return null;
     }
-    if (!(v instanceof JsonNumber n) || n.bigDecimalValue().signum() <= 0
+    if (!(v instanceof JsonNumber n)
+        || n.bigDecimalValue().signum() <= 0
         || n.bigDecimalValue().compareTo(MAX_TIMEOUT_SECONDS) > 0) {
       problems.add("timeout must be a number of seconds above 0 and at most 3600");
       return null;

@@ -39,6 +39,7 @@ import java.util.logging.Logger;
  * (re)start delivers a batch even when nothing changed, so mirrors learn the store's position.
  *
  * <p>Two failures would otherwise be silent:
+ *
  * <ol>
  *   <li>The database is gone. Once no poll has succeeded for one heartbeat, the feed is
  *       <em>unavailable</em>: it tells the listener once ({@link FeedListener#onUnavailable}) and
@@ -47,10 +48,10 @@ import java.util.logging.Logger;
  *   <li>The history was rewritten under the same store id (a restored backup: rows deleted, older
  *       ones put back, the counter set back, then new writes, maybe past the old head). Each poll
  *       reads from one revision below its position, so the row at the position comes back in the
- *       same read at no extra round trip, and compares it with the row it delivered there
- *       ({@link RowMark}). Example: delivered up to 20, where /a was written at 12:00:01; a
- *       restore to 17 and five writes make 18..22; the next poll reads 20 = /b at 12:05:00, not
- *       /a, and resets instead of delivering 21 and 22 as if 18..20 had never changed.
+ *       same read at no extra round trip, and compares it with the row it delivered there ({@link
+ *       RowMark}). Example: delivered up to 20, where /a was written at 12:00:01; a restore to 17
+ *       and five writes make 18..22; the next poll reads 20 = /b at 12:05:00, not /a, and resets
+ *       instead of delivering 21 and 22 as if 18..20 had never changed.
  * </ol>
  */
 public final class ChangeFeed implements AutoCloseable {
@@ -70,22 +71,30 @@ public final class ChangeFeed implements AutoCloseable {
    * every delivered batch is at or below and no new batch is delivered until it is released.
    */
   private final ReentrantLock position = new ReentrantLock();
+
   /** Signalled, under {@link #position}, when {@link #revision} moves. */
   private final Condition moved = position.newCondition();
+
   /** The last revision delivered; -1 until the first poll. Written under {@link #position}. */
   private volatile long revision = -1;
+
   /** The store's identity at the last poll. Guarded by {@link #position}. */
   private UUID storeId;
+
   /**
    * The row at {@link #revision} as last read (null: there is none), once {@link #markKnown}: not
    * yet after a start or a reset. Guarded by {@link #position}.
    */
   private RowMark mark;
+
   private boolean markKnown;
 
   /** When a poll last succeeded (or the feed started), as {@link System#nanoTime}. */
   private volatile long lastPollNanos;
-  /** Whether the feed told its listener that the store is unreachable and no poll succeeded since. */
+
+  /**
+   * Whether the feed told its listener that the store is unreachable and no poll succeeded since.
+   */
   private volatile boolean unavailable;
 
   private volatile FeedState state = new FeedState(false, -1, -1, null, 0, null);
@@ -169,16 +178,29 @@ public final class ChangeFeed implements AutoCloseable {
           break;
         }
         FeedState s = state;
-        state = new FeedState(false, revision, s.storeRevision(), s.lastPoll(), s.reconnects() + 1, String.valueOf(e.getMessage()));
+        state =
+            new FeedState(
+                false,
+                revision,
+                s.storeRevision(),
+                s.lastPoll(),
+                s.reconnects() + 1,
+                String.valueOf(e.getMessage()));
         long untilDeadline = settings.heartbeat().toNanos() - (System.nanoTime() - lastPollNanos);
         if (untilDeadline <= 0 && !unavailable) {
           goUnavailable(e);
         }
         // wake at the deadline rather than sleep past it, so that the outage is told on time
-        Duration wait = unavailable ? backoff : Duration.ofNanos(Math.min(backoff.toNanos(), Math.max(untilDeadline, 1)));
+        Duration wait =
+            unavailable
+                ? backoff
+                : Duration.ofNanos(Math.min(backoff.toNanos(), Math.max(untilDeadline, 1)));
         LOG.log(Level.WARNING, "RECONNECT in " + wait.toMillis() + " ms after: " + e.getMessage());
         pause(wait);
-        backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+                ? settings.maxBackoff()
+                : backoff.multipliedBy(2);
       } finally {
         follower = null;
       }
@@ -193,9 +215,18 @@ public final class ChangeFeed implements AutoCloseable {
     position.lock();
     try {
       unavailable = true;
-      LOG.warning(() -> "UNAVAILABLE since more than " + settings.heartbeat().toMillis() + " ms at revision " + revision);
-      listener.onUnavailable(new StoreUnavailableException(
-          "the store's database has been unreachable for more than " + settings.heartbeat().toMillis() + " ms", cause));
+      LOG.warning(
+          () ->
+              "UNAVAILABLE since more than "
+                  + settings.heartbeat().toMillis()
+                  + " ms at revision "
+                  + revision);
+      listener.onUnavailable(
+          new StoreUnavailableException(
+              "the store's database has been unreachable for more than "
+                  + settings.heartbeat().toMillis()
+                  + " ms",
+              cause));
     } finally {
       position.unlock();
     }
@@ -219,7 +250,8 @@ public final class ChangeFeed implements AutoCloseable {
       do {
         read = f.changesAfter(Math.max(0, revision - 1), settings.batchSize() + 1);
         List<KvEvent> events = read.events();
-        KvEvent atPosition = !events.isEmpty() && events.get(0).revision() == revision ? events.get(0) : null;
+        KvEvent atPosition =
+            !events.isEmpty() && events.get(0).revision() == revision ? events.get(0) : null;
         if (checkContinuity(read.revisions(), RowMark.of(atPosition))) {
           delivered = true;
         } else if (revision < read.revisions().current()) {
@@ -236,7 +268,14 @@ public final class ChangeFeed implements AutoCloseable {
         LOG.info(() -> "AVAILABLE again at revision " + revision);
       }
       FeedState s = state;
-      state = new FeedState(true, revision, read.revisions().current(), Instant.now(), s.reconnects(), s.lastError());
+      state =
+          new FeedState(
+              true,
+              revision,
+              read.revisions().current(),
+              Instant.now(),
+              s.reconnects(),
+              s.lastError());
     } finally {
       position.unlock();
     }
@@ -254,7 +293,9 @@ public final class ChangeFeed implements AutoCloseable {
       reason = StoreReset.Reason.REVISION_WENT_BACKWARDS;
     } else if (revision + 1 < store.compacted()) {
       reason = StoreReset.Reason.HISTORY_COMPACTED;
-    } else if (markKnown && !Objects.equals(mark, now) && !(now == null && revision < store.compacted())) {
+    } else if (markKnown
+        && !Objects.equals(mark, now)
+        && !(now == null && revision < store.compacted())) {
       // a row gone below the compacted revision was compacted away; any other change is a rewrite
       reason = StoreReset.Reason.HISTORY_REWRITTEN;
     }
@@ -275,19 +316,22 @@ public final class ChangeFeed implements AutoCloseable {
 
   private void deliver(List<KvEvent> events) {
     if (events.isEmpty()) {
-      throw new IllegalStateException("no change after revision " + revision + " although the store is ahead");
+      throw new IllegalStateException(
+          "no change after revision " + revision + " although the store is ahead");
     }
     long expected = revision;
     for (KvEvent e : events) {
       if (e.revision() != ++expected) {
-        throw new IllegalStateException("revision gap: expected " + expected + " but read " + e.revision());
+        throw new IllegalStateException(
+            "revision gap: expected " + expected + " but read " + e.revision());
       }
     }
     EventBatch batch = new EventBatch(revision, expected, events);
     try {
       listener.onBatch(batch);
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "listener failed on batch " + batch.after() + ".." + batch.revision(), e);
+      LOG.log(
+          Level.SEVERE, "listener failed on batch " + batch.after() + ".." + batch.revision(), e);
     }
     revision = expected;
     mark = RowMark.of(events.get(events.size() - 1));
@@ -300,13 +344,25 @@ public final class ChangeFeed implements AutoCloseable {
    * another key, or the same key at another time. The value and {@code prevKv} are left out: the
    * first costs a comparison of bytes, the second is dropped by compaction of the row before.
    */
-  private record RowMark(String key, long revision, long createRevision, long version, long txnRevision, Instant createdAt) {
+  private record RowMark(
+      String key,
+      long revision,
+      long createRevision,
+      long version,
+      long txnRevision,
+      Instant createdAt) {
 
     static RowMark of(KvEvent e) {
       if (e == null) {
         return null;
       }
-      return new RowMark(e.key(), e.revision(), e.kv().createRevision(), e.kv().version(), e.txnRevision(), e.kv().createdAt());
+      return new RowMark(
+          e.key(),
+          e.revision(),
+          e.kv().createRevision(),
+          e.kv().version(),
+          e.txnRevision(),
+          e.kv().createdAt());
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The changes with revisions in (after, revision], oldest first; never splits a transaction. Fired
- * as a CDI event by {@link WatchHub}. {@code events} may be filtered to a prefix, so it can be empty
- * while {@code revision} still advances (a progress notification).
+ * as a CDI event by {@link WatchHub}. {@code events} may be filtered to a prefix, so it can be
+ * empty while {@code revision} still advances (a progress notification).
  */
 public record EventBatch(long after, long revision, List<KvEvent> events) {
 

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the watch's LISTEN connection is up and its last poll reached the database, unless
- * {@code keywatch.watch.readiness} is false (the proxy: it serves its last routes without the store,
- * and has a readiness check of its own); then this check only reports.
+ * {@code keywatch.watch.readiness} is false (the proxy: it serves its last routes without the
+ * store, and has a readiness check of its own); then this check only reports.
  */
 @Readiness
 @ApplicationScoped

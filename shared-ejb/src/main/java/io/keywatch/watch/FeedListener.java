@@ -4,8 +4,8 @@ import io.keywatch.kv.StoreUnavailableException;
 import java.util.function.Consumer;
 
 /**
- * Receives what the feed reads, on the feed's thread, in order. Implementations must return quickly:
- * the feed reads nothing else while they run.
+ * Receives what the feed reads, on the feed's thread, in order. Implementations must return
+ * quickly: the feed reads nothing else while they run.
  */
 public interface FeedListener {
 
@@ -14,9 +14,9 @@ public interface FeedListener {
   void onReset(StoreReset reset);
 
   /**
-   * The store has been unreachable for more than a heartbeat; told once per outage. The feed goes on
-   * reconnecting and then delivers from where it stopped, so nothing is lost: this is for whoever
-   * must tell others that what they see may be stale.
+   * The store has been unreachable for more than a heartbeat; told once per outage. The feed goes
+   * on reconnecting and then delivers from where it stopped, so nothing is lost: this is for
+   * whoever must tell others that what they see may be stale.
    */
   default void onUnavailable(StoreUnavailableException cause) {}
 

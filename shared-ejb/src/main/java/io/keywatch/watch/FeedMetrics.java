@@ -16,27 +16,47 @@ public class FeedMetrics {
   /** Gauges are registered when the bean is created: create it at start-up, not at first use. */
   void startUp(@Observes @Initialized(ApplicationScoped.class) Object application) {}
 
-  @Gauge(absolute = true, name = "keywatch_watch_revision", unit = MetricUnits.NONE, description = "last revision delivered")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_watch_revision",
+      unit = MetricUnits.NONE,
+      description = "last revision delivered")
   public long revision() {
     return hub.state().revision();
   }
 
-  @Gauge(absolute = true, name = "keywatch_watch_lag", unit = MetricUnits.NONE, description = "revisions the store is ahead")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_watch_lag",
+      unit = MetricUnits.NONE,
+      description = "revisions the store is ahead")
   public long lag() {
     return hub.state().lag();
   }
 
-  @Gauge(absolute = true, name = "keywatch_watch_connected", unit = MetricUnits.NONE, description = "1 while LISTEN is up")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_watch_connected",
+      unit = MetricUnits.NONE,
+      description = "1 while LISTEN is up")
   public long connected() {
     return hub.state().connected() ? 1 : 0;
   }
 
-  @Gauge(absolute = true, name = "keywatch_watch_reconnects", unit = MetricUnits.NONE, description = "reconnections so far")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_watch_reconnects",
+      unit = MetricUnits.NONE,
+      description = "reconnections so far")
   public long reconnects() {
     return hub.state().reconnects();
   }
 
-  @Gauge(absolute = true, name = "keywatch_watches", unit = MetricUnits.NONE, description = "open watches")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_watches",
+      unit = MetricUnits.NONE,
+      description = "open watches")
   public long watches() {
     return hub.watchCount();
   }

@@ -10,21 +10,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A pull-based watch of one prefix from a revision, read by one consumer thread with {@link
- * #poll}. It starts <em>unsynced</em>: each poll reads the next part of history from the table, on
- * the consumer's thread, until it reaches the feed's position; then, under the feed's position
- * lock, it turns <em>synced</em> and receives live batches through a bounded queue. If the
- * consumer is so slow that the queue is full, the watch becomes a <em>victim</em>: it drops back to
- * unsynced and later reads what it missed from the table, so neither the feed nor other watches
- * ever wait for it.
+ * A pull-based watch of one prefix from a revision, read by one consumer thread with {@link #poll}.
+ * It starts <em>unsynced</em>: each poll reads the next part of history from the table, on the
+ * consumer's thread, until it reaches the feed's position; then, under the feed's position lock, it
+ * turns <em>synced</em> and receives live batches through a bounded queue. If the consumer is so
+ * slow that the queue is full, the watch becomes a <em>victim</em>: it drops back to unsynced and
+ * later reads what it missed from the table, so neither the feed nor other watches ever wait for
+ * it.
  *
  * <p>While the feed is unavailable (no poll has succeeded for a heartbeat: the database is gone),
  * poll throws {@link StoreUnavailableException} once the queue is drained, and a consumer waiting
- * in poll is woken to be told. The watch stays usable: it keeps its place and, once the feed is back,
- * goes on after the last revision it returned, missing and repeating nothing.
+ * in poll is woken to be told. The watch stays usable: it keeps its place and, once the feed is
+ * back, goes on after the last revision it returned, missing and repeating nothing.
  *
- * <p>Example: created after 10 while the feed is at 15; the first poll reads 11..15 from the
- * table; the next finds nothing more to read, turns synced, and waits for the batch 16..16.
+ * <p>Example: created after 10 while the feed is at 15; the first poll reads 11..15 from the table;
+ * the next finds nothing more to read, turns synced, and waits for the batch 16..16.
  */
 public final class Watch implements AutoCloseable {
 
@@ -38,15 +38,27 @@ public final class Watch implements AutoCloseable {
   private final int historyBatch;
   private final BlockingQueue<EventBatch> queue;
 
-  /** Every revision up to here was returned by poll or is in the queue. Guarded by the feed's position lock once synced. */
+  /**
+   * Every revision up to here was returned by poll or is in the queue. Guarded by the feed's
+   * position lock once synced.
+   */
   private volatile long scanned;
+
   /** Guarded by the feed's position lock. */
   private boolean synced;
+
   private volatile long victimCount;
   private volatile StoreReset reset;
   private volatile boolean closed;
 
-  Watch(String prefix, long after, KvStore store, ChangeFeed feed, Watchers owner, int queueCapacity, int historyBatch) {
+  Watch(
+      String prefix,
+      long after,
+      KvStore store,
+      ChangeFeed feed,
+      Watchers owner,
+      int queueCapacity,
+      int historyBatch) {
     this.prefix = prefix;
     this.scanned = after;
     this.store = store;
@@ -67,8 +79,8 @@ public final class Watch implements AutoCloseable {
 
   /**
    * The next batch of changes under the prefix, waiting at most {@code timeout} for one. An empty
-   * batch is a progress report: nothing under the prefix changed up to its revision (while the
-   * feed has not reached the store yet, nothing is known and the revision does not move).
+   * batch is a progress report: nothing under the prefix changed up to its revision (while the feed
+   * has not reached the store yet, nothing is known and the revision does not move).
    *
    * @throws io.keywatch.kv.CompactedException if history it still has to read was compacted
    * @throws WatchResetException if the store was reset under it; start over from a snapshot
@@ -108,7 +120,9 @@ public final class Watch implements AutoCloseable {
   }
 
   private static StoreUnavailableException unavailable() {
-    return new StoreUnavailableException("the watch cannot follow the store: its database has been unreachable for more than a heartbeat", null);
+    return new StoreUnavailableException(
+        "the watch cannot follow the store: its database has been unreachable for more than a heartbeat",
+        null);
   }
 
   private EventBatch nextQueued() {
@@ -173,7 +187,8 @@ public final class Watch implements AutoCloseable {
       return;
     }
     long from = scanned;
-    List<KvEvent> mine = batch.filter(prefix).events().stream().filter(e -> e.revision() > from).toList();
+    List<KvEvent> mine =
+        batch.filter(prefix).events().stream().filter(e -> e.revision() > from).toList();
     if (mine.isEmpty()) {
       scanned = batch.revision();
       return;
@@ -195,8 +210,8 @@ public final class Watch implements AutoCloseable {
 
   /**
    * Wakes a consumer waiting in poll. A full queue needs no nudge: the consumer is not waiting. A
-   * nudge that takes the last free place may make the next batch miss it: the watch then reads
-   * that batch from history, as any victim does.
+   * nudge that takes the last free place may make the next batch miss it: the watch then reads that
+   * batch from history, as any victim does.
    */
   void nudge() {
     queue.offer(NUDGE);

@@ -22,9 +22,9 @@ import jakarta.inject.Inject;
  * once; observers must be quick and may filter with {@link EventBatch#filter}), and serves
  * pull-based {@link Watch}es.
  *
- * <p>A mirror of the store (like the proxy's route table) stays exact with two rules: load a
- * {@link #snapshot} and apply only batches above its revision; reload on a reset, or when a batch
- * starts above the mirror's revision.
+ * <p>A mirror of the store (like the proxy's route table) stays exact with two rules: load a {@link
+ * #snapshot} and apply only batches above its revision; reload on a reset, or when a batch starts
+ * above the mirror's revision.
  */
 @Singleton
 @Startup
@@ -45,10 +45,15 @@ public class WatchHub {
   @PostConstruct
   void start() {
     watchers = new Watchers(store, settings.watchQueue(), settings.batchSize());
-    feed = new ChangeFeed(
-        changeLog,
-        new ChangeFeed.Settings(settings.heartbeat(), settings.backoffMin(), settings.backoffMax(), settings.batchSize()),
-        watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
+    feed =
+        new ChangeFeed(
+            changeLog,
+            new ChangeFeed.Settings(
+                settings.heartbeat(),
+                settings.backoffMin(),
+                settings.backoffMax(),
+                settings.batchSize()),
+            watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
     watchers.attach(feed);
     feed.start(threads);
   }

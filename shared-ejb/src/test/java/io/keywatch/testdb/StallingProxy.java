@@ -79,26 +79,30 @@ public final class StallingProxy implements AutoCloseable {
   }
 
   private void pump(Link link, Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try {
-        InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream();
-        for (int n; (n = in.read(buf)) >= 0; ) {
-          if (link.stalled) {
-            closed.await(); // hold the sockets open and say nothing: no data, no FIN, no RST
-            return;
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-        to.shutdownOutput();
-      } catch (IOException e) {
-        // one side went away; the other pump notices on its own
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "stalling-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                  if (link.stalled) {
+                    closed
+                        .await(); // hold the sockets open and say nothing: no data, no FIN, no RST
+                    return;
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+                to.shutdownOutput();
+              } catch (IOException e) {
+                // one side went away; the other pump notices on its own
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "stalling-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

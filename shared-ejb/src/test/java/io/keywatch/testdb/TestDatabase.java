@@ -158,7 +158,8 @@ public final class TestDatabase implements AutoCloseable {
     private int port;
     private EmbeddedPostgres embedded;
 
-    private Server(String baseUrl, String user, String password, Path dataDir, EmbeddedPostgres embedded) {
+    private Server(
+        String baseUrl, String user, String password, Path dataDir, EmbeddedPostgres embedded) {
       this.baseUrl = baseUrl;
       this.user = user;
       this.password = password;
@@ -170,11 +171,17 @@ public final class TestDatabase implements AutoCloseable {
     static Server start() {
       String url = System.getenv("KEYWATCH_TEST_JDBC_URL");
       if (url != null && !url.isBlank()) {
-        return new Server(url, env("KEYWATCH_TEST_JDBC_USER", "postgres"), env("KEYWATCH_TEST_JDBC_PASSWORD", ""), null, null);
+        return new Server(
+            url,
+            env("KEYWATCH_TEST_JDBC_USER", "postgres"),
+            env("KEYWATCH_TEST_JDBC_PASSWORD", ""),
+            null,
+            null);
       }
       try {
         Path dir = Files.createTempDirectory("keywatch-pg");
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
+        EmbeddedPostgres pg =
+            EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
         Server s = new Server(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, pg);
         Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
         return s;
@@ -197,7 +204,12 @@ public final class TestDatabase implements AutoCloseable {
     synchronized void restart() {
       if (embedded == null) {
         try {
-          embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+          embedded =
+              EmbeddedPostgres.builder()
+                  .setDataDirectory(dataDir)
+                  .setCleanDataDirectory(false)
+                  .setPort(port)
+                  .start();
         } catch (IOException e) {
           throw new UncheckedIOException("cannot restart embedded PostgreSQL", e);
         }

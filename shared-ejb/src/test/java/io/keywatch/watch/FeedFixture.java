@@ -5,13 +5,13 @@ import io.keywatch.kv.postgres.PgChangeLog;
 import io.keywatch.kv.postgres.PgKvStore;
 import io.keywatch.testdb.TestDatabase;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import java.util.concurrent.Executors;
+import org.awaitility.Awaitility;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A store with a running feed and watchers, wired as {@link WatchHub} wires them in the server.
- * The feed's connection is named {@value #APP_NAME} so tests can find its backend.
+ * A store with a running feed and watchers, wired as {@link WatchHub} wires them in the server. The
+ * feed's connection is named {@value #APP_NAME} so tests can find its backend.
  */
 final class FeedFixture implements AutoCloseable {
 
@@ -28,7 +28,12 @@ final class FeedFixture implements AutoCloseable {
   final Watchers watchers;
   final ChangeFeed feed;
 
-  FeedFixture(TestDatabase db, String jdbcUrl, int watchQueue, Duration heartbeat, int socketTimeoutSeconds) {
+  FeedFixture(
+      TestDatabase db,
+      String jdbcUrl,
+      int watchQueue,
+      Duration heartbeat,
+      int socketTimeoutSeconds) {
     this.db = db;
     this.store = new PgKvStore(db.pool(), 1 << 20, 64, 128);
     this.watchers = new Watchers(store, watchQueue, 100);
@@ -37,10 +42,11 @@ final class FeedFixture implements AutoCloseable {
     listen.setApplicationName(APP_NAME);
     listen.setSocketTimeout(socketTimeoutSeconds);
     listen.setConnectTimeout(2);
-    this.feed = new ChangeFeed(
-        new PgChangeLog(listen),
-        new ChangeFeed.Settings(heartbeat, Duration.ofMillis(20), Duration.ofMillis(500), 100),
-        watchers.andThen(recorder));
+    this.feed =
+        new ChangeFeed(
+            new PgChangeLog(listen),
+            new ChangeFeed.Settings(heartbeat, Duration.ofMillis(20), Duration.ofMillis(500), 100),
+            watchers.andThen(recorder));
     watchers.attach(feed);
     feed.start(Executors.defaultThreadFactory());
     // the feed starts from the store's revision at its first poll: write only after that
@@ -53,7 +59,10 @@ final class FeedFixture implements AutoCloseable {
   }
 
   void terminateFeedBackend() {
-    db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + APP_NAME + "'");
+    db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+            + APP_NAME
+            + "'");
   }
 
   @Override

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The deletes of a revoked or expired lease reach the watchers as one batch, like a transaction's. */
+/**
+ * The deletes of a revoked or expired lease reach the watchers as one batch, like a transaction's.
+ */
 class LeaseWatchTest {
 
   private FeedFixture f;
@@ -72,6 +74,8 @@ class LeaseWatchTest {
 
     EventBatch batch = batchOfDeletesAfter(before);
     assertThat(batch.events()).extracting(KvEvent::key).containsExactly("/e/a", "/e/b", "/e/c");
-    assertThat(batch.events()).extracting(KvEvent::revision).containsExactly(before + 1, before + 2, before + 3);
+    assertThat(batch.events())
+        .extracting(KvEvent::revision)
+        .containsExactly(before + 1, before + 2, before + 3);
   }
 }

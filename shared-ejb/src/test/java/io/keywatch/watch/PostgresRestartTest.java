@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class PostgresRestartTest {
 
   @Test
-  void aDatabaseGonePastTheHeartbeatIsToldToAWaitingWatchWhichThenGoesOnWithNothingLostOrRepeated() throws Exception {
+  void aDatabaseGonePastTheHeartbeatIsToldToAWaitingWatchWhichThenGoesOnWithNothingLostOrRepeated()
+      throws Exception {
     Assumptions.assumeTrue(TestDatabase.canRestart(), "needs the embedded PostgreSQL");
     FeedFixture f = FeedFixture.start();
     ExecutorService consumer = Executors.newSingleThreadExecutor();
@@ -39,49 +40,68 @@ class PostgresRestartTest {
         f.store.put("/outage/" + i, "before".getBytes(UTF_8));
       }
       while (seen.size() < 3) {
-        watch.poll(Duration.ofSeconds(5)).events().stream().map(KvEvent::revision).forEach(seen::add);
+        watch.poll(Duration.ofSeconds(5)).events().stream()
+            .map(KvEvent::revision)
+            .forEach(seen::add);
       }
 
-      // a consumer waiting long in poll is woken to be told, about one heartbeat (1 s) after the stop
-      Future<Long> toldAfterMillis = consumer.submit(() -> {
-        long t0 = System.nanoTime();
-        try {
-          while (true) {
-            watch.poll(Duration.ofSeconds(60)).events().stream().map(KvEvent::revision).forEach(seen::add);
-          }
-        } catch (StoreUnavailableException e) {
-          return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        }
-      });
+      // a consumer waiting long in poll is woken to be told, about one heartbeat (1 s) after the
+      // stop
+      Future<Long> toldAfterMillis =
+          consumer.submit(
+              () -> {
+                long t0 = System.nanoTime();
+                try {
+                  while (true) {
+                    watch.poll(Duration.ofSeconds(60)).events().stream()
+                        .map(KvEvent::revision)
+                        .forEach(seen::add);
+                  }
+                } catch (StoreUnavailableException e) {
+                  return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                }
+              });
       long stopped = System.nanoTime();
       TestDatabase.stopServer();
       long told = toldAfterMillis.get(10, TimeUnit.SECONDS);
       long fromStop = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
-      System.out.println("OUTAGE told to the watch " + fromStop + " ms after the stop (heartbeat 1000 ms)");
+      System.out.println(
+          "OUTAGE told to the watch " + fromStop + " ms after the stop (heartbeat 1000 ms)");
       assertThat(told).isLessThan(4_000);
       assertThat(f.recorder.outages()).hasSize(1);
       assertThat(f.feed.unavailable()).isTrue();
       // told again on every poll while the outage lasts
-      assertThatThrownBy(() -> watch.poll(Duration.ofSeconds(5))).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> watch.poll(Duration.ofSeconds(5)))
+          .isInstanceOf(StoreUnavailableException.class);
 
       TestDatabase.startServer();
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-        f.store.put("/outage/3", "after".getBytes(UTF_8));
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                f.store.put("/outage/3", "after".getBytes(UTF_8));
+                return true;
+              });
       for (int i = 4; i < 6; i++) {
         f.store.put("/outage/" + i, "after".getBytes(UTF_8));
       }
       long after = f.store.revisions().current();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        try {
-          watch.poll(Duration.ofMillis(100)).events().stream().map(KvEvent::revision).forEach(seen::add);
-        } catch (StoreUnavailableException e) {
-          // the feed is not back yet
-        }
-        return seen.size() >= after - start;
-      });
-      assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(start + 1, after).boxed().toList());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                try {
+                  watch.poll(Duration.ofMillis(100)).events().stream()
+                      .map(KvEvent::revision)
+                      .forEach(seen::add);
+                } catch (StoreUnavailableException e) {
+                  // the feed is not back yet
+                }
+                return seen.size() >= after - start;
+              });
+      assertThat(seen)
+          .containsExactlyElementsOf(LongStream.rangeClosed(start + 1, after).boxed().toList());
       assertThat(f.feed.unavailable()).isFalse();
     } finally {
       consumer.shutdownNow();
@@ -99,29 +119,35 @@ class PostgresRestartTest {
     AtomicBoolean restarted = new AtomicBoolean();
     ExecutorService writer = Executors.newSingleThreadExecutor();
     try {
-      Future<List<PutResult>> acknowledged = writer.submit(() -> {
-        List<PutResult> acks = new ArrayList<>();
-        int afterRestart = 0;
-        for (int i = 0; afterRestart < 100; ) {
-          try {
-            acks.add(f.store.put("/load/" + (i % 7), ("v" + i).getBytes(UTF_8)));
-            i++;
-            afterRestart += restarted.get() ? 1 : 0;
-          } catch (StoreUnavailableException e) {
-            failures.incrementAndGet();
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a client's retry pause
-          }
-        }
-        return acks;
-      });
+      Future<List<PutResult>> acknowledged =
+          writer.submit(
+              () -> {
+                List<PutResult> acks = new ArrayList<>();
+                int afterRestart = 0;
+                for (int i = 0; afterRestart < 100; ) {
+                  try {
+                    acks.add(f.store.put("/load/" + (i % 7), ("v" + i).getBytes(UTF_8)));
+                    i++;
+                    afterRestart += restarted.get() ? 1 : 0;
+                  } catch (StoreUnavailableException e) {
+                    failures.incrementAndGet();
+                    LockSupport.parkNanos(
+                        Duration.ofMillis(20).toNanos()); // a client's retry pause
+                  }
+                }
+                return acks;
+              });
       await().until(() -> f.feed.revision() >= 100);
       TestDatabase.stopServer();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        if (acknowledged.isDone()) {
-          acknowledged.get(); // a writer that stopped early: show why
-        }
-        return failures.get() >= 3 && !f.feed.state().connected();
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                if (acknowledged.isDone()) {
+                  acknowledged.get(); // a writer that stopped early: show why
+                }
+                return failures.get() >= 3 && !f.feed.state().connected();
+              });
       TestDatabase.startServer();
       restarted.set(true);
 
@@ -129,10 +155,13 @@ class PostgresRestartTest {
       long current = f.store.revisions().current();
       assertThat(current).isGreaterThanOrEqualTo(acks.size());
       for (PutResult ack : acks) {
-        assertThat(f.store.get(ack.kv().key(), ack.revision()).orElseThrow().value()).isEqualTo(ack.kv().value());
+        assertThat(f.store.get(ack.kv().key(), ack.revision()).orElseThrow().value())
+            .isEqualTo(ack.kv().value());
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> f.feed.revision() == current);
-      assertThat(f.recorder.revisions()).containsExactlyElementsOf(LongStream.rangeClosed(2, current).boxed().toList()); // the first write is 2
+      assertThat(f.recorder.revisions())
+          .containsExactlyElementsOf(
+              LongStream.rangeClosed(2, current).boxed().toList()); // the first write is 2
     } finally {
       writer.shutdownNow();
       TestDatabase.startServer();

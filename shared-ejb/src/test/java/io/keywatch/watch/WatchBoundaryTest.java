@@ -16,7 +16,8 @@ class WatchBoundaryTest {
 
   private static final Path SOURCES = Path.of("src/main/java/io/keywatch/watch");
   private static final Pattern STORE_INTERNALS =
-      Pattern.compile("import (static )?(java\\.sql|javax\\.sql|org\\.postgresql|io\\.keywatch\\.kv\\.postgres)\\b.*");
+      Pattern.compile(
+          "import (static )?(java\\.sql|javax\\.sql|org\\.postgresql|io\\.keywatch\\.kv\\.postgres)\\b.*");
 
   @Test
   void noWatchClassImportsJdbcPgjdbcOrThePostgresAdapter() throws IOException {

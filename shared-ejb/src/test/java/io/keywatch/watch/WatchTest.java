@@ -53,7 +53,9 @@ class WatchTest {
     return s.getBytes(UTF_8);
   }
 
-  /** The revisions of the first n writes: an empty store is at revision 1, so the first write is 2. */
+  /**
+   * The revisions of the first n writes: an empty store is at revision 1, so the first write is 2.
+   */
   private static List<Long> firstWrites(long n) {
     return LongStream.rangeClosed(2, n + 1).boxed().toList();
   }
@@ -62,16 +64,17 @@ class WatchTest {
   private static Future<List<KvEvent>> drain(Watch w, long last) {
     ExecutorService ex = Executors.newSingleThreadExecutor();
     try {
-      return ex.submit(() -> {
-        List<KvEvent> seen = new ArrayList<>();
-        long at = -1;
-        while (at < last) {
-          EventBatch b = w.poll(Duration.ofMillis(200));
-          seen.addAll(b.events());
-          at = b.revision();
-        }
-        return seen;
-      });
+      return ex.submit(
+          () -> {
+            List<KvEvent> seen = new ArrayList<>();
+            long at = -1;
+            while (at < last) {
+              EventBatch b = w.poll(Duration.ofMillis(200));
+              seen.addAll(b.events());
+              at = b.revision();
+            }
+            return seen;
+          });
     } finally {
       ex.shutdown();
     }
@@ -89,11 +92,13 @@ class WatchTest {
     List<Future<?>> done = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      done.add(pool.submit(() -> {
-        for (int i = 0; i < writes; i++) {
-          f.store.put("/w/" + writer + "/" + (i % 17), v(writer + ":" + i));
-        }
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < writes; i++) {
+                  f.store.put("/w/" + writer + "/" + (i % 17), v(writer + ":" + i));
+                }
+              }));
     }
     for (Future<?> d : done) {
       d.get();
@@ -110,8 +115,9 @@ class WatchTest {
     for (KvEvent e : seen) {
       replayed.put(e.key(), e.kv().valueAsString());
     }
-    Map<String, String> table = f.store.list("/").kvs().stream()
-        .collect(Collectors.toMap(KeyValue::key, KeyValue::valueAsString));
+    Map<String, String> table =
+        f.store.list("/").kvs().stream()
+            .collect(Collectors.toMap(KeyValue::key, KeyValue::valueAsString));
     assertThat(replayed).isEqualTo(table);
     watch.close();
   }
@@ -122,12 +128,18 @@ class WatchTest {
    * whatever the store has reached when the watch starts, passing over the writes in between.
    */
   @Test
-  void aClientThatListsAnEmptyStoreAndWatchesFromTheNextRevisionSeesTheFirstWrite() throws Exception {
+  void aClientThatListsAnEmptyStoreAndWatchesFromTheNextRevisionSeesTheFirstWrite()
+      throws Exception {
     long listed = f.store.list("/").revision();
     assertThat(listed).as("an empty store's revision").isEqualTo(1);
     PutResult first = f.store.put("/first", v("1")); // written between the list and the watch
-    Watch watch = listed == 0 ? f.watchers.watch("/", f.store.revisions().current()) : f.watchers.watch("/", listed);
-    assertThat(drain(watch, first.revision()).get()).extracting(KvEvent::key).containsExactly("/first");
+    Watch watch =
+        listed == 0
+            ? f.watchers.watch("/", f.store.revisions().current())
+            : f.watchers.watch("/", listed);
+    assertThat(drain(watch, first.revision()).get())
+        .extracting(KvEvent::key)
+        .containsExactly("/first");
     assertThat(first.revision()).isEqualTo(listed + 1);
     watch.close();
   }
@@ -136,11 +148,13 @@ class WatchTest {
   void aKilledListenConnectionLosesAndRepeatsNothing() throws Exception {
     int total = 1500;
     ExecutorService writer = Executors.newSingleThreadExecutor();
-    Future<?> writing = writer.submit(() -> {
-      for (int i = 0; i < total; i++) {
-        f.store.put("/k/" + (i % 10), v("v" + i));
-      }
-    });
+    Future<?> writing =
+        writer.submit(
+            () -> {
+              for (int i = 0; i < total; i++) {
+                f.store.put("/k/" + (i % 10), v("v" + i));
+              }
+            });
     await().until(() -> f.feed.revision() >= 300);
     f.terminateFeedBackend();
     await().until(() -> f.feed.state().reconnects() >= 1);
@@ -156,7 +170,9 @@ class WatchTest {
     return new StallingProxy(URI.create(f.db.jdbcUrl().substring("jdbc:".length())).getPort());
   }
 
-  /** A feed whose LISTEN connection goes through the relay: 200 ms heartbeat, 1 s socket timeout. */
+  /**
+   * A feed whose LISTEN connection goes through the relay: 200 ms heartbeat, 1 s socket timeout.
+   */
   private FeedFixture feedThrough(StallingProxy relay) {
     int port = URI.create(f.db.jdbcUrl().substring("jdbc:".length())).getPort();
     String viaRelay = f.db.jdbcUrl().replace(":" + port + "/", ":" + relay.port() + "/");
@@ -216,7 +232,8 @@ class WatchTest {
       f.store.put("/a", v(String.valueOf(i)));
     }
     await().until(() -> f.feed.revision() == 4);
-    f.db.execute("DELETE FROM kv WHERE revision > 2; UPDATE kv_revision SET current = 2; NOTIFY keywatch");
+    f.db.execute(
+        "DELETE FROM kv WHERE revision > 2; UPDATE kv_revision SET current = 2; NOTIFY keywatch");
 
     await().until(() -> !f.recorder.resets().isEmpty());
     assertThat(f.recorder.resets().get(0))
@@ -242,8 +259,12 @@ class WatchTest {
     long head = f.store.revisions().current();
     await().until(() -> f.feed.revision() == head);
 
-    StringBuilder restore = new StringBuilder("BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
-        + " UPDATE kv_revision SET current = " + backup + ";");
+    StringBuilder restore =
+        new StringBuilder(
+            "BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
+                + " UPDATE kv_revision SET current = "
+                + backup
+                + ";");
     for (int i = 1; i <= 5; i++) {
       restore.append(" SELECT kv_put('/routes/new").append(i).append("', 'new'::bytea);");
     }
@@ -251,9 +272,15 @@ class WatchTest {
     f.db.execute(restore.append(" COMMIT").toString());
 
     await().atMost(Duration.ofSeconds(1)).until(() -> !f.recorder.resets().isEmpty());
-    System.out.println("RESTORE detected " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored) + " ms after the commit");
-    assertThat(f.recorder.resets()).containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, backup + 5));
-    assertThat(f.recorder.revisions()).containsExactlyElementsOf(firstWrites(head - 1)); // no new write passed off as the old history's next
+    System.out.println(
+        "RESTORE detected "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored)
+            + " ms after the commit");
+    assertThat(f.recorder.resets())
+        .containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, backup + 5));
+    assertThat(f.recorder.revisions())
+        .containsExactlyElementsOf(
+            firstWrites(head - 1)); // no new write passed off as the old history's next
     assertThat(f.feed.revision()).isEqualTo(backup + 5);
 
     f.store.put("/routes/new6", v("new"));
@@ -263,8 +290,8 @@ class WatchTest {
   }
 
   /**
-   * A restore that leaves the counter where it was and sends no notification (a history of the
-   * same length, rewritten): only the heartbeat's read can find it, within one heartbeat (1 s).
+   * A restore that leaves the counter where it was and sends no notification (a history of the same
+   * length, rewritten): only the heartbeat's read can find it, within one heartbeat (1 s).
    */
   @Test
   void aRewrittenRowAtTheFeedsPositionIsFoundByTheHeartbeatWithoutAnyNotification() {
@@ -272,13 +299,17 @@ class WatchTest {
     f.store.put("/b", v("1"));
     long head = f.store.revisions().current();
     await().until(() -> f.feed.revision() == head);
-    f.db.execute("UPDATE kv SET key = '/c', created_at = clock_timestamp() WHERE revision = " + head);
+    f.db.execute(
+        "UPDATE kv SET key = '/c', created_at = clock_timestamp() WHERE revision = " + head);
 
     await().atMost(Duration.ofMillis(2500)).until(() -> !f.recorder.resets().isEmpty());
-    assertThat(f.recorder.resets()).containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, head));
+    assertThat(f.recorder.resets())
+        .containsExactly(new StoreReset(StoreReset.Reason.HISTORY_REWRITTEN, head, head));
   }
 
-  /** The feed's check reads the row at its position again: compaction that removed it is no reset. */
+  /**
+   * The feed's check reads the row at its position again: compaction that removed it is no reset.
+   */
   @Test
   void aRowAtTheFeedsPositionCompactedAwayIsNoReset() {
     f.store.put("/a", v("1"));
@@ -286,7 +317,8 @@ class WatchTest {
     long head = f.store.revisions().current();
     await().until(() -> f.feed.revision() == head);
     // in one commit, so the feed next reads with its position's tombstone gone
-    f.db.execute("BEGIN; SELECT kv_put('/b', '1'::bytea); SELECT kv_compact(" + (head + 1) + "); COMMIT");
+    f.db.execute(
+        "BEGIN; SELECT kv_put('/b', '1'::bytea); SELECT kv_compact(" + (head + 1) + "); COMMIT");
     await().until(() -> f.feed.revision() == head + 1);
     f.store.put("/b", v("2"));
     await().until(() -> f.feed.revision() == head + 2);
@@ -310,22 +342,33 @@ class WatchTest {
   @Test
   void aTransactionArrivesInOneBatch() {
     f.store.put("/a", v("0"));
-    f.store.txn(new Txn(List.of(), List.of(
-        new Txn.Put("/a", v("1")), new Txn.Put("/b", v("1")), new Txn.Delete("/a")), List.of()));
+    f.store.txn(
+        new Txn(
+            List.of(),
+            List.of(new Txn.Put("/a", v("1")), new Txn.Put("/b", v("1")), new Txn.Delete("/a")),
+            List.of()));
     await().until(() -> f.feed.revision() == 5);
-    EventBatch txnBatch = f.recorder.batches().stream()
-        .filter(b -> b.events().stream().anyMatch(e -> e.revision() == 3))
-        .findFirst().orElseThrow();
+    EventBatch txnBatch =
+        f.recorder.batches().stream()
+            .filter(b -> b.events().stream().anyMatch(e -> e.revision() == 3))
+            .findFirst()
+            .orElseThrow();
     assertThat(txnBatch.events()).extracting(KvEvent::revision).contains(3L, 4L, 5L);
-    assertThat(txnBatch.events().get(txnBatch.events().size() - 1).prevKv().valueAsString()).isEqualTo("1");
+    assertThat(txnBatch.events().get(txnBatch.events().size() - 1).prevKv().valueAsString())
+        .isEqualTo("1");
   }
 
   @Test
   void anEtcdTxnAndARangeDeleteEachArriveInOneBatch() {
     f.store.put("/e/1", v("0")); // 2
-    f.store.txn(new TxnRequest(List.of(), List.of(
-        TxnRequest.Put.of("/e/2", v("1")), TxnRequest.Put.of("/e/3", v("1")),
-        new TxnRequest.DeleteRange(KeyRange.single("/e/1"), false)), List.of())); // 3, 4, 5
+    f.store.txn(
+        new TxnRequest(
+            List.of(),
+            List.of(
+                TxnRequest.Put.of("/e/2", v("1")),
+                TxnRequest.Put.of("/e/3", v("1")),
+                new TxnRequest.DeleteRange(KeyRange.single("/e/1"), false)),
+            List.of())); // 3, 4, 5
     f.store.deleteRange("/e/", KeyRange.prefix("/e/").rangeEnd(), false); // 6, 7
     await().until(() -> f.feed.revision() == 7);
     for (List<Long> txn : List.of(List.of(3L, 4L, 5L), List.of(6L, 7L))) {
@@ -343,9 +386,12 @@ class WatchTest {
     for (int i = 0; i < 5; i++) {
       f.store.put("/a", v("v" + i));
     }
-    await().until(() -> f.feed.revision() == 6); // else the feed itself would be reset by the compaction
+    await()
+        .until(
+            () -> f.feed.revision() == 6); // else the feed itself would be reset by the compaction
     f.store.compact(5);
-    assertThatThrownBy(() -> lagging.poll(Duration.ofSeconds(1))).isInstanceOf(CompactedException.class);
+    assertThatThrownBy(() -> lagging.poll(Duration.ofSeconds(1)))
+        .isInstanceOf(CompactedException.class);
     Watch fromCompacted = f.watchers.watch("/", 4);
     assertThat(drain(fromCompacted, 6).get()).extracting(KvEvent::revision).containsExactly(5L, 6L);
   }
@@ -365,25 +411,35 @@ class WatchTest {
     Watch w = f.watchers.watch("/", f.feed.revision());
     assertThat(w.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
     long next = f.feed.revision() + 1;
-    KvEvent change = KvEvent.of(new KeyValue("/queued", v("x"), next, next, 1, Instant.now()), null, next);
+    KvEvent change =
+        KvEvent.of(new KeyValue("/queued", v("x"), next, next, 1, Instant.now()), null, next);
     ExecutorService consumer = Executors.newSingleThreadExecutor();
     try {
       AtomicReference<Thread> polling = new AtomicReference<>();
-      Future<EventBatch> polled = consumer.submit(() -> {
-        polling.set(Thread.currentThread());
-        return w.poll(Duration.ofMillis(300));
-      });
+      Future<EventBatch> polled =
+          consumer.submit(
+              () -> {
+                polling.set(Thread.currentThread());
+                return w.poll(Duration.ofMillis(300));
+              });
       // the consumer waits for a live batch ...
-      await().until(() -> polling.get() != null && polling.get().getState() == Thread.State.TIMED_WAITING);
-      f.feed.atPosition(at -> {
-        // ... its wait runs out, and it queues for the feed's position to report progress; then the
-        // feed delivers a batch (as the feed does: under its position lock)
-        await().until(() -> polling.get().getState() == Thread.State.WAITING);
-        w.offer(new EventBatch(next - 1, next, List.of(change)));
-        return null;
-      });
+      await()
+          .until(
+              () ->
+                  polling.get() != null && polling.get().getState() == Thread.State.TIMED_WAITING);
+      f.feed.atPosition(
+          at -> {
+            // ... its wait runs out, and it queues for the feed's position to report progress; then
+            // the
+            // feed delivers a batch (as the feed does: under its position lock)
+            await().until(() -> polling.get().getState() == Thread.State.WAITING);
+            w.offer(new EventBatch(next - 1, next, List.of(change)));
+            return null;
+          });
       // the batch, not a progress report up to its revision (which would pass over it)
-      assertThat(polled.get(5, TimeUnit.SECONDS).events()).extracting(KvEvent::revision).containsExactly(next);
+      assertThat(polled.get(5, TimeUnit.SECONDS).events())
+          .extracting(KvEvent::revision)
+          .containsExactly(next);
     } finally {
       consumer.shutdownNow();
       w.close();
@@ -402,7 +458,9 @@ class WatchTest {
         await().until(() -> small.feed.revision() >= rev);
       }
       assertThat(slow.victimCount()).isPositive();
-      assertThat(drain(slow, 51).get()).extracting(KvEvent::revision).containsExactlyElementsOf(firstWrites(50));
+      assertThat(drain(slow, 51).get())
+          .extracting(KvEvent::revision)
+          .containsExactlyElementsOf(firstWrites(50));
     } finally {
       small.close();
     }
@@ -422,8 +480,13 @@ class WatchTest {
     StoreReset reset = f.recorder.resets().get(0);
     assertThat(reset.reason()).isEqualTo(StoreReset.Reason.STORE_RECREATED);
     assertThat(reset.previousRevision()).isEqualTo(3);
-    assertThatThrownBy(() -> watch.poll(Duration.ofMillis(10))).isInstanceOf(WatchResetException.class);
+    assertThatThrownBy(() -> watch.poll(Duration.ofMillis(10)))
+        .isInstanceOf(WatchResetException.class);
     f.store.put("/fresh", v("2"));
-    await().until(() -> f.feed.revision() == 3 && f.recorder.revisions().get(f.recorder.revisions().size() - 1) == 3L);
+    await()
+        .until(
+            () ->
+                f.feed.revision() == 3
+                    && f.recorder.revisions().get(f.recorder.revisions().size() - 1) == 3L);
   }
 }

@@ -18,8 +18,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AuthIT {
 
   static Stream<String> adminCalls() {
-    return Stream.of("GET /routes", "GET /routes/any", "PUT /routes/any", "DELETE /routes/any", "GET /kv/a", "PUT /kv/a",
-        "POST /txn", "POST /compaction", "GET /watch", "GET /no-such-path");
+    return Stream.of(
+        "GET /routes",
+        "GET /routes/any",
+        "PUT /routes/any",
+        "DELETE /routes/any",
+        "GET /kv/a",
+        "PUT /kv/a",
+        "POST /txn",
+        "POST /compaction",
+        "GET /watch",
+        "GET /no-such-path");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -27,7 +36,9 @@ class AuthIT {
   void withoutTheKeyEveryCallIs401AndWritesNothing(String call, Keywatch kw) {
     long before = kw.system().storeRevision();
     assertThat(problem(kw.send(request(kw, call)), 401).getString("detail")).contains("X-API-KEY");
-    assertThat(problem(kw.send(request(kw, call).header("X-API-KEY", kw.apiKey() + "x")), 401).getString("detail"))
+    assertThat(
+            problem(kw.send(request(kw, call).header("X-API-KEY", kw.apiKey() + "x")), 401)
+                .getString("detail"))
         .contains("does not hold");
     assertThat(problem(kw.send(request(kw, call).header("X-API-KEY", "")), 401)).isNotNull();
     assertThat(kw.system().storeRevision()).isEqualTo(before);
@@ -36,23 +47,33 @@ class AuthIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"/health", "/health/ready", "/metrics", "/openapi"})
   void payaraEndpointsStayOpen(String path, Keywatch kw) {
-    HttpResponse<String> r = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET());
+    HttpResponse<String> r =
+        kw.send(
+            HttpRequest.newBuilder(kw.adminUri().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET());
     assertThat(r.statusCode()).as("%s: %s", path, r.body()).isEqualTo(200);
   }
 
   @org.junit.jupiter.api.Test
   void theOpenApiDocumentDescribesTheAdminApi(Keywatch kw) {
     String doc = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/openapi")).GET()).body();
-    assertThat(doc).contains("/routes/{id}", "/kv/{key}", "/txn", "/watch", "/compaction", "X-API-KEY")
-        .as("OpenAPI paths hold no JAX-RS regular expressions").doesNotContain("{key: .+}");
+    assertThat(doc)
+        .contains("/routes/{id}", "/kv/{key}", "/txn", "/watch", "/compaction", "X-API-KEY")
+        .as("OpenAPI paths hold no JAX-RS regular expressions")
+        .doesNotContain("{key: .+}");
   }
 
   private static HttpRequest.Builder request(Keywatch kw, String call) {
     String[] parts = call.split(" ");
-    return HttpRequest.newBuilder(kw.adminUri().resolve(parts[1])).timeout(Duration.ofSeconds(30))
+    return HttpRequest.newBuilder(kw.adminUri().resolve(parts[1]))
+        .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
-        .method(parts[0], parts[0].equals("GET") || parts[0].equals("DELETE")
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString("{\"uri\": \"/x\", \"upstream\": \"http://u\"}"));
+        .method(
+            parts[0],
+            parts[0].equals("GET") || parts[0].equals("DELETE")
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(
+                    "{\"uri\": \"/x\", \"upstream\": \"http://u\"}"));
   }
 }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A page of another origin watches with a plain browser EventSource: CORS for the origins in
- * {@code keywatch.admin.cors-origins} (preflights answered without the key), and a watch token in
- * the URL. The last test drives Debian's headless chromium against a page this test serves itself.
+ * A page of another origin watches with a plain browser EventSource: CORS for the origins in {@code
+ * keywatch.admin.cors-origins} (preflights answered without the key), and a watch token in the URL.
+ * The last test drives Debian's headless chromium against a page this test serves itself.
  */
 @KeywatchTest
 class BrowserWatchIT {
@@ -53,7 +53,14 @@ class BrowserWatchIT {
     page.createContext("/received", BrowserWatchIT::receive);
     page.start();
     origin = "http://127.0.0.1:" + page.getAddress().getPort();
-    kw = Keywatch.startPrivate("browser-watch", o -> o.env(ServerRole.ADMIN, "KEYWATCH_ADMIN_CORS_ORIGINS", "http://127.0.0.1:1, " + origin));
+    kw =
+        Keywatch.startPrivate(
+            "browser-watch",
+            o ->
+                o.env(
+                    ServerRole.ADMIN,
+                    "KEYWATCH_ADMIN_CORS_ORIGINS",
+                    "http://127.0.0.1:1, " + origin));
   }
 
   @AfterAll
@@ -71,13 +78,17 @@ class BrowserWatchIT {
     HttpHeaders h = r.headers();
     assertThat(h.firstValue("Access-Control-Allow-Origin")).hasValue(origin);
     assertThat(h.allValues("Vary")).contains("Origin");
-    assertThat(h.firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(m -> assertThat(m).contains("GET", "PUT", "POST", "DELETE"));
-    assertThat(h.firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(m -> assertThat(m.toLowerCase()).contains("x-api-key", "content-type"));
+    assertThat(h.firstValue("Access-Control-Allow-Methods"))
+        .hasValueSatisfying(m -> assertThat(m).contains("GET", "PUT", "POST", "DELETE"));
+    assertThat(h.firstValue("Access-Control-Allow-Headers"))
+        .hasValueSatisfying(m -> assertThat(m.toLowerCase()).contains("x-api-key", "content-type"));
   }
 
   @Test
   void aPreflightFromAnotherOriginGetsNoCorsHeaders() {
-    for (String other : List.of("http://127.0.0.1:2", origin + ".evil", "null", origin.replace("http:", "https:"))) {
+    for (String other :
+        List.of(
+            "http://127.0.0.1:2", origin + ".evil", "null", origin.replace("http:", "https:"))) {
       HttpResponse<String> r = kw.send(preflight(kw, other, "POST", "x-api-key"));
       problem(r, 401);
       assertThat(corsHeaders(r.headers())).as(other).isEmpty();
@@ -90,11 +101,19 @@ class BrowserWatchIT {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
     assertThat(ok.headers().allValues("Vary")).contains("Origin");
-    assertThat(ok.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(e -> assertThat(e).contains("X-Keywatch-Revision"));
-    HttpResponse<String> refused = kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/routes")).header("Origin", origin).GET());
+    assertThat(ok.headers().firstValue("Access-Control-Expose-Headers"))
+        .hasValueSatisfying(e -> assertThat(e).contains("X-Keywatch-Revision"));
+    HttpResponse<String> refused =
+        kw.send(
+            HttpRequest.newBuilder(kw.adminUri().resolve("/routes"))
+                .header("Origin", origin)
+                .GET());
     problem(refused, 401);
-    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as("a page can read why it was refused").hasValue(origin);
-    HttpResponse<String> other = kw.send(kw.adminRequest("/routes").header("Origin", "http://127.0.0.1:2").GET());
+    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin"))
+        .as("a page can read why it was refused")
+        .hasValue(origin);
+    HttpResponse<String> other =
+        kw.send(kw.adminRequest("/routes").header("Origin", "http://127.0.0.1:2").GET());
     assertThat(other.statusCode()).isEqualTo(200);
     assertThat(corsHeaders(other.headers())).isEmpty();
   }
@@ -104,7 +123,8 @@ class BrowserWatchIT {
     HttpResponse<String> r = shared.send(preflight(shared, origin, "GET", "x-api-key"));
     problem(r, 401);
     assertThat(corsHeaders(r.headers())).isEmpty();
-    HttpResponse<String> ok = shared.send(shared.adminRequest("/routes").header("Origin", origin).GET());
+    HttpResponse<String> ok =
+        shared.send(shared.adminRequest("/routes").header("Origin", origin).GET());
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(corsHeaders(ok.headers())).isEmpty();
   }
@@ -115,26 +135,62 @@ class BrowserWatchIT {
       if ("true".equals(System.getenv("CI"))) {
         fail(CHROMIUM + " is missing: .ci/run installs it with apt (apt-get install chromium)");
       }
-      Assumptions.abort(CHROMIUM + " is not installed, so no browser can be driven (apt-get install --no-install-recommends chromium)");
+      Assumptions.abort(
+          CHROMIUM
+              + " is not installed, so no browser can be driven (apt-get install --no-install-recommends chromium)");
     }
     Path profile = Keywatch.runDir().resolve("chromium-profile");
     Folders.deleteTree(profile);
     Files.createDirectories(profile);
-    Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-proxy-server", "--user-data-dir=" + profile, "--remote-debugging-port=0", origin + "/page.html")
-        .redirectErrorStream(true).redirectOutput(Keywatch.runDir().resolve("chromium.log").toFile()).start();
+    Process chromium =
+        new ProcessBuilder(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-proxy-server",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                origin + "/page.html")
+            .redirectErrorStream(true)
+            .redirectOutput(Keywatch.runDir().resolve("chromium.log").toFile())
+            .start();
     try {
       JsonObject opened = awaitReport("progress");
       String a = Keywatch.uniqueId("browser-a");
       String b = Keywatch.uniqueId("browser-b");
-      assertThat(kw.adminPut("/routes/" + a, "{\"uri\":\"/" + a + "\",\"upstream\":\"http://127.0.0.1:9\"}").statusCode()).isEqualTo(201);
-      assertThat(kw.adminPut("/routes/" + b, "{\"uri\":\"/" + b + "\",\"upstream\":\"http://127.0.0.1:9\"}").statusCode()).isEqualTo(201);
-      Keywatch.eventually().untilAsserted(() -> assertThat(puts()).containsExactly("/routes/" + a, "/routes/" + b));
-      long first = received.stream().filter(r -> r.getString("type").equals("put")).findFirst().map(r -> Long.parseLong(r.getString("id"))).orElseThrow();
-      assertThat(Long.parseLong(opened.getString("revisionHeader"))).as("the page read X-Keywatch-Revision, then watched from the next")
+      assertThat(
+              kw.adminPut(
+                      "/routes/" + a,
+                      "{\"uri\":\"/" + a + "\",\"upstream\":\"http://127.0.0.1:9\"}")
+                  .statusCode())
+          .isEqualTo(201);
+      assertThat(
+              kw.adminPut(
+                      "/routes/" + b,
+                      "{\"uri\":\"/" + b + "\",\"upstream\":\"http://127.0.0.1:9\"}")
+                  .statusCode())
+          .isEqualTo(201);
+      Keywatch.eventually()
+          .untilAsserted(() -> assertThat(puts()).containsExactly("/routes/" + a, "/routes/" + b));
+      long first =
+          received.stream()
+              .filter(r -> r.getString("type").equals("put"))
+              .findFirst()
+              .map(r -> Long.parseLong(r.getString("id")))
+              .orElseThrow();
+      assertThat(Long.parseLong(opened.getString("revisionHeader")))
+          .as("the page read X-Keywatch-Revision, then watched from the next")
           .isEqualTo(first - 1);
-      assertThat(received).noneMatch(r -> r.getString("type").equals("error") || r.getString("type").equals("failure"));
+      assertThat(received)
+          .noneMatch(
+              r -> r.getString("type").equals("error") || r.getString("type").equals("failure"));
     } finally {
       chromium.destroy();
       chromium.onExit().orTimeout(30, TimeUnit.SECONDS).join();
@@ -142,25 +198,44 @@ class BrowserWatchIT {
   }
 
   private static JsonObject awaitReport(String type) {
-    Keywatch.eventually().until(() -> received.stream().anyMatch(r -> r.getString("type").equals(type)
-        || r.getString("type").equals("failure")));
-    JsonObject r = received.stream().filter(x -> x.getString("type").equals(type) || x.getString("type").equals("failure")).findFirst().orElseThrow();
+    Keywatch.eventually()
+        .until(
+            () ->
+                received.stream()
+                    .anyMatch(
+                        r ->
+                            r.getString("type").equals(type)
+                                || r.getString("type").equals("failure")));
+    JsonObject r =
+        received.stream()
+            .filter(x -> x.getString("type").equals(type) || x.getString("type").equals("failure"))
+            .findFirst()
+            .orElseThrow();
     assertThat(r.getString("type")).as("the page's report %s", r).isEqualTo(type);
     return r;
   }
 
   private static List<String> puts() {
-    return received.stream().filter(r -> r.getString("type").equals("put")).map(r -> r.getString("key")).toList();
+    return received.stream()
+        .filter(r -> r.getString("type").equals("put"))
+        .map(r -> r.getString("key"))
+        .toList();
   }
 
-  private static HttpRequest.Builder preflight(Keywatch system, String from, String method, String headers) {
-    return HttpRequest.newBuilder(system.adminUri().resolve("/watch/tokens")).timeout(Duration.ofSeconds(30))
-        .header("Origin", from).header("Access-Control-Request-Method", method).header("Access-Control-Request-Headers", headers)
+  private static HttpRequest.Builder preflight(
+      Keywatch system, String from, String method, String headers) {
+    return HttpRequest.newBuilder(system.adminUri().resolve("/watch/tokens"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Origin", from)
+        .header("Access-Control-Request-Method", method)
+        .header("Access-Control-Request-Headers", headers)
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
   }
 
   private static List<String> corsHeaders(HttpHeaders headers) {
-    return headers.map().keySet().stream().filter(h -> h.toLowerCase().startsWith("access-control-")).toList();
+    return headers.map().keySet().stream()
+        .filter(h -> h.toLowerCase().startsWith("access-control-"))
+        .toList();
   }
 
   /**
@@ -170,7 +245,8 @@ class BrowserWatchIT {
    */
   private static void servePage(HttpExchange exchange) throws IOException {
     String admin = kw.adminUri().toString().replaceAll("/$", "");
-    String html = """
+    String html =
+        """
         <!doctype html>
         <html><body><ol id="events"></ol><script>
         const admin = '%s', key = '%s';
@@ -193,7 +269,8 @@ class BrowserWatchIT {
           source.onerror = () => report({type: 'error', readyState: source.readyState});
         })().catch(e => report({type: 'failure', message: String(e)}));
         </script></body></html>
-        """.formatted(admin, kw.apiKey());
+        """
+            .formatted(admin, kw.apiKey());
     byte[] body = html.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
     exchange.sendResponseHeaders(200, body.length);

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * A client of {@code GET /watch}: reads the Server-Sent Events of one stream on a thread of its own
- * (JDK HttpClient, {@code BodyHandlers.ofLines()}, {@link ServerSentEvents}) and hands them out in order.
+ * (JDK HttpClient, {@code BodyHandlers.ofLines()}, {@link ServerSentEvents}) and hands them out in
+ * order.
  */
 final class EventStream implements AutoCloseable {
 
@@ -54,21 +55,27 @@ final class EventStream implements AutoCloseable {
     reader.start();
   }
 
-  /** Opens a stream, e.g. {@code open(kw, "prefix=/routes/&rev=5", null)}; fails unless it is 200. */
+  /**
+   * Opens a stream, e.g. {@code open(kw, "prefix=/routes/&rev=5", null)}; fails unless it is 200.
+   */
   static EventStream open(Keywatch keywatch, String query, String lastEventId) {
-    HttpRequest.Builder request = keywatch.adminRequest("/watch?" + query).timeout(Duration.ofMinutes(10)).GET();
+    HttpRequest.Builder request =
+        keywatch.adminRequest("/watch?" + query).timeout(Duration.ofMinutes(10)).GET();
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<Stream<String>> response = keywatch.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        keywatch.send(request.build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).as("watch %s", query).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
     return new EventStream(response.body());
   }
 
   private void read() {
     try {
-      ServerSentEvents.read(lines::iterator, (name, id, data) -> events.add(new Event(name, id, data)));
+      ServerSentEvents.read(
+          lines::iterator, (name, id, data) -> events.add(new Event(name, id, data)));
     } catch (UncheckedIOException | IllegalStateException e) {
       // closed by us, or the connection dropped: either way the stream has ended
     } finally {
@@ -89,7 +96,9 @@ final class EventStream implements AutoCloseable {
     return e;
   }
 
-  /** The next event of that name, skipping others (e.g. progress between changes), within the wait. */
+  /**
+   * The next event of that name, skipping others (e.g. progress between changes), within the wait.
+   */
   Event next(String name) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
@@ -100,7 +109,9 @@ final class EventStream implements AutoCloseable {
     }
   }
 
-  /** The next {@code n} change events (put or delete), skipping progress events, within the wait. */
+  /**
+   * The next {@code n} change events (put or delete), skipping progress events, within the wait.
+   */
   List<Event> changes(int n) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     List<Event> changes = new ArrayList<>();

@@ -30,21 +30,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the admin side shows to the network: the admin API listens on loopback only, the gateway's
  * process never holds the admin key, and no route can point the gateway at the admin server (its
- * HTTP port or its etcd gRPC port) or at a link-local address (the cloud metadata service) unless a setting allows it, whether the key
- * comes from the launcher or from the user's environment. Listening addresses are read from the
- * kernel's tables: the tests never connect to an address other than loopback.
+ * HTTP port or its etcd gRPC port) or at a link-local address (the cloud metadata service) unless a
+ * setting allows it, whether the key comes from the launcher or from the user's environment.
+ * Listening addresses are read from the kernel's tables: the tests never connect to an address
+ * other than loopback.
  */
 @KeywatchTest
 class ExposureIT {
 
   @Test
   void theAdminApiListensOnLoopbackOnly(Keywatch kw) {
-    assertThat(ListeningSockets.boundTo(kw.adminUri().getPort())).isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+    assertThat(ListeningSockets.boundTo(kw.adminUri().getPort()))
+        .isNotEmpty()
+        .allMatch(InetAddress::isLoopbackAddress);
   }
 
   @Test
   void theGatewayProcessIsNotGivenTheAdminKey(Keywatch kw) throws IOException {
-    assertThat(processText(kw.system().pid(ServerRole.ADMIN), "environ")).contains(kw.apiKey()); // the probe sees keys
+    assertThat(processText(kw.system().pid(ServerRole.ADMIN), "environ"))
+        .contains(kw.apiKey()); // the probe sees keys
     long gateway = kw.system().pid(ServerRole.PROXY);
     assertThat(processText(gateway, "environ")).doesNotContain(kw.apiKey());
     assertThat(processText(gateway, "cmdline")).doesNotContain(kw.apiKey());
@@ -55,7 +59,12 @@ class ExposureIT {
     String key = "launcher-key-" + Keywatch.uniqueId("k");
     Path data = LauncherProcess.freshDataDir("exposure-launcher");
     Map<String, String> env = new HashMap<>(Map.of("KEYWATCH_API_KEY", key));
-    for (String port : List.of("KEYWATCH_ADMIN_PORT", "KEYWATCH_PROXY_PORT", "KEYWATCH_PROXY_STATUS_PORT", "KEYWATCH_POSTGRES_PORT")) {
+    for (String port :
+        List.of(
+            "KEYWATCH_ADMIN_PORT",
+            "KEYWATCH_PROXY_PORT",
+            "KEYWATCH_PROXY_STATUS_PORT",
+            "KEYWATCH_POSTGRES_PORT")) {
       env.put(port, Integer.toString(LauncherProcess.freePort()));
     }
     try (LauncherProcess launcher = LauncherProcess.start(data, env)) {
@@ -65,67 +74,130 @@ class ExposureIT {
       assertThat(processText(admin, "environ")).contains(key);
       assertThat(processText(gateway, "environ")).doesNotContain(key);
       assertThat(processText(gateway, "cmdline")).doesNotContain(key);
-      assertThat(launcher.output()).anyMatch(l -> l.matches("\\s*admin API\\s*:.*listening on 127\\.0\\.0\\.1\\)"));
+      assertThat(launcher.output())
+          .anyMatch(l -> l.matches("\\s*admin API\\s*:.*listening on 127\\.0\\.0\\.1\\)"));
     }
   }
 
   private static ProcessHandle server(LauncherProcess launcher, Path dir) {
-    return launcher.children()
-        .filter(p -> p.info().commandLine().orElse("").contains("-Djava.io.tmpdir=" + dir.resolve("tmp")))
-        .findFirst().orElseThrow(() -> new AssertionError("no server process with its folder in " + dir));
+    return launcher
+        .children()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .orElse("")
+                    .contains("-Djava.io.tmpdir=" + dir.resolve("tmp")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no server process with its folder in " + dir));
   }
 
   static Stream<String> refusedUpstreams(Keywatch kw) {
     int admin = kw.adminUri().getPort();
     return Stream.of(
-        "http://127.0.0.1:" + admin, "http://localhost:" + admin + "/x", "http://[::1]:" + admin, "http://0.0.0.0:" + admin,
+        "http://127.0.0.1:" + admin,
+        "http://localhost:" + admin + "/x",
+        "http://[::1]:" + admin,
+        "http://0.0.0.0:" + admin,
         "http://127.0.0.2:" + admin,
-        "http://127.0.0.1:" + kw.etcdPort(), "http://localhost:" + kw.etcdPort() + "/v3/kv/range", "http://[::1]:" + kw.etcdPort(),
-        "http://169.254.169.254", "http://169.254.169.254:80/latest/meta-data", "https://169.254.1.1",
-        "http://2852039166", "http://[::ffff:a9fe:a9fe]", "http://[::ffff:169.254.169.254]",
-        "http://[fe80::1]:8080", "http://[febf::1]",
+        "http://127.0.0.1:" + kw.etcdPort(),
+        "http://localhost:" + kw.etcdPort() + "/v3/kv/range",
+        "http://[::1]:" + kw.etcdPort(),
+        "http://169.254.169.254",
+        "http://169.254.169.254:80/latest/meta-data",
+        "https://169.254.1.1",
+        "http://2852039166",
+        "http://[::ffff:a9fe:a9fe]",
+        "http://[::ffff:169.254.169.254]",
+        "http://[fe80::1]:8080",
+        "http://[febf::1]",
         "http://99999999999"); // numeric, but no address: the gateway would ask DNS
   }
 
   @ParameterizedTest
   @MethodSource("refusedUpstreams")
-  void aRouteToTheAdminServerOrALinkLocalAddressIsRefusedAndWritesNothing(String upstream, Keywatch kw) {
+  void aRouteToTheAdminServerOrALinkLocalAddressIsRefusedAndWritesNothing(
+      String upstream, Keywatch kw) {
     String id = Keywatch.uniqueId("exposed");
     String route = "{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}";
     long before = revision(ok(kw.adminGet("/routes"), 200));
 
     JsonObject p = problem(kw.adminPut("/routes/" + id, route), 400);
-    assertThat(p.getJsonArray("problems").getValuesAs(JsonString.class)).singleElement()
-        .satisfies(s -> assertThat(s.getString()).contains(upstream).contains("keywatch.routes.allow-private-upstreams"));
+    assertThat(p.getJsonArray("problems").getValuesAs(JsonString.class))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.getString())
+                    .contains(upstream)
+                    .contains("keywatch.routes.allow-private-upstreams"));
     problem(kw.adminPut("/kv/routes/" + id, route), 400);
-    problem(kw.adminPost("/txn", "{\"success\": [{\"put\": {\"key\": \"/routes/" + id + "\", \"value\": " + route + "}}]}"), 400);
-    problem(kw.send(kw.adminRequest("/txn").header("Content-Type", "application/json").POST(BodyPublishers.ofString(
-        "{\"compare\": [{\"key\": \"/none\", \"modRevision\": 1}], \"failure\": [{\"put\": {\"key\": \"/routes/" + id
-            + "\", \"value\": " + route + "}}]}"))), 400);
+    problem(
+        kw.adminPost(
+            "/txn",
+            "{\"success\": [{\"put\": {\"key\": \"/routes/"
+                + id
+                + "\", \"value\": "
+                + route
+                + "}}]}"),
+        400);
+    problem(
+        kw.send(
+            kw.adminRequest("/txn")
+                .header("Content-Type", "application/json")
+                .POST(
+                    BodyPublishers.ofString(
+                        "{\"compare\": [{\"key\": \"/none\", \"modRevision\": 1}], \"failure\": [{\"put\": {\"key\": \"/routes/"
+                            + id
+                            + "\", \"value\": "
+                            + route
+                            + "}}]}"))),
+        400);
 
     assertThat(revision(ok(kw.adminGet("/routes"), 200))).isEqualTo(before);
     assertThat(kw.adminGet("/routes/" + id).statusCode()).isEqualTo(404);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "http://upstream.example"})
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:1",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "http://upstream.example"
+      })
   void loopbackAndOtherUpstreamsStayAllowed(String upstream, Keywatch kw) {
     String id = Keywatch.uniqueId("allowed");
-    ok(kw.adminPut("/routes/" + id, "{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}"), 201);
+    ok(
+        kw.adminPut(
+            "/routes/" + id, "{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}"),
+        201);
     ok(kw.adminDelete("/routes/" + id), 200);
   }
 
   @Test
   void aSettingAllowsPrivateUpstreams() {
-    try (Keywatch kw = Keywatch.startPrivate("allow-private-upstreams",
-        o -> o.env(ServerRole.ADMIN, "KEYWATCH_ROUTES_ALLOW_PRIVATE_UPSTREAMS", "true"))) {
-      ok(kw.adminPut("/routes/metadata", "{\"uri\": \"/m\", \"upstream\": \"http://169.254.169.254\"}"), 201);
-      ok(kw.adminPut("/routes/self", "{\"uri\": \"/s\", \"upstream\": \"http://127.0.0.1:" + kw.adminUri().getPort() + "\"}"), 201);
+    try (Keywatch kw =
+        Keywatch.startPrivate(
+            "allow-private-upstreams",
+            o -> o.env(ServerRole.ADMIN, "KEYWATCH_ROUTES_ALLOW_PRIVATE_UPSTREAMS", "true"))) {
+      ok(
+          kw.adminPut(
+              "/routes/metadata", "{\"uri\": \"/m\", \"upstream\": \"http://169.254.169.254\"}"),
+          201);
+      ok(
+          kw.adminPut(
+              "/routes/self",
+              "{\"uri\": \"/s\", \"upstream\": \"http://127.0.0.1:"
+                  + kw.adminUri().getPort()
+                  + "\"}"),
+          201);
     }
   }
 
   /** A process's environment or command line as /proc has it (NUL-separated). */
   private static String processText(long pid, String file) throws IOException {
-    return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)), StandardCharsets.ISO_8859_1);
+    return new String(
+        Files.readAllBytes(Path.of("/proc", Long.toString(pid), file)),
+        StandardCharsets.ISO_8859_1);
   }
 }

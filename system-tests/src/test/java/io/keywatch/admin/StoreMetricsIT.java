@@ -12,7 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The admin's {@code /metrics} shows where the store's time goes: one timer per named statement. */
+/**
+ * The admin's {@code /metrics} shows where the store's time goes: one timer per named statement.
+ */
 @KeywatchTest
 class StoreMetricsIT {
 
@@ -28,19 +30,27 @@ class StoreMetricsIT {
     assertThat(count(kw, "get")).isGreaterThan(getsBefore);
     // the watch's polls are statements of the store too
     assertThat(count(kw, "revisions_and_changes")).isPositive();
-    assertThat(metrics(kw)).containsPattern("keywatch_store_statement_seconds_sum\\{[^}]*statement=\"put_many\"");
+    assertThat(metrics(kw))
+        .containsPattern("keywatch_store_statement_seconds_sum\\{[^}]*statement=\"put_many\"");
   }
 
   /** How often a statement ran, as the timer's count says; 0 before its first run. */
   private static long count(Keywatch kw, String statement) {
-    Matcher m = Pattern.compile(
-            "^keywatch_store_statement_seconds_count\\{[^}]*statement=\"" + statement + "\"[^}]*\\} ([0-9.Ee+]+)$",
-            Pattern.MULTILINE)
-        .matcher(metrics(kw));
+    Matcher m =
+        Pattern.compile(
+                "^keywatch_store_statement_seconds_count\\{[^}]*statement=\""
+                    + statement
+                    + "\"[^}]*\\} ([0-9.Ee+]+)$",
+                Pattern.MULTILINE)
+            .matcher(metrics(kw));
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
   private static String metrics(Keywatch kw) {
-    return kw.send(HttpRequest.newBuilder(kw.adminUri().resolve("/metrics")).timeout(Duration.ofSeconds(30)).GET()).body();
+    return kw.send(
+            HttpRequest.newBuilder(kw.adminUri().resolve("/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .GET())
+        .body();
   }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class WatchIT {
 
   @Test
-  void eachChangeIsOneEventWithItsRevisionAsIdAndThePreviousValue(Keywatch kw) throws InterruptedException {
+  void eachChangeIsOneEventWithItsRevisionAsIdAndThePreviousValue(Keywatch kw)
+      throws InterruptedException {
     String dir = "/" + Keywatch.uniqueId("w") + "/";
     try (EventStream s = EventStream.open(kw, "prefix=" + dir, null)) {
       EventStream.Event first = s.next();
@@ -41,7 +42,9 @@ class WatchIT {
 
       List<EventStream.Event> changes = s.changes(3);
       assertThat(changes).extracting(EventStream.Event::revision).containsExactly(r1, r2, r3);
-      assertThat(changes).extracting(EventStream.Event::name).containsExactly("put", "put", "delete");
+      assertThat(changes)
+          .extracting(EventStream.Event::name)
+          .containsExactly("put", "put", "delete");
       JsonObject put2 = changes.get(1).json();
       assertThat(put2.getString("type")).isEqualTo("PUT");
       assertThat(put2.getJsonObject("kv").getString("value")).isEqualTo(b64("2"));
@@ -49,7 +52,8 @@ class WatchIT {
       assertThat(changes.get(0).json().containsKey("prevKv")).isFalse();
       JsonObject delete = changes.get(2).json();
       assertThat(delete.getJsonObject("kv").getBoolean("deleted")).isTrue();
-      assertThat(delete.getJsonObject("prevKv").getJsonNumber("modRevision").longValue()).isEqualTo(r2);
+      assertThat(delete.getJsonObject("prevKv").getJsonNumber("modRevision").longValue())
+          .isEqualTo(r2);
     }
   }
 
@@ -66,7 +70,8 @@ class WatchIT {
 
   @Test
   void resumingRightAfterAWriteNeverRepeatsIt(Keywatch kw) throws InterruptedException {
-    // the admin server's feed may not have delivered a write yet when its writer already resumes after it
+    // the admin server's feed may not have delivered a write yet when its writer already resumes
+    // after it
     String dir = "/" + Keywatch.uniqueId("fresh") + "/";
     for (int i = 0; i < 10; i++) {
       long written = revision(ok(putValue(kw, dir + "k", "v" + i), i == 0 ? 201 : 200));
@@ -87,11 +92,14 @@ class WatchIT {
     try (EventStream s = EventStream.open(kw, "prefix=" + dir, null)) {
       s.next("progress");
       // the writer keeps writing while the client drops and reconnects
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        for (int i = 0; i < total; i++) {
-          written.add(revision(ok(putValue(kw, dir + (i % 7), "v" + i), i < 7 ? 201 : 200)));
-        }
-      });
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < total; i++) {
+                  written.add(
+                      revision(ok(putValue(kw, dir + (i % 7), "v" + i), i < 7 ? 201 : 200)));
+                }
+              });
       for (EventStream.Event e : s.changes(20)) {
         received.add(e.revision());
       }
@@ -102,7 +110,9 @@ class WatchIT {
           received.add(e.revision());
         }
         writer.get(60, TimeUnit.SECONDS);
-        assertThat(received).as("every write exactly once, in order").containsExactlyElementsOf(written);
+        assertThat(received)
+            .as("every write exactly once, in order")
+            .containsExactlyElementsOf(written);
         assertThat(again.pending()).noneMatch(EventStream.Event::isChange);
       }
     }
@@ -146,7 +156,9 @@ class WatchIT {
       }
       List<Future<List<Long>>> seen = new ArrayList<>();
       for (EventStream s : streams) {
-        seen.add(readers.submit(() -> s.changes(writes).stream().map(EventStream.Event::revision).toList()));
+        seen.add(
+            readers.submit(
+                () -> s.changes(writes).stream().map(EventStream.Event::revision).toList()));
       }
       for (Future<List<Long>> f : seen) {
         assertThat(f.get(60, TimeUnit.SECONDS)).containsExactlyElementsOf(written);
@@ -160,18 +172,24 @@ class WatchIT {
   @Test
   void aClientThatStopsReadingDoesNotHoldBackTheOthers(Keywatch kw) throws Exception {
     String dir = "/" + Keywatch.uniqueId("slow") + "/";
-    HttpResponse<InputStream> stalled = kw.send(kw.adminRequest("/watch?prefix=" + dir).timeout(Duration.ofMinutes(5)).GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> stalled =
+        kw.send(
+            kw.adminRequest("/watch?prefix=" + dir).timeout(Duration.ofMinutes(5)).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(stalled.statusCode()).isEqualTo(200);
-    try (InputStream ignored = stalled.body(); EventStream reader = EventStream.open(kw, "prefix=" + dir, null)) {
+    try (InputStream ignored = stalled.body();
+        EventStream reader = EventStream.open(kw, "prefix=" + dir, null)) {
       reader.next("progress");
-      // 40 values of 256 KiB (about 14 MB of events in base64): far more than the socket buffers of the stalled client hold
+      // 40 values of 256 KiB (about 14 MB of events in base64): far more than the socket buffers of
+      // the stalled client hold
       String value = "v".repeat(256 * 1024);
       List<Long> written = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         written.add(revision(ok(putValue(kw, dir + i, value), 201)));
       }
-      assertThat(reader.changes(written.size())).extracting(EventStream.Event::revision).containsExactlyElementsOf(written);
+      assertThat(reader.changes(written.size()))
+          .extracting(EventStream.Event::revision)
+          .containsExactlyElementsOf(written);
     }
   }
 
@@ -190,13 +208,22 @@ class WatchIT {
     Keywatch.eventually().until(() -> openWatches(kw) <= before);
   }
 
-  /** The hub's watch count, from the admin server's readiness check (Payara may render the number as a string). */
+  /**
+   * The hub's watch count, from the admin server's readiness check (Payara may render the number as
+   * a string).
+   */
   private static int openWatches(Keywatch kw) {
-    var r = kw.send(java.net.http.HttpRequest.newBuilder(kw.adminUri().resolve("/health/ready")).GET());
+    var r =
+        kw.send(java.net.http.HttpRequest.newBuilder(kw.adminUri().resolve("/health/ready")).GET());
     return Keywatch.json(r).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
         .filter(c -> c.getString("name").equals("keywatch-watch"))
-        .findFirst().orElseThrow()
-        .getJsonObject("data").get("watches").toString().replace("\"", "").transform(Integer::parseInt);
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("data")
+        .get("watches")
+        .toString()
+        .replace("\"", "")
+        .transform(Integer::parseInt);
   }
 
   private static String b64(String s) {

@@ -19,8 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A raw gRPC client of etcd's API from Keywatch's own generated stubs, for what etcdctl cannot
- * send (a bogus token, watch ids, filters, progress requests, min/max revision filters).
+ * A raw gRPC client of etcd's API from Keywatch's own generated stubs, for what etcdctl cannot send
+ * (a bogus token, watch ids, filters, progress requests, min/max revision filters).
  */
 final class EtcdClient implements AutoCloseable {
 
@@ -30,8 +30,17 @@ final class EtcdClient implements AutoCloseable {
   /** A client that authenticates as {@code user}/{@code password} first; null user: no token. */
   EtcdClient(int port, String user, String password) {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    credentials = user == null ? null : token(AuthGrpc.newBlockingStub(channel)
-        .authenticate(AuthenticateRequest.newBuilder().setName(user).setPassword(password).build()).getToken());
+    credentials =
+        user == null
+            ? null
+            : token(
+                AuthGrpc.newBlockingStub(channel)
+                    .authenticate(
+                        AuthenticateRequest.newBuilder()
+                            .setName(user)
+                            .setPassword(password)
+                            .build())
+                    .getToken());
   }
 
   /** A client that sends this token as it is. */
@@ -45,13 +54,15 @@ final class EtcdClient implements AutoCloseable {
   }
 
   KVGrpc.KVBlockingStub kv() {
-    KVGrpc.KVBlockingStub stub = KVGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    KVGrpc.KVBlockingStub stub =
+        KVGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     return credentials == null ? stub : stub.withCallCredentials(credentials);
   }
 
   /** A watch stream; responses queue up for {@link WatchStream#next}. */
   LeaseGrpc.LeaseBlockingStub lease() {
-    LeaseGrpc.LeaseBlockingStub stub = LeaseGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    LeaseGrpc.LeaseBlockingStub stub =
+        LeaseGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     return credentials == null ? stub : stub.withCallCredentials(credentials);
   }
 
@@ -61,26 +72,29 @@ final class EtcdClient implements AutoCloseable {
       stub = stub.withCallCredentials(credentials);
     }
     BlockingQueue<Object> responses = new LinkedBlockingQueue<>();
-    StreamObserver<WatchRequest> requests = stub.watch(new StreamObserver<>() {
-      @Override
-      public void onNext(WatchResponse r) {
-        responses.add(r);
-      }
+    StreamObserver<WatchRequest> requests =
+        stub.watch(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(WatchResponse r) {
+                responses.add(r);
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        responses.add(t);
-      }
+              @Override
+              public void onError(Throwable t) {
+                responses.add(t);
+              }
 
-      @Override
-      public void onCompleted() {
-        responses.add("completed");
-      }
-    });
+              @Override
+              public void onCompleted() {
+                responses.add("completed");
+              }
+            });
     return new WatchStream(requests, responses);
   }
 
-  record WatchStream(StreamObserver<WatchRequest> requests, BlockingQueue<Object> responses) implements AutoCloseable {
+  record WatchStream(StreamObserver<WatchRequest> requests, BlockingQueue<Object> responses)
+      implements AutoCloseable {
 
     void send(WatchRequest request) {
       requests.onNext(request);
@@ -114,7 +128,8 @@ final class EtcdClient implements AutoCloseable {
     Metadata.Key<String> key = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata m = new Metadata();
         m.put(key, token);
         applier.apply(m);

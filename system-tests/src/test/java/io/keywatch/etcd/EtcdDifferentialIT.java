@@ -58,6 +58,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class EtcdDifferentialIT {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\+(\\d+)}");
+
   /** Commands compared per session, printed at the end (the issue note lists them). */
   private static final Map<String, Integer> COMPARED = new LinkedHashMap<>();
 
@@ -66,7 +67,10 @@ class EtcdDifferentialIT {
   private static Side keywatch;
   private static Side real;
 
-  /** One store as the sessions see it: its etcdctl, its JSON gateway and its revision when the session began. */
+  /**
+   * One store as the sessions see it: its etcdctl, its JSON gateway and its revision when the
+   * session began.
+   */
   static final class Side {
     final String name;
     final String endpoint;
@@ -106,13 +110,18 @@ class EtcdDifferentialIT {
     etcd = RealEtcd.start("etcd-differential-etcd");
     etcd.enableAuth(kw.apiKey());
     keywatch = new Side("keywatch", "127.0.0.1:" + kw.etcdPort(), kw.apiKey(), kw.adminUri());
-    real = new Side("etcd", etcd.endpoint(), kw.apiKey(), URI.create("http://" + etcd.endpoint() + "/"));
+    real =
+        new Side(
+            "etcd", etcd.endpoint(), kw.apiKey(), URI.create("http://" + etcd.endpoint() + "/"));
   }
 
   @AfterAll
   static void stop() {
-    System.out.println("answers compared with etcd 3.4 (etcdctl, gRPC, JSON gateway), per session: " + COMPARED
-        + ", total " + COMPARED.values().stream().mapToInt(Integer::intValue).sum());
+    System.out.println(
+        "answers compared with etcd 3.4 (etcdctl, gRPC, JSON gateway), per session: "
+            + COMPARED
+            + ", total "
+            + COMPARED.values().stream().mapToInt(Integer::intValue).sum());
     if (etcd != null) {
       etcd.close();
     }
@@ -124,8 +133,8 @@ class EtcdDifferentialIT {
   // ---- sessions ----
 
   /**
-   * Item 4 of the issue, on the empty stores: a client lists, a write lands, then the client watches.
-   * Both empty stores are at revision 1 (a real revision), so watching from the list's
+   * Item 4 of the issue, on the empty stores: a client lists, a write lands, then the client
+   * watches. Both empty stores are at revision 1 (a real revision), so watching from the list's
    * header.revision + 1 (APISIX, Kubernetes) and from header.revision itself both see the write.
    */
   @Test
@@ -134,9 +143,19 @@ class EtcdDifferentialIT {
     Map<String, List<String>> seen = new LinkedHashMap<>();
     for (Side side : List.of(keywatch, real)) {
       try (EtcdClient client = side.client()) {
-        long listed = client.kv().range(RangeRequest.newBuilder()
-            .setKey(bytes("/lw/")).setRangeEnd(bytes("/lw0")).build()).getHeader().getRevision();
-        client.kv().put(PutRequest.newBuilder().setKey(bytes("/lw/between")).setValue(bytes("1")).build());
+        long listed =
+            client
+                .kv()
+                .range(
+                    RangeRequest.newBuilder()
+                        .setKey(bytes("/lw/"))
+                        .setRangeEnd(bytes("/lw0"))
+                        .build())
+                .getHeader()
+                .getRevision();
+        client
+            .kv()
+            .put(PutRequest.newBuilder().setKey(bytes("/lw/between")).setValue(bytes("1")).build());
         String afterList = firstEventKey(client, listed + 1, "/lw/after-1");
         String atList = firstEventKey(client, listed, "/lw/after-2");
         seen.put(side.name, List.of(Long.toString(listed), afterList, atList));
@@ -146,11 +165,19 @@ class EtcdDifferentialIT {
     assertThat(seen.get("keywatch")).isEqualTo(seen.get("etcd"));
   }
 
-  /** Opens a watch of /lw/ from a revision, then writes {@code next}; the key of the first event. */
+  /**
+   * Opens a watch of /lw/ from a revision, then writes {@code next}; the key of the first event.
+   */
   private static String firstEventKey(EtcdClient client, long startRevision, String next) {
     try (EtcdClient.WatchStream watch = client.watch()) {
-      watch.send(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-          .setKey(bytes("/lw/")).setRangeEnd(bytes("/lw0")).setStartRevision(startRevision)).build());
+      watch.send(
+          WatchRequest.newBuilder()
+              .setCreateRequest(
+                  WatchCreateRequest.newBuilder()
+                      .setKey(bytes("/lw/"))
+                      .setRangeEnd(bytes("/lw0"))
+                      .setStartRevision(startRevision))
+              .build());
       assertThat(watch.next().getCreated()).isTrue();
       client.kv().put(PutRequest.newBuilder().setKey(bytes(next)).setValue(bytes("1")).build());
       WatchResponse events = watch.next();
@@ -276,11 +303,13 @@ class EtcdDifferentialIT {
     same("put", "/s7/a", "2");
     same("del", "/s7/a");
     same("put", "/s7/b", "1");
-    sameWatchEvents(4, List.of(), "watch", "/s7/", "--prefix", "--prev-kv", "--rev={+1}", "-w", "json");
+    sameWatchEvents(
+        4, List.of(), "watch", "/s7/", "--prefix", "--prev-kv", "--rev={+1}", "-w", "json");
     sameWatchEvents(3, List.of(), "watch", "/s7/a", "--rev={+1}", "-w", "json");
     sameWatchEvents(1, List.of(), "watch", "/s7/b", "/s7/c", "--rev={+2}", "-w", "json");
     // a live watch: it starts at the next revision, so it cannot miss the put however late it opens
-    sameWatchEvents(1, List.of(List.of("put", "/s7/c", "live")), "watch", "/s7/c", "--rev={+5}", "-w", "json");
+    sameWatchEvents(
+        1, List.of(List.of("put", "/s7/c", "live")), "watch", "/s7/c", "--rev={+5}", "-w", "json");
   }
 
   @Test
@@ -290,7 +319,12 @@ class EtcdDifferentialIT {
     // Keywatch has no peers (no raft): peer URLs are empty
     sameExcept(Set.of("peerURLs"), "member", "list", "-w", "json");
     // sizes and raft counters are the servers' own business
-    sameExcept(Set.of("dbSize", "dbSizeInUse", "raftIndex", "raftAppliedIndex", "raftTerm"), "endpoint", "status", "-w", "json");
+    sameExcept(
+        Set.of("dbSize", "dbSizeInUse", "raftIndex", "raftAppliedIndex", "raftTerm"),
+        "endpoint",
+        "status",
+        "-w",
+        "json");
     same("endpoint", "health");
   }
 
@@ -318,13 +352,17 @@ class EtcdDifferentialIT {
   @Order(10)
   void compactWithoutCredentialsIsRefusedByKeywatchThoughEtcd34AllowsIt() {
     begin();
-    assertThat(real.ctlAs(null).run("compact", Long.toString(real.base)).out()).startsWith("compacted revision");
+    assertThat(real.ctlAs(null).run("compact", Long.toString(real.base)).out())
+        .startsWith("compacted revision");
     Etcdctl.Result refused = keywatch.ctlAs(null).run("compact", Long.toString(keywatch.base));
     assertThat(refused.exit()).isNotZero();
     assertThat(refused.errorLine()).isEqualTo("Error: etcdserver: user name is empty");
   }
 
-  /** etcdctl txn's interactive input: compares, a blank line, success ops, a blank line, failure ops. */
+  /**
+   * etcdctl txn's interactive input: compares, a blank line, success ops, a blank line, failure
+   * ops.
+   */
   @Test
   @Order(14)
   void txnsAnswerAsEtcd() {
@@ -332,11 +370,17 @@ class EtcdDifferentialIT {
     same("put", "/s14/a", "1");
     same("put", "/s14/b", "2");
     sameTxn("value(\"/s14/a\") = \"1\"\n\nput /s14/a 10\nget /s14/b\n\nget /s14/a\n", "-w", "json");
-    sameTxn("value(\"/s14/a\") = \"1\"\n\nput /s14/a 10\n\nget /s14/a\ndel /s14/b --prev-kv\n", "-w", "json");
-    sameTxn("mod(\"/s14/a\") > \"{+1}\"\nversion(\"/s14/a\") = \"2\"\n\nput /s14/c 3 --prev-kv\nput /s14/d 4\n\n\n",
-        "-w", "json");
+    sameTxn(
+        "value(\"/s14/a\") = \"1\"\n\nput /s14/a 10\n\nget /s14/a\ndel /s14/b --prev-kv\n",
+        "-w",
+        "json");
+    sameTxn(
+        "mod(\"/s14/a\") > \"{+1}\"\nversion(\"/s14/a\") = \"2\"\n\nput /s14/c 3 --prev-kv\nput /s14/d 4\n\n\n",
+        "-w",
+        "json");
     sameTxn("create(\"/s14/missing\") = \"0\"\n\nget /s14/ --prefix --keys-only\n\n\n");
-    sameTxn("lease(\"/s14/a\") = \"0\"\nvalue(\"/s14/a\") != \"10\"\n\n\nget /s14/a\n\n", "-w", "json");
+    sameTxn(
+        "lease(\"/s14/a\") = \"0\"\nvalue(\"/s14/a\") != \"10\"\n\n\nget /s14/a\n\n", "-w", "json");
     sameTxn("\nput /s14/x 1\nput /s14/x 2\n\n\n");
     sameTxn("\ndel /s14/ --prefix\nput /s14/c 1\n\n\n");
     sameTxn("\n" + "put /s14/many 1\n".repeat(129) + "\n\n");
@@ -361,27 +405,86 @@ class EtcdDifferentialIT {
     sameGrpcTxn(txn(modEquals(key, 3), delete(key), range(key)));
     TxnRequest inner = txn(modEquals("/s15/n", 0), put("/s15/n", "inner"), range("/s15/n"));
     // one write in all: etcd gives every write of a txn one revision, Keywatch each its own
-    sameGrpcTxn(TxnRequest.newBuilder()
-        .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("/s15/")).setRangeEnd(bytes("/s150"))))
-        .addSuccess(RequestOp.newBuilder().setRequestTxn(inner))
-        .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("/s15/")).setRangeEnd(bytes("/s150"))))
-        .build());
-    sameGrpcTxn(TxnRequest.newBuilder()
-        .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes("/s15/n")).setValue(bytes("x"))))
-        .addSuccess(RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder()
-            .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes("/s15/n")).setValue(bytes("y"))))))
-        .build());
+    sameGrpcTxn(
+        TxnRequest.newBuilder()
+            .addSuccess(
+                RequestOp.newBuilder()
+                    .setRequestRange(
+                        RangeRequest.newBuilder()
+                            .setKey(bytes("/s15/"))
+                            .setRangeEnd(bytes("/s150"))))
+            .addSuccess(RequestOp.newBuilder().setRequestTxn(inner))
+            .addSuccess(
+                RequestOp.newBuilder()
+                    .setRequestRange(
+                        RangeRequest.newBuilder()
+                            .setKey(bytes("/s15/"))
+                            .setRangeEnd(bytes("/s150"))))
+            .build());
+    sameGrpcTxn(
+        TxnRequest.newBuilder()
+            .addSuccess(
+                RequestOp.newBuilder()
+                    .setRequestPut(
+                        PutRequest.newBuilder().setKey(bytes("/s15/n")).setValue(bytes("x"))))
+            .addSuccess(
+                RequestOp.newBuilder()
+                    .setRequestTxn(
+                        TxnRequest.newBuilder()
+                            .addSuccess(
+                                RequestOp.newBuilder()
+                                    .setRequestPut(
+                                        PutRequest.newBuilder()
+                                            .setKey(bytes("/s15/n"))
+                                            .setValue(bytes("y"))))))
+            .build());
     // APISIX's shapes: camelCase compares and ops next to snake_case fields
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s15/o") + "\",\"value\":\"" + b64("1") + "\"}", true);
-    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("/s15/o") + "\",\"target\":\"MOD\",\"result\":\"EQUAL\","
-        + "\"modRevision\":\"{+5}\"}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/s15/o") + "\",\"value\":\""
-        + b64("2") + "\",\"prevKv\":true}}],\"failure\":[{\"request_range\":{\"key\":\"" + b64("/s15/o") + "\"}}]}", true);
-    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"key\":\"" + b64("/s15/o") + "\",\"target\":\"VALUE\",\"result\":\"NOT_EQUAL\","
-        + "\"value\":\"" + b64("2") + "\"}],\"success\":[{\"request_delete_range\":{\"key\":\"" + b64("/s15/o") + "\"}}],"
-        + "\"failure\":[{\"requestDeleteRange\":{\"key\":\"" + b64("/s15/o") + "\",\"rangeEnd\":\"" + b64("/s15/p")
-        + "\",\"prevKv\":true}}]}", true);
-    sameGateway("POST", "v3/kv/txn", "{\"success\":[{\"requestPut\":{\"key\":\"" + b64("/s15/d") + "\"}},"
-        + "{\"requestPut\":{\"key\":\"" + b64("/s15/d") + "\"}}]}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/s15/o") + "\",\"value\":\"" + b64("1") + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/txn",
+        "{\"compare\":[{\"key\":\""
+            + b64("/s15/o")
+            + "\",\"target\":\"MOD\",\"result\":\"EQUAL\","
+            + "\"modRevision\":\"{+5}\"}],\"success\":[{\"requestPut\":{\"key\":\""
+            + b64("/s15/o")
+            + "\",\"value\":\""
+            + b64("2")
+            + "\",\"prevKv\":true}}],\"failure\":[{\"request_range\":{\"key\":\""
+            + b64("/s15/o")
+            + "\"}}]}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/txn",
+        "{\"compare\":[{\"key\":\""
+            + b64("/s15/o")
+            + "\",\"target\":\"VALUE\",\"result\":\"NOT_EQUAL\","
+            + "\"value\":\""
+            + b64("2")
+            + "\"}],\"success\":[{\"request_delete_range\":{\"key\":\""
+            + b64("/s15/o")
+            + "\"}}],"
+            + "\"failure\":[{\"requestDeleteRange\":{\"key\":\""
+            + b64("/s15/o")
+            + "\",\"rangeEnd\":\""
+            + b64("/s15/p")
+            + "\",\"prevKv\":true}}]}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/txn",
+        "{\"success\":[{\"requestPut\":{\"key\":\""
+            + b64("/s15/d")
+            + "\"}},"
+            + "{\"requestPut\":{\"key\":\""
+            + b64("/s15/d")
+            + "\"}}]}",
+        true);
   }
 
   /**
@@ -403,7 +506,8 @@ class EtcdDifferentialIT {
     same("put", "/s16/b", "2", "--lease=5a1", "-w", "json");
     same("get", "/s16/", "--prefix", "-w", "json");
     sameExcept(Set.of("ttl"), "lease", "timetolive", "5a1", "--keys", "-w", "json");
-    // a put without --lease detaches the key, so that the revoke deletes one key (one revision on both)
+    // a put without --lease detaches the key, so that the revoke deletes one key (one revision on
+    // both)
     same("put", "/s16/b", "22", "-w", "json");
     same("lease", "timetolive", "5a2");
     same("lease", "timetolive", "5a2", "-w", "json");
@@ -423,7 +527,8 @@ class EtcdDifferentialIT {
     sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":\"" + 0x5a3 + "\"}", true);
     sameGateway("POST", "v3/lease/grant", "{\"ID\":\"" + 0x5a5 + "\",\"TTL\":\"1\"}", true);
     sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":\"" + 0x5a5 + "\"}", true);
-    // watched from the put's revision: the put and then the expiry's delete, however fast it expires
+    // watched from the put's revision: the put and then the expiry's delete, however fast it
+    // expires
     long put = relativeRevision(real) + 1;
     assertThat(relativeRevision(keywatch) + 1).isEqualTo(put);
     grantOnBoth(0x5a6, 2);
@@ -434,38 +539,93 @@ class EtcdDifferentialIT {
   }
 
   /**
-   * APISIX's config center calls, in lua-resty-etcd v3's shapes: values are JSON then base64, numbers
-   * are JSON numbers; init_dir puts a key ending in "/"; readdir is a range to the key with its last
-   * byte plus one; watchdir watches from the readdir's revision + 1; setnx is a txn in camelCase;
-   * leases is a POST without a body.
+   * APISIX's config center calls, in lua-resty-etcd v3's shapes: values are JSON then base64,
+   * numbers are JSON numbers; init_dir puts a key ending in "/"; readdir is a range to the key with
+   * its last byte plus one; watchdir watches from the readdir's revision + 1; setnx is a txn in
+   * camelCase; leases is a POST without a body.
    */
   @Test
   @Order(17)
   void apisixConfigCenterCallsAnswerAsEtcd() {
     begin();
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/apisix/routes/") + "\",\"value\":\"" + b64("\"init_dir\"") + "\"}", true);
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/apisix/routes/1") + "\",\"value\":\""
-        + b64("{\"uri\":\"/a\"}") + "\",\"prev_kv\":true}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes") + "\",\"range_end\":\"" + b64("/apisix/routet") + "\"}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes/") + "\",\"range_end\":\"" + b64("/apisix/routes0")
-        + "\",\"revision\":{+1},\"keys_only\":true}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/apisix/routes/") + "\",\"value\":\"" + b64("\"init_dir\"") + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\""
+            + b64("/apisix/routes/1")
+            + "\",\"value\":\""
+            + b64("{\"uri\":\"/a\"}")
+            + "\",\"prev_kv\":true}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\""
+            + b64("/apisix/routes")
+            + "\",\"range_end\":\""
+            + b64("/apisix/routet")
+            + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\""
+            + b64("/apisix/routes/")
+            + "\",\"range_end\":\""
+            + b64("/apisix/routes0")
+            + "\",\"revision\":{+1},\"keys_only\":true}",
+        true);
     sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/apisix/routes/") + "\"}", true);
-    sameGatewayWatch(3, List.of(List.of("put", "/apisix/routes/2", "{}"), List.of("del", "/apisix/routes/1")),
-        "{\"create_request\":{\"key\":\"" + b64("/apisix") + "\",\"range_end\":\"" + b64("/apisiy")
+    sameGatewayWatch(
+        3,
+        List.of(List.of("put", "/apisix/routes/2", "{}"), List.of("del", "/apisix/routes/1")),
+        "{\"create_request\":{\"key\":\""
+            + b64("/apisix")
+            + "\",\"range_end\":\""
+            + b64("/apisiy")
             + "\",\"start_revision\":{+3}}}");
-    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"target\":\"CREATE\",\"key\":\"" + b64("/apisix/routes/3")
-        + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/apisix/routes/3")
-        + "\",\"value\":\"" + b64("{}") + "\"}}]}", true);
-    sameGateway("POST", "v3/kv/txn", "{\"compare\":[{\"target\":\"CREATE\",\"key\":\"" + b64("/apisix/routes/3")
-        + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\"" + b64("/apisix/routes/3")
-        + "\",\"value\":\"" + b64("{}") + "\"}}]}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/txn",
+        "{\"compare\":[{\"target\":\"CREATE\",\"key\":\""
+            + b64("/apisix/routes/3")
+            + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\""
+            + b64("/apisix/routes/3")
+            + "\",\"value\":\""
+            + b64("{}")
+            + "\"}}]}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/txn",
+        "{\"compare\":[{\"target\":\"CREATE\",\"key\":\""
+            + b64("/apisix/routes/3")
+            + "\",\"createRevision\":0}],\"success\":[{\"requestPut\":{\"key\":\""
+            + b64("/apisix/routes/3")
+            + "\",\"value\":\""
+            + b64("{}")
+            + "\"}}]}",
+        true);
     sameGateway("POST", "v3/lease/grant", "{\"TTL\":60,\"ID\":" + 0x5b1 + "}", true);
     sameGateway("POST", "v3/lease/leases", null, true);
     sameGateway("POST", "v3/kv/lease/timetolive", "{\"ID\":" + 0x5b1 + ",\"keys\":false}", true);
     sameGateway("POST", "v3/kv/lease/revoke", "{\"ID\":" + 0x5b1 + "}", true);
-    // a range that holds one key: etcd gives the deletes of a range one revision, Keywatch each its own
-    sameGateway("POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/apisix/routes/3") + "\",\"range_end\":\"" + b64("/apisix/routes/4")
-        + "\",\"prev_kv\":true}", true);
+    // a range that holds one key: etcd gives the deletes of a range one revision, Keywatch each its
+    // own
+    sameGateway(
+        "POST",
+        "v3/kv/deleterange",
+        "{\"key\":\""
+            + b64("/apisix/routes/3")
+            + "\",\"range_end\":\""
+            + b64("/apisix/routes/4")
+            + "\",\"prev_kv\":true}",
+        true);
   }
 
   private static void grantOnBoth(long id, long ttl) {
@@ -477,33 +637,53 @@ class EtcdDifferentialIT {
   }
 
   private static TxnRequest txn(Compare compare, RequestOp success, RequestOp failure) {
-    return TxnRequest.newBuilder().addCompare(compare).addSuccess(success).addFailure(failure).build();
+    return TxnRequest.newBuilder()
+        .addCompare(compare)
+        .addSuccess(success)
+        .addFailure(failure)
+        .build();
   }
 
   private static Compare modEquals(String key, long relative) {
-    return Compare.newBuilder().setKey(bytes(key)).setTarget(Compare.CompareTarget.MOD)
-        .setResult(Compare.CompareResult.EQUAL).setModRevision(relative).build();
+    return Compare.newBuilder()
+        .setKey(bytes(key))
+        .setTarget(Compare.CompareTarget.MOD)
+        .setResult(Compare.CompareResult.EQUAL)
+        .setModRevision(relative)
+        .build();
   }
 
   private static RequestOp put(String key, String value) {
-    return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build();
+    return RequestOp.newBuilder()
+        .setRequestPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)))
+        .build();
   }
 
   private static RequestOp range(String key) {
-    return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes(key))).build();
+    return RequestOp.newBuilder()
+        .setRequestRange(RangeRequest.newBuilder().setKey(bytes(key)))
+        .build();
   }
 
   private static RequestOp delete(String key) {
-    return RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key))).build();
+    return RequestOp.newBuilder()
+        .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key)))
+        .build();
   }
 
-  /** An etcdctl txn with its interactive input on each side ({+n} placeholders resolved per side). */
+  /**
+   * An etcdctl txn with its interactive input on each side ({+n} placeholders resolved per side).
+   */
   private static void sameTxn(String input, String... args) {
     List<Answer> answers = new ArrayList<>();
     for (Side side : List.of(real, keywatch)) {
-      Etcdctl.Result r = side.ctl().runWithInput(resolve(side, input)[0], concat("txn", resolve(side, args)));
-      answers.add(new Answer(r.exit(), RelativeAnswer.of(r.out(), side.base, side.endpoint),
-          RelativeAnswer.of(r.errorLine(), side.base, side.endpoint)));
+      Etcdctl.Result r =
+          side.ctl().runWithInput(resolve(side, input)[0], concat("txn", resolve(side, args)));
+      answers.add(
+          new Answer(
+              r.exit(),
+              RelativeAnswer.of(r.out(), side.base, side.endpoint),
+              RelativeAnswer.of(r.errorLine(), side.base, side.endpoint)));
     }
     assertThat(answers.get(1)).as("etcdctl txn <<< %s", input).isEqualTo(answers.get(0));
     COMPARED.merge(session(), 1, Integer::sum);
@@ -532,8 +712,11 @@ class EtcdDifferentialIT {
       try (EtcdClient client = side.client()) {
         String answer;
         try {
-          answer = com.google.protobuf.util.JsonFormat.printer().preservingProtoFieldNames()
-              .omittingInsignificantWhitespace().print(client.kv().txn(b.build()));
+          answer =
+              com.google.protobuf.util.JsonFormat.printer()
+                  .preservingProtoFieldNames()
+                  .omittingInsignificantWhitespace()
+                  .print(client.kv().txn(b.build()));
         } catch (StatusRuntimeException e) {
           answer = e.getStatus().getCode() + " " + e.getStatus().getDescription();
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -562,10 +745,19 @@ class EtcdDifferentialIT {
     same("get", "/s20/a", "--rev={+1000}");
     same("watch", "/s20/a", "--rev={+1}", "-w", "json");
     same("watch", "/s20/a", "--rev={+1}");
-    sameGatewayWatch(2, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s20/a") + "\",\"start_revision\":\"{+1}\"}}");
+    sameGatewayWatch(
+        2,
+        List.of(),
+        "{\"create_request\":{\"key\":\"" + b64("/s20/a") + "\",\"start_revision\":\"{+1}\"}}");
     // APISIX's watchdir from a revision compaction removed (lua-resty-etcd sends it as a number)
-    sameGatewayWatch(2, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s20/") + "\",\"range_end\":\"" + b64("/s200")
-        + "\",\"start_revision\":{+1}}}");
+    sameGatewayWatch(
+        2,
+        List.of(),
+        "{\"create_request\":{\"key\":\""
+            + b64("/s20/")
+            + "\",\"range_end\":\""
+            + b64("/s200")
+            + "\",\"start_revision\":{+1}}}");
   }
 
   /**
@@ -577,27 +769,74 @@ class EtcdDifferentialIT {
   void jsonGatewayAnswersAsEtcd() {
     begin();
     sameGateway("GET", "version", null, true);
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\"}", true);
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/b") + "\",\"value\":\"" + b64("2") + "\"}", true);
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("3") + "\",\"prevKv\":true}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130") + "\"}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"rangeEnd\":\"" + b64("/s130") + "\",\"limit\":1}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1}\"}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130") + "\",\"count_only\":true}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/s13/b") + "\",\"value\":\"" + b64("2") + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("3") + "\",\"prevKv\":true}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130") + "\"}",
+        true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\"" + b64("/s13/") + "\",\"rangeEnd\":\"" + b64("/s130") + "\",\"limit\":1}",
+        true);
+    sameGateway(
+        "POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1}\"}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\""
+            + b64("/s13/")
+            + "\",\"range_end\":\""
+            + b64("/s130")
+            + "\",\"count_only\":true}",
+        true);
     sameGateway("POST", "v3/kv/range", "{\"key\":\"\"}", true);
-    sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1000}\"}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/range",
+        "{\"key\":\"" + b64("/s13/a") + "\",\"revision\":\"{+1000}\"}",
+        true);
     sameGateway("POST", "v3/kv/range", "{\"key\":\"" + b64("/s13/a") + "\"}", false);
-    sameGatewayWatch(4, List.of(), "{\"create_request\":{\"key\":\"" + b64("/s13/") + "\",\"range_end\":\"" + b64("/s130")
-        + "\",\"start_revision\":\"{+1}\",\"prev_kv\":true}}");
-    sameGateway("POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/s13/a") + "\",\"prev_kv\":true}", true);
-    sameGateway("POST", "v3/kv/put", "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\",\"lease\":\"5\"}", true);
+    sameGatewayWatch(
+        4,
+        List.of(),
+        "{\"create_request\":{\"key\":\""
+            + b64("/s13/")
+            + "\",\"range_end\":\""
+            + b64("/s130")
+            + "\",\"start_revision\":\"{+1}\",\"prev_kv\":true}}");
+    sameGateway(
+        "POST", "v3/kv/deleterange", "{\"key\":\"" + b64("/s13/a") + "\",\"prev_kv\":true}", true);
+    sameGateway(
+        "POST",
+        "v3/kv/put",
+        "{\"key\":\"" + b64("/s13/a") + "\",\"value\":\"" + b64("1") + "\",\"lease\":\"5\"}",
+        true);
     sameGateway("POST", "v3/nothing/here", "{}", true);
     sameGatewayRefusal("{\"key\":");
     sameGatewayRefusal("{\"key\":12}");
     sameGatewayWatchWithoutToken("{\"create_request\":{\"key\":\"" + b64("/s13/a") + "\"}}");
   }
 
-  /** Malformed JSON: the same HTTP status and gRPC code (the words are Go's JSON parser's, not etcd's). */
+  /**
+   * Malformed JSON: the same HTTP status and gRPC code (the words are Go's JSON parser's, not
+   * etcd's).
+   */
   private static void sameGatewayRefusal(String body) {
     List<String> answers = new ArrayList<>();
     for (Side side : List.of(real, keywatch)) {
@@ -610,25 +849,33 @@ class EtcdDifferentialIT {
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
-  /** A watch without a token opens, and its watch is created and canceled with "permission denied". */
+  /**
+   * A watch without a token opens, and its watch is created and canceled with "permission denied".
+   */
   private static void sameGatewayWatchWithoutToken(String body) {
     List<String> answers = new ArrayList<>();
     for (Side side : List.of(real, keywatch)) {
-      HttpResponse<InputStream> r = kw.send(gatewayRequest(side, "POST", "v3/watch", body, false).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-        answers.add(r.statusCode() + " " + RelativeAnswer.of(lines.readLine(), side.base, side.endpoint));
+      HttpResponse<InputStream> r =
+          kw.send(
+              gatewayRequest(side, "POST", "v3/watch", body, false).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        answers.add(
+            r.statusCode() + " " + RelativeAnswer.of(lines.readLine(), side.base, side.endpoint));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    assertThat(answers.get(1)).as("POST /v3/watch without a token %s", body).isEqualTo(answers.get(0));
+    assertThat(answers.get(1))
+        .as("POST /v3/watch without a token %s", body)
+        .isEqualTo(answers.get(0));
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
   /**
-   * What etcdctl cannot ask, through the generated stubs: client watch ids, a duplicate id, filters,
-   * a range_end, prev_kv, cancel and a progress request, compared response by response.
+   * What etcdctl cannot ask, through the generated stubs: client watch ids, a duplicate id,
+   * filters, a range_end, prev_kv, cancel and a progress request, compared response by response.
    */
   @Test
   @Order(11)
@@ -637,22 +884,34 @@ class EtcdDifferentialIT {
     Map<String, List<String>> answers = new LinkedHashMap<>();
     for (Side side : List.of(keywatch, real)) {
       List<String> got = new ArrayList<>();
-      try (EtcdClient client = side.client(); EtcdClient.WatchStream watch = client.watch()) {
+      try (EtcdClient client = side.client();
+          EtcdClient.WatchStream watch = client.watch()) {
         for (String k : List.of("a", "b", "c")) {
-          client.kv().put(PutRequest.newBuilder().setKey(bytes("/s11/" + k)).setValue(bytes(k)).build());
+          client
+              .kv()
+              .put(PutRequest.newBuilder().setKey(bytes("/s11/" + k)).setValue(bytes(k)).build());
         }
         client.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("/s11/a")).build());
-        watch.send(create(7, "/s11/a", "/s11/c", side.base + 1, true, WatchCreateRequest.FilterType.NOPUT));
+        watch.send(
+            create(
+                7, "/s11/a", "/s11/c", side.base + 1, true, WatchCreateRequest.FilterType.NOPUT));
         got.add(describe(watch.next(), side.base));
         got.add(describe(watch.next(), side.base));
         watch.send(create(7, "/s11/b", "", side.base + 1, false));
         got.add(describe(watch.next(), side.base));
-        watch.send(create(0, "/s11/b", "", side.base + 1, false, WatchCreateRequest.FilterType.NODELETE));
+        watch.send(
+            create(0, "/s11/b", "", side.base + 1, false, WatchCreateRequest.FilterType.NODELETE));
         got.add(describe(watch.next(), side.base));
         got.add(describe(watch.next(), side.base));
-        watch.send(WatchRequest.newBuilder().setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(7)).build());
+        watch.send(
+            WatchRequest.newBuilder()
+                .setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(7))
+                .build());
         got.add(describe(watch.next(), side.base));
-        watch.send(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
+        watch.send(
+            WatchRequest.newBuilder()
+                .setProgressRequest(WatchProgressRequest.getDefaultInstance())
+                .build());
         got.add(describe(watch.next(), side.base));
       }
       answers.put(side.name, got);
@@ -669,15 +928,25 @@ class EtcdDifferentialIT {
     Map<String, List<String>> answers = new LinkedHashMap<>();
     for (Side side : List.of(keywatch, real)) {
       List<String> got = new ArrayList<>();
-      try (EtcdClient client = side.client(); EtcdClient bogus = EtcdClient.withToken(side.port(), "bogus.1")) {
+      try (EtcdClient client = side.client();
+          EtcdClient bogus = EtcdClient.withToken(side.port(), "bogus.1")) {
         for (String k : List.of("a", "b", "c", "a")) {
-          client.kv().put(PutRequest.newBuilder().setKey(bytes("/s12/" + k)).setValue(bytes(k)).build());
+          client
+              .kv()
+              .put(PutRequest.newBuilder().setKey(bytes("/s12/" + k)).setValue(bytes(k)).build());
         }
-        RangeRequest all = RangeRequest.newBuilder().setKey(bytes("/s12/")).setRangeEnd(bytes("/s120")).build();
+        RangeRequest all =
+            RangeRequest.newBuilder().setKey(bytes("/s12/")).setRangeEnd(bytes("/s120")).build();
         got.add(keys(client.kv().range(all.toBuilder().setMinModRevision(side.base + 2).build())));
         got.add(keys(client.kv().range(all.toBuilder().setMaxModRevision(side.base + 3).build())));
-        got.add(keys(client.kv().range(all.toBuilder().setMinCreateRevision(side.base + 2).build())));
-        got.add(keys(client.kv().range(all.toBuilder().setMaxCreateRevision(side.base + 1).setLimit(1).build())));
+        got.add(
+            keys(client.kv().range(all.toBuilder().setMinCreateRevision(side.base + 2).build())));
+        got.add(
+            keys(
+                client
+                    .kv()
+                    .range(
+                        all.toBuilder().setMaxCreateRevision(side.base + 1).setLimit(1).build())));
         try {
           bogus.kv().range(all);
           got.add("accepted");
@@ -692,14 +961,30 @@ class EtcdDifferentialIT {
   }
 
   private static String keys(RangeResponse r) {
-    return r.getKvsList().stream().map(kv -> kv.getKey().toStringUtf8()).toList() + " count " + r.getCount() + " more " + r.getMore();
+    return r.getKvsList().stream().map(kv -> kv.getKey().toStringUtf8()).toList()
+        + " count "
+        + r.getCount()
+        + " more "
+        + r.getMore();
   }
 
-  private static WatchRequest create(long id, String key, String rangeEnd, long start, boolean prevKv,
+  private static WatchRequest create(
+      long id,
+      String key,
+      String rangeEnd,
+      long start,
+      boolean prevKv,
       WatchCreateRequest.FilterType... filters) {
-    return WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-        .setWatchId(id).setKey(bytes(key)).setRangeEnd(bytes(rangeEnd)).setStartRevision(start).setPrevKv(prevKv)
-        .addAllFilters(List.of(filters))).build();
+    return WatchRequest.newBuilder()
+        .setCreateRequest(
+            WatchCreateRequest.newBuilder()
+                .setWatchId(id)
+                .setKey(bytes(key))
+                .setRangeEnd(bytes(rangeEnd))
+                .setStartRevision(start)
+                .setPrevKv(prevKv)
+                .addAllFilters(List.of(filters)))
+        .build();
   }
 
   /** A watch response with revisions relative to the session's start. */
@@ -715,10 +1000,19 @@ class EtcdDifferentialIT {
       b.append(" compact +").append(r.getCompactRevision() - base);
     }
     for (Event e : r.getEventsList()) {
-      b.append(" ").append(e.getType()).append(' ').append(e.getKv().getKey().toStringUtf8())
-          .append('@').append(e.getKv().getModRevision() - base).append('=').append(e.getKv().getValue().toStringUtf8());
+      b.append(" ")
+          .append(e.getType())
+          .append(' ')
+          .append(e.getKv().getKey().toStringUtf8())
+          .append('@')
+          .append(e.getKv().getModRevision() - base)
+          .append('=')
+          .append(e.getKv().getValue().toStringUtf8());
       if (e.hasPrevKv()) {
-        b.append(" prev ").append(e.getPrevKv().getValue().toStringUtf8()).append('@').append(e.getPrevKv().getModRevision() - base);
+        b.append(" prev ")
+            .append(e.getPrevKv().getValue().toStringUtf8())
+            .append('@')
+            .append(e.getPrevKv().getModRevision() - base);
       }
     }
     return b.toString();
@@ -733,16 +1027,26 @@ class EtcdDifferentialIT {
   }
 
   private static String gatewayToken(Side side) {
-    HttpResponse<String> r = kw.send(HttpRequest.newBuilder(side.gateway.resolve("v3/auth/authenticate"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"root\",\"password\":\"" + side.password + "\"}")));
+    HttpResponse<String> r =
+        kw.send(
+            HttpRequest.newBuilder(side.gateway.resolve("v3/auth/authenticate"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"root\",\"password\":\"" + side.password + "\"}")));
     try (var reader = Json.createReader(new StringReader(r.body()))) {
       return reader.readObject().getString("token");
     }
   }
 
-  private static HttpRequest.Builder gatewayRequest(Side side, String method, String path, String body, boolean withToken) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(side.gateway.resolve(path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(resolve(side, body)[0]));
+  private static HttpRequest.Builder gatewayRequest(
+      Side side, String method, String path, String body, boolean withToken) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(side.gateway.resolve(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(resolve(side, body)[0]));
     if (withToken) {
       b.header("Authorization", gatewayToken(side));
     }
@@ -773,25 +1077,39 @@ class EtcdDifferentialIT {
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
-  private static List<String> gatewayWatch(Side side, int count, List<List<String>> writes, String body) {
+  private static List<String> gatewayWatch(
+      Side side, int count, List<List<String>> writes, String body) {
     List<String> got = new CopyOnWriteArrayList<>();
-    HttpResponse<InputStream> r = kw.send(gatewayRequest(side, "POST", "v3/watch", body, true).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        kw.send(
+            gatewayRequest(side, "POST", "v3/watch", body, true).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
-      Thread reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-          for (String line; (line = lines.readLine()) != null; ) {
-            JsonObject result = Json.createReader(new StringReader(line)).readObject().getJsonObject("result");
-            if (result.containsKey("events")) {
-              result.getJsonArray("events").forEach(e -> got.add(RelativeAnswer.of(e.toString(), side.base, side.endpoint)));
-            } else {
-              got.add(RelativeAnswer.of(result.toString(), side.base, side.endpoint));
-            }
-          }
-        } catch (IOException e) {
-          // closed by the test
-        }
-      });
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                  for (String line; (line = lines.readLine()) != null; ) {
+                    JsonObject result =
+                        Json.createReader(new StringReader(line))
+                            .readObject()
+                            .getJsonObject("result");
+                    if (result.containsKey("events")) {
+                      result
+                          .getJsonArray("events")
+                          .forEach(
+                              e ->
+                                  got.add(
+                                      RelativeAnswer.of(e.toString(), side.base, side.endpoint)));
+                    } else {
+                      got.add(RelativeAnswer.of(result.toString(), side.base, side.endpoint));
+                    }
+                  }
+                } catch (IOException e) {
+                  // closed by the test
+                }
+              });
       reader.start();
       for (List<String> write : writes) {
         side.ctl().require(write.toArray(String[]::new));
@@ -838,15 +1156,19 @@ class EtcdDifferentialIT {
   private static void compare(Set<String> ignored, String user, boolean asRoot, String... args) {
     Answer expected = run(real, ignored, user, asRoot, args);
     Answer actual = run(keywatch, ignored, user, asRoot, args);
-    assertThat(actual).as("etcdctl %s%s", user == null ? "" : "--user " + user + " ", String.join(" ", args))
+    assertThat(actual)
+        .as("etcdctl %s%s", user == null ? "" : "--user " + user + " ", String.join(" ", args))
         .isEqualTo(expected);
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
-  private static Answer run(Side side, Set<String> ignored, String user, boolean asRoot, String... args) {
+  private static Answer run(
+      Side side, Set<String> ignored, String user, boolean asRoot, String... args) {
     Etcdctl ctl = asRoot ? side.ctl() : side.ctlAs(user);
     Etcdctl.Result r = ctl.run(resolve(side, args));
-    return new Answer(r.exit(), RelativeAnswer.of(r.out(), side.base, side.endpoint, ignored),
+    return new Answer(
+        r.exit(),
+        RelativeAnswer.of(r.out(), side.base, side.endpoint, ignored),
         RelativeAnswer.of(r.errorLine(), side.base, side.endpoint));
   }
 
@@ -860,8 +1182,9 @@ class EtcdDifferentialIT {
   }
 
   /**
-   * Runs {@code etcdctl watch} in a process on each side, then the given writes, until the watch has
-   * printed {@code events} events; compares the events (not how they were grouped in responses).
+   * Runs {@code etcdctl watch} in a process on each side, then the given writes, until the watch
+   * has printed {@code events} events; compares the events (not how they were grouped in
+   * responses).
    */
   private static void sameWatchEvents(int events, List<List<String>> writes, String... args) {
     List<String> expected = watchEvents(real, events, writes, args);
@@ -870,22 +1193,31 @@ class EtcdDifferentialIT {
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
-  private static List<String> watchEvents(Side side, int count, List<List<String>> writes, String... args) {
+  private static List<String> watchEvents(
+      Side side, int count, List<List<String>> writes, String... args) {
     Process p = side.ctl().start(resolve(side, args));
     List<String> events = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.startsWith("{")) {
-            JsonObject response = Json.createReader(new StringReader(line)).readObject();
-            response.getJsonArray("Events").forEach(e ->
-                events.add(RelativeAnswer.of(e.toString(), side.base, side.endpoint)));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (line.startsWith("{")) {
+                    JsonObject response = Json.createReader(new StringReader(line)).readObject();
+                    response
+                        .getJsonArray("Events")
+                        .forEach(
+                            e ->
+                                events.add(
+                                    RelativeAnswer.of(e.toString(), side.base, side.endpoint)));
+                  }
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     reader.start();
     try {
       for (List<String> write : writes) {
@@ -899,10 +1231,17 @@ class EtcdDifferentialIT {
   }
 
   private static String session() {
-    return StackWalker.getInstance().walk(frames -> frames
-        .map(StackWalker.StackFrame::getMethodName)
-        .filter(n -> !n.startsWith("same") && !n.startsWith("lambda$") && !Set.of("session", "compare").contains(n))
-        .findFirst()
-        .orElse("?"));
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .map(StackWalker.StackFrame::getMethodName)
+                    .filter(
+                        n ->
+                            !n.startsWith("same")
+                                && !n.startsWith("lambda$")
+                                && !Set.of("session", "compare").contains(n))
+                    .findFirst()
+                    .orElse("?"));
   }
 }

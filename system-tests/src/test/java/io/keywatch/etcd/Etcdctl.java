@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** {@code etcdctl} 3.4 with API v3 against one endpoint, optionally as a user ({@code name:password}). */
+/**
+ * {@code etcdctl} 3.4 with API v3 against one endpoint, optionally as a user ({@code
+ * name:password}).
+ */
 record Etcdctl(String endpoint, String user) {
 
   static final String BINARY = "/usr/bin/etcdctl";
@@ -32,7 +35,8 @@ record Etcdctl(String endpoint, String user) {
 
   /** Runs a command that reads its standard input (etcdctl txn's interactive lines). */
   Result runWithInput(String input, String... args) {
-    List<String> command = new ArrayList<>(List.of(BINARY, "--endpoints=" + endpoint, "--command-timeout=20s"));
+    List<String> command =
+        new ArrayList<>(List.of(BINARY, "--endpoints=" + endpoint, "--command-timeout=20s"));
     if (user != null) {
       command.add("--user=" + user);
     }
@@ -46,13 +50,16 @@ record Etcdctl(String endpoint, String user) {
       }
       // both pipes are read to the end before waiting: a full pipe would stall etcdctl
       var err = new java.util.concurrent.CompletableFuture<String>();
-      Thread t = new Thread(() -> {
-        try {
-          err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          err.completeExceptionally(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  err.complete(
+                      new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                  err.completeExceptionally(e);
+                }
+              });
       t.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -32,13 +32,24 @@ final class RealEtcd implements AutoCloseable {
     int peer = LauncherProcess.freePort();
     String clientUrl = "http://127.0.0.1:" + client;
     String peerUrl = "http://127.0.0.1:" + peer;
-    ProcessBuilder pb = new ProcessBuilder(BINARY.toString(),
-        "--name", "default",
-        "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-        "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-        "--initial-cluster", "default=" + peerUrl)
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "--name",
+                "default",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--listen-client-urls",
+                clientUrl,
+                "--advertise-client-urls",
+                clientUrl,
+                "--listen-peer-urls",
+                peerUrl,
+                "--initial-advertise-peer-urls",
+                peerUrl,
+                "--initial-cluster",
+                "default=" + peerUrl)
+            .redirectErrorStream(true);
     try {
       Files.createDirectories(dir);
       pb.redirectOutput(dir.resolve("etcd.log").toFile());

@@ -23,7 +23,8 @@ final class RelativeAnswer {
 
   private static final Set<String> REVISIONS =
       Set.of("revision", "create_revision", "mod_revision", "compact_revision", "CompactRevision");
-  private static final Set<String> SERVER_IDS = Set.of("cluster_id", "member_id", "raft_term", "ID", "leader");
+  private static final Set<String> SERVER_IDS =
+      Set.of("cluster_id", "member_id", "raft_term", "ID", "leader");
   private static final Pattern COMPACTED = Pattern.compile("compacted revision (\\d+)");
   private static final Pattern TOOK = Pattern.compile("took = \\S+");
 
@@ -35,7 +36,8 @@ final class RelativeAnswer {
 
   /** As {@link #of(String, long, String)}, leaving out the JSON fields named in {@code ignored}. */
   static String of(String output, long base, String endpoint, Set<String> ignored) {
-    return output.lines()
+    return output
+        .lines()
         .map(l -> l.replace(endpoint, "<endpoint>"))
         .map(l -> l.startsWith("{") || l.startsWith("[") ? json(l, base, ignored) : text(l, base))
         .collect(Collectors.joining("\n"));
@@ -43,7 +45,10 @@ final class RelativeAnswer {
 
   private static String text(String line, long base) {
     Matcher m = COMPACTED.matcher(line);
-    String s = m.find() ? m.replaceFirst("compacted revision +" + (Long.parseLong(m.group(1)) - base)) : line;
+    String s =
+        m.find()
+            ? m.replaceFirst("compacted revision +" + (Long.parseLong(m.group(1)) - base))
+            : line;
     return TOOK.matcher(s).replaceAll("took = <time>");
   }
 
@@ -57,13 +62,15 @@ final class RelativeAnswer {
     switch (v.getValueType()) {
       case OBJECT -> {
         JsonObjectBuilder b = Json.createObjectBuilder();
-        ((JsonObject) v).forEach((k, x) -> {
-          if (SERVER_IDS.contains(k)) {
-            b.add(k, "<server>");
-          } else if (!ignored.contains(k)) {
-            b.add(k, relative(x, base, k, ignored));
-          }
-        });
+        ((JsonObject) v)
+            .forEach(
+                (k, x) -> {
+                  if (SERVER_IDS.contains(k)) {
+                    b.add(k, "<server>");
+                  } else if (!ignored.contains(k)) {
+                    b.add(k, relative(x, base, k, ignored));
+                  }
+                });
         return b.build();
       }
       case ARRAY -> {
@@ -78,7 +85,9 @@ final class RelativeAnswer {
       case STRING -> {
         // the JSON gateway prints int64 as strings
         String text = ((JsonString) v).getString();
-        return REVISIONS.contains(name) && text.matches("\\d+") ? Json.createValue("+" + (Long.parseLong(text) - base)) : v;
+        return REVISIONS.contains(name) && text.matches("\\d+")
+            ? Json.createValue("+" + (Long.parseLong(text) - base))
+            : v;
       }
       default -> {
         return v;

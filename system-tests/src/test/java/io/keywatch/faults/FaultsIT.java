@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * System-level faults (issues 8 and 16), each on private systems: PostgreSQL stopped and started
  * again under a write load with a watcher and a proxy following, PostgreSQL gone past the watch's
- * heartbeat, a backup restored under the same store id, and two admin/proxy pairs on one store.
- * The clients behave as real ones do: writers retry what failed, watchers reconnect with
- * Last-Event-ID; the checks are on what each client was promised.
+ * heartbeat, a backup restored under the same store id, and two admin/proxy pairs on one store. The
+ * clients behave as real ones do: writers retry what failed, watchers reconnect with Last-Event-ID;
+ * the checks are on what each client was promised.
  */
 class FaultsIT {
 
@@ -42,7 +42,8 @@ class FaultsIT {
   @Test
   void postgresRestartUnderWriteLoadLosesNoAcknowledgedWriteAndNoEvent() throws Exception {
     String prefix = "/faults/load/";
-    try (Upstream upstream = new Upstream("U"); Keywatch kw = Keywatch.startPrivate("faults-pg-restart")) {
+    try (Upstream upstream = new Upstream("U");
+        Keywatch kw = Keywatch.startPrivate("faults-pg-restart")) {
       String before = route(kw, "before", upstream);
       awaitServed(kw, before, upstream);
       try (ResumingWatch watch = new ResumingWatch(kw, "pg", prefix, 1);
@@ -56,16 +57,23 @@ class FaultsIT {
         int ackedWhileDown;
         List<Integer> proxyDown = new ArrayList<>();
         try {
-          // the fault is real: the writer's attempts fail (each in the pool's 5 s connection timeout)
+          // the fault is real: the writer's attempts fail (each in the pool's 5 s connection
+          // timeout)
           // and both servers' feeds have lost the store
           eventually().atMost(LONG).until(() -> writer.failures() >= failuresBefore + 3);
-          eventually().atMost(LONG).until(() -> feedCheck(kw, kw.adminUri()).getString("status").equals("DOWN"));
-          eventually().atMost(LONG).until(() -> reconnects(kw, kw.proxyStatusUri()) > proxyReconnects);
+          eventually()
+              .atMost(LONG)
+              .until(() -> feedCheck(kw, kw.adminUri()).getString("status").equals("DOWN"));
+          eventually()
+              .atMost(LONG)
+              .until(() -> reconnects(kw, kw.proxyStatusUri()) > proxyReconnects);
           watch.drop(); // the watcher's connection breaks too: it must resume after the restart
           for (int i = 0; i < 20; i++) {
             HttpResponse<String> r = kw.proxyGet(before + "/down" + i);
             proxyDown.add(r.statusCode());
-            assertThat(r.statusCode()).as("proxy answer %d while PostgreSQL is down: %s", i, r.body()).isEqualTo(200);
+            assertThat(r.statusCode())
+                .as("proxy answer %d while PostgreSQL is down: %s", i, r.body())
+                .isEqualTo(200);
             assertThat(r.body()).isEqualTo(upstream.answer(before + "/down" + i));
           }
           ackedWhileDown = writer.acknowledged() - ackedAtStop;
@@ -73,18 +81,24 @@ class FaultsIT {
           kw.postgres().start();
         }
         int failuresWhileDown = writer.failures() - failuresBefore;
-        eventually().atMost(LONG).until(() -> feedCheck(kw, kw.adminUri()).getString("status").equals("UP"));
+        eventually()
+            .atMost(LONG)
+            .until(() -> feedCheck(kw, kw.adminUri()).getString("status").equals("UP"));
         int ackedAtRestart = writer.acknowledged();
         eventually().atMost(LONG).until(() -> writer.acknowledged() >= ackedAtRestart + 150);
         writer.close();
 
         String after = route(kw, "after", upstream);
         awaitServed(kw, after, upstream);
-        assertThat(kw.proxyGet(before + "/again").body()).isEqualTo(upstream.answer(before + "/again"));
+        assertThat(kw.proxyGet(before + "/again").body())
+            .isEqualTo(upstream.answer(before + "/again"));
 
         assertThat(writer.unexpected).as("answers other than 2xx/5xx").isEmpty();
         List<WriteLoad.Ack> acks = List.copyOf(writer.acks);
-        assertThat(acks).extracting(WriteLoad.Ack::revision).as("one writer's revisions increase").isSorted()
+        assertThat(acks)
+            .extracting(WriteLoad.Ack::revision)
+            .as("one writer's revisions increase")
+            .isSorted()
             .doesNotHaveDuplicates();
         for (WriteLoad.Ack ack : acks) {
           assertStored(kw, ack);
@@ -93,11 +107,15 @@ class FaultsIT {
         List<ResumingWatch.Change> truth = changesInTable(kw, prefix);
         long last = truth.get(truth.size() - 1).revision();
         eventually().atMost(LONG).until(() -> watch.lastChange() >= last);
-        assertThat(watch.changes).as("every revision of %s once, in order (%s)", prefix, watch)
+        assertThat(watch.changes)
+            .as("every revision of %s once, in order (%s)", prefix, watch)
             .containsExactlyElementsOf(truth);
-        assertThat(watch.connections).as("the watcher resumed after its connection broke").hasValueGreaterThanOrEqualTo(2);
+        assertThat(watch.connections)
+            .as("the watcher resumed after its connection broke")
+            .hasValueGreaterThanOrEqualTo(2);
 
-        System.out.printf("FAULT postgres-restart: %s; %d failures while down, %d acknowledged after stop() returned;"
+        System.out.printf(
+            "FAULT postgres-restart: %s; %d failures while down, %d acknowledged after stop() returned;"
                 + " proxy while down %s; %s; %d changes under %s%n",
             writer, failuresWhileDown, ackedWhileDown, proxyDown, watch, truth.size(), prefix);
       }
@@ -105,8 +123,9 @@ class FaultsIT {
   }
 
   @Test
-  void aDatabaseGonePastTheHeartbeatEndsEveryWatchStreamWithA503AndTheResumedStreamMissesAndRepeatsNothing()
-      throws Exception {
+  void
+      aDatabaseGonePastTheHeartbeatEndsEveryWatchStreamWithA503AndTheResumedStreamMissesAndRepeatsNothing()
+          throws Exception {
     String prefix = "/faults/loss/";
     Duration heartbeat = Duration.ofSeconds(2);
     try (Keywatch kw = Keywatch.startPrivate("faults-db-loss", o -> withHeartbeat(o, heartbeat));
@@ -122,26 +141,35 @@ class FaultsIT {
       kw.postgres().stop();
       long errorMillis;
       try {
-        // the heartbeat, and slack for a busy machine: without the deadline the stream sent progress forever
+        // the heartbeat, and slack for a busy machine: without the deadline the stream sent
+        // progress forever
         eventually().atMost(heartbeat.plusSeconds(8)).until(() -> !watch.errorEvents.isEmpty());
         errorMillis = TimeUnit.NANOSECONDS.toMillis(watch.errorNanos.get(0) - stopped);
-        JsonObject problem = Json.createReader(new StringReader(watch.errorEvents.get(0))).readObject();
+        JsonObject problem =
+            Json.createReader(new StringReader(watch.errorEvents.get(0))).readObject();
         assertThat(problem.getInt("status")).as("%s", problem).isEqualTo(503);
         // the stream was closed after it: the client came back (and is told again while it lasts)
-        eventually().atMost(LONG).until(() -> watch.connections.get() >= 2 || !watch.refusals.isEmpty());
+        eventually()
+            .atMost(LONG)
+            .until(() -> watch.connections.get() >= 2 || !watch.refusals.isEmpty());
       } finally {
         kw.postgres().start();
       }
       for (int i = 5; i < 10; i++) {
         String key = "/kv" + prefix + i;
-        eventually().atMost(LONG).until(() -> kw.adminPut(key, "\"after\"").statusCode() / 100 == 2);
+        eventually()
+            .atMost(LONG)
+            .until(() -> kw.adminPut(key, "\"after\"").statusCode() / 100 == 2);
       }
       List<ResumingWatch.Change> truth = changesInTable(kw, prefix);
       long last = truth.get(truth.size() - 1).revision();
       eventually().atMost(LONG).until(() -> watch.lastChange() >= last);
       assertThat(truth).hasSizeGreaterThanOrEqualTo(10);
-      assertThat(watch.changes).as("every revision of %s once, in order (%s)", prefix, watch).containsExactlyElementsOf(truth);
-      System.out.printf("FAULT db-loss: first event: error %d ms after PostgreSQL stopped (heartbeat %d ms); %s%n",
+      assertThat(watch.changes)
+          .as("every revision of %s once, in order (%s)", prefix, watch)
+          .containsExactlyElementsOf(truth);
+      System.out.printf(
+          "FAULT db-loss: first event: error %d ms after PostgreSQL stopped (heartbeat %d ms); %s%n",
           errorMillis, heartbeat.toMillis(), watch);
     }
   }
@@ -149,8 +177,8 @@ class FaultsIT {
   /**
    * The restore of issue 16, done from outside with JDBC in one commit: a backup taken at B, three
    * route writes to H = B + 3, then every row deleted, the backup's rows put back, the counter set
-   * back to B and five new routes written, to B + 5, past H. The gateway must reload: the routes
-   * of B + 1 .. H answer 404 and all five new ones are served.
+   * back to B and five new routes written, to B + 5, past H. The gateway must reload: the routes of
+   * B + 1 .. H answer 404 and all five new ones are served.
    */
   @Test
   void aBackupRestoredUnderTheSameStoreIdMakesTheGatewayReload() throws Exception {
@@ -171,32 +199,49 @@ class FaultsIT {
         awaitServed(kw, base, upstream);
       }
 
-      StringBuilder restore = new StringBuilder("BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
-          + " UPDATE kv_revision SET current = " + backup + ";");
+      StringBuilder restore =
+          new StringBuilder(
+              "BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
+                  + " UPDATE kv_revision SET current = "
+                  + backup
+                  + ";");
       List<String> added = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         String id = Keywatch.uniqueId("new");
         added.add("/" + id);
-        restore.append(" SELECT kv_put('/routes/").append(id).append("', convert_to('{\"uri\": \"/").append(id)
-            .append("/*\", \"upstream\": \"").append(upstream.url()).append("\"}', 'UTF8'));");
+        restore
+            .append(" SELECT kv_put('/routes/")
+            .append(id)
+            .append("', convert_to('{\"uri\": \"/")
+            .append(id)
+            .append("/*\", \"upstream\": \"")
+            .append(upstream.url())
+            .append("\"}', 'UTF8'));");
       }
       long restored = System.nanoTime();
       sql(kw, restore.append(" COMMIT").toString());
 
-      eventually().atMost(heartbeat.plusSeconds(8)).untilAsserted(() -> {
-        for (String base : gone) {
-          assertThat(kw.proxyGet(base + "/probe").statusCode()).as("route %s after the restore", base).isEqualTo(404);
-        }
-        for (String base : added) {
-          assertThat(kw.proxyGet(base + "/probe").body()).isEqualTo(upstream.answer(base + "/probe"));
-        }
-      });
+      eventually()
+          .atMost(heartbeat.plusSeconds(8))
+          .untilAsserted(
+              () -> {
+                for (String base : gone) {
+                  assertThat(kw.proxyGet(base + "/probe").statusCode())
+                      .as("route %s after the restore", base)
+                      .isEqualTo(404);
+                }
+                for (String base : added) {
+                  assertThat(kw.proxyGet(base + "/probe").body())
+                      .isEqualTo(upstream.answer(base + "/probe"));
+                }
+              });
       long reloadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
       for (String base : kept) {
         awaitServed(kw, base, upstream);
       }
       assertThat(kw.system().storeRevision()).isEqualTo(backup + 5);
-      System.out.printf("FAULT restore: gateway reloaded %d ms after the restore's commit (heartbeat %d ms)%n",
+      System.out.printf(
+          "FAULT restore: gateway reloaded %d ms after the restore's commit (heartbeat %d ms)%n",
           reloadMillis, heartbeat.toMillis());
     }
   }
@@ -208,7 +253,8 @@ class FaultsIT {
   }
 
   private static void sql(Keywatch kw, String statements) throws SQLException {
-    try (Connection c = kw.dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = kw.dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.execute(statements);
     }
   }
@@ -217,9 +263,12 @@ class FaultsIT {
   void twoAdminsOnOneStoreGiveOneOrderOfRevisionsAndBothProxiesFollowBoth() throws Exception {
     int writersPerAdmin = 2;
     int writesEach = 60;
-    try (Upstream upA = new Upstream("A"); Upstream upB = new Upstream("B");
+    try (Upstream upA = new Upstream("A");
+        Upstream upB = new Upstream("B");
         Keywatch a = Keywatch.startPrivate("faults-two-a");
-        Keywatch b = Keywatch.startPrivate("faults-two-b", o -> o.jdbcUrl(a.jdbcUrl()).jdbcUser(a.system().jdbcUser()))) {
+        Keywatch b =
+            Keywatch.startPrivate(
+                "faults-two-b", o -> o.jdbcUrl(a.jdbcUrl()).jdbcUser(a.system().jdbcUser()))) {
       List<WriteLoad> writers = new ArrayList<>();
       try {
         for (int i = 0; i < writersPerAdmin; i++) {
@@ -247,22 +296,34 @@ class FaultsIT {
 
       long n = a.system().storeRevision();
       List<WriteLoad.Ack> acks = writers.stream().flatMap(w -> w.acks.stream()).toList();
-      assertThat(acks).extracting(WriteLoad.Ack::revision).as("no two acknowledged writes share a revision")
+      assertThat(acks)
+          .extracting(WriteLoad.Ack::revision)
+          .as("no two acknowledged writes share a revision")
           .doesNotHaveDuplicates();
-      assertThat(n).as("every write is one revision after the empty store's 1: the acknowledged ones and two routes")
+      assertThat(n)
+          .as(
+              "every write is one revision after the empty store's 1: the acknowledged ones and two routes")
           .isEqualTo(1 + acks.size() + 2);
 
       try (ResumingWatch watchA = new ResumingWatch(a, "admin-a", "/", 1);
           ResumingWatch watchB = new ResumingWatch(b, "admin-b", "/", 1)) {
         eventually().atMost(LONG).until(() -> watchA.lastChange() >= n && watchB.lastChange() >= n);
         List<Long> gapFree = LongStream.rangeClosed(2, n).boxed().toList();
-        assertThat(watchA.revisions()).as("admin A's stream: %s", watchA).containsExactlyElementsOf(gapFree);
-        assertThat(watchB.changes).as("admin B's stream is admin A's: %s", watchB).containsExactlyElementsOf(watchA.changes);
-        assertThat(changesInTable(a, "/")).as("the table").containsExactlyElementsOf(watchA.changes);
+        assertThat(watchA.revisions())
+            .as("admin A's stream: %s", watchA)
+            .containsExactlyElementsOf(gapFree);
+        assertThat(watchB.changes)
+            .as("admin B's stream is admin A's: %s", watchB)
+            .containsExactlyElementsOf(watchA.changes);
+        assertThat(changesInTable(a, "/"))
+            .as("the table")
+            .containsExactlyElementsOf(watchA.changes);
         Set<String> seen = new HashSet<>();
         watchA.changes.forEach(c -> seen.add(c.revision() + " " + c.key()));
-        assertThat(acks).allSatisfy(ack -> assertThat(seen).contains(ack.revision() + " " + ack.key()));
-        System.out.printf("FAULT two-admins: %s; %s; %s; %s; store revision %d%n",
+        assertThat(acks)
+            .allSatisfy(ack -> assertThat(seen).contains(ack.revision() + " " + ack.key()));
+        System.out.printf(
+            "FAULT two-admins: %s; %s; %s; %s; store revision %d%n",
             writers, watchA, watchB, "proxies A and B serve routes of both admins", n);
       }
     }
@@ -272,15 +333,19 @@ class FaultsIT {
   private static String route(Keywatch admin, String name, Upstream upstream) {
     String id = Keywatch.uniqueId(name);
     String base = "/" + id;
-    HttpResponse<String> put = admin.adminPut("/routes/" + id,
-        "{\"uri\": \"" + base + "/*\", \"upstream\": \"" + upstream.url() + "\"}");
+    HttpResponse<String> put =
+        admin.adminPut(
+            "/routes/" + id,
+            "{\"uri\": \"" + base + "/*\", \"upstream\": \"" + upstream.url() + "\"}");
     assertThat(put.statusCode()).as("route %s: %s", id, put.body()).isIn(200, 201);
     return base;
   }
 
   private static void awaitServed(Keywatch proxy, String base, Upstream upstream) {
     String path = base + "/probe";
-    eventually().untilAsserted(() -> assertThat(proxy.proxyGet(path).body()).isEqualTo(upstream.answer(path)));
+    eventually()
+        .untilAsserted(
+            () -> assertThat(proxy.proxyGet(path).body()).isEqualTo(upstream.answer(path)));
   }
 
   /**
@@ -289,15 +354,21 @@ class FaultsIT {
    * store; the proxy's stays UP (it serves its last routes) and counts its reconnects.
    */
   private static JsonObject feedCheck(Keywatch kw, URI server) {
-    HttpResponse<String> r = kw.send(HttpRequest.newBuilder(server.resolve("/health/ready")).timeout(Duration.ofSeconds(10)).GET());
+    HttpResponse<String> r =
+        kw.send(
+            HttpRequest.newBuilder(server.resolve("/health/ready"))
+                .timeout(Duration.ofSeconds(10))
+                .GET());
     return Keywatch.json(r).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
         .filter(c -> c.getString("name").equals("keywatch-watch"))
-        .findFirst().orElseThrow();
+        .findFirst()
+        .orElseThrow();
   }
 
   private static long reconnects(Keywatch kw, URI server) {
     // Payara may render a check's numbers as strings
-    return Long.parseLong(feedCheck(kw, server).getJsonObject("data").get("reconnects").toString().replace("\"", ""));
+    return Long.parseLong(
+        feedCheck(kw, server).getJsonObject("data").get("reconnects").toString().replace("\"", ""));
   }
 
   /** An acknowledged write, read back as of its revision. */
@@ -306,20 +377,29 @@ class FaultsIT {
     assertThat(r.statusCode()).as("%s: %s", ack, r.body()).isEqualTo(200);
     JsonObject kv = Keywatch.json(r);
     assertThat(kv.getJsonNumber("modRevision").longValue()).as("%s", ack).isEqualTo(ack.revision());
-    assertThat(new String(Base64.getDecoder().decode(kv.getString("value")), StandardCharsets.UTF_8)).as("%s", ack)
+    assertThat(
+            new String(Base64.getDecoder().decode(kv.getString("value")), StandardCharsets.UTF_8))
+        .as("%s", ack)
         .isEqualTo(ack.value());
   }
 
-  /** Every change under a prefix as the kv table holds it (nothing is compacted here), in revision order. */
-  private static List<ResumingWatch.Change> changesInTable(Keywatch kw, String prefix) throws SQLException {
+  /**
+   * Every change under a prefix as the kv table holds it (nothing is compacted here), in revision
+   * order.
+   */
+  private static List<ResumingWatch.Change> changesInTable(Keywatch kw, String prefix)
+      throws SQLException {
     try (Connection c = kw.dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT revision, value IS NULL, key FROM kv WHERE starts_with(key, ?) ORDER BY revision")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT revision, value IS NULL, key FROM kv WHERE starts_with(key, ?) ORDER BY revision")) {
       s.setString(1, prefix);
       List<ResumingWatch.Change> changes = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          changes.add(new ResumingWatch.Change(rs.getLong(1), rs.getBoolean(2) ? "delete" : "put", rs.getString(3)));
+          changes.add(
+              new ResumingWatch.Change(
+                  rs.getLong(1), rs.getBoolean(2) ? "delete" : "put", rs.getString(3)));
         }
       }
       return changes;

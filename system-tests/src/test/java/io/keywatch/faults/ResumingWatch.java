@@ -38,8 +38,10 @@ final class ResumingWatch implements AutoCloseable {
   final List<Change> changes = new CopyOnWriteArrayList<>();
   final List<String> refusals = new CopyOnWriteArrayList<>();
   final List<String> errorEvents = new CopyOnWriteArrayList<>();
+
   /** When each error event came, as {@link System#nanoTime}. */
   final List<Long> errorNanos = new CopyOnWriteArrayList<>();
+
   final AtomicInteger connections = new AtomicInteger();
 
   /** Starts watching {@code prefix} from revision {@code rev} (inclusive) at once. */
@@ -63,7 +65,8 @@ final class ResumingWatch implements AutoCloseable {
   }
 
   private void readOnce() throws InterruptedException {
-    HttpRequest.Builder request = admin.adminRequest("/watch?" + query).timeout(Duration.ofMinutes(10)).GET();
+    HttpRequest.Builder request =
+        admin.adminRequest("/watch?" + query).timeout(Duration.ofMinutes(10)).GET();
     String resumeAfter = lastEventId;
     if (resumeAfter != null) {
       request.header("Last-Event-ID", resumeAfter);
@@ -95,14 +98,18 @@ final class ResumingWatch implements AutoCloseable {
   private void onEvent(String name, String id, String data) {
     switch (name) {
       case "put", "delete" -> {
-        String key = Json.createReader(new StringReader(data)).readObject().getJsonObject("kv").getString("key");
+        String key =
+            Json.createReader(new StringReader(data))
+                .readObject()
+                .getJsonObject("kv")
+                .getString("key");
         changes.add(new Change(Long.parseLong(id), name, key));
       }
       case "error" -> {
         errorEvents.add(data);
         errorNanos.add(System.nanoTime());
       }
-      default -> { } // progress: only its id matters
+      default -> {} // progress: only its id matters
     }
     if (id != null) {
       lastEventId = id; // as EventSource: the last id seen is the one to resume after
@@ -118,7 +125,10 @@ final class ResumingWatch implements AutoCloseable {
     return changes.stream().map(Change::revision).toList();
   }
 
-  /** Breaks the connection being read, as a network fault would; the client reconnects with Last-Event-ID. */
+  /**
+   * Breaks the connection being read, as a network fault would; the client reconnects with
+   * Last-Event-ID.
+   */
   void drop() {
     Stream<String> lines = open;
     if (lines != null) {
@@ -138,7 +148,15 @@ final class ResumingWatch implements AutoCloseable {
 
   @Override
   public String toString() {
-    return thread.getName() + ": " + changes.size() + " changes over " + connections + " connections, "
-        + refusals.size() + " refused attempts, " + errorEvents.size() + " error events";
+    return thread.getName()
+        + ": "
+        + changes.size()
+        + " changes over "
+        + connections
+        + " connections, "
+        + refusals.size()
+        + " refused attempts, "
+        + errorEvents.size()
+        + " error events";
   }
 }

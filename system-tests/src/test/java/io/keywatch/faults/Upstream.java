@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A loopback upstream (the JDK's HTTP server) that answers {@code <name> <path>}, so a test sees which one served. */
+/**
+ * A loopback upstream (the JDK's HTTP server) that answers {@code <name> <path>}, so a test sees
+ * which one served.
+ */
 final class Upstream implements AutoCloseable {
 
   private final String name;

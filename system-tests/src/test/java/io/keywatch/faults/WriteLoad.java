@@ -70,8 +70,13 @@ final class WriteLoad implements AutoCloseable {
   }
 
   private boolean put(String key, String value) throws InterruptedException {
-    HttpRequest request = admin.adminRequest("/kv" + key).timeout(REQUEST_TIMEOUT)
-        .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(value)).build();
+    HttpRequest request =
+        admin
+            .adminRequest("/kv" + key)
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString(value))
+            .build();
     HttpResponse<String> r;
     try {
       r = admin.http().send(request, HttpResponse.BodyHandlers.ofString());
@@ -81,7 +86,8 @@ final class WriteLoad implements AutoCloseable {
     }
     if (r.statusCode() == 200 || r.statusCode() == 201) {
       JsonObject body = Keywatch.json(r);
-      acks.add(new Ack(key, value, body.getJsonObject("header").getJsonNumber("revision").longValue()));
+      acks.add(
+          new Ack(key, value, body.getJsonObject("header").getJsonNumber("revision").longValue()));
       return true;
     }
     if (r.statusCode() >= 500) {
@@ -118,7 +124,14 @@ final class WriteLoad implements AutoCloseable {
 
   @Override
   public String toString() {
-    return thread.getName() + ": " + acks.size() + " acknowledged, " + serverErrors + " 5xx, " + ioErrors + " I/O errors"
+    return thread.getName()
+        + ": "
+        + acks.size()
+        + " acknowledged, "
+        + serverErrors
+        + " 5xx, "
+        + ioErrors
+        + " I/O errors"
         + (unexpected.isEmpty() ? "" : ", unexpected " + unexpected);
   }
 }

@@ -3,6 +3,8 @@ package io.keywatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.LauncherProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import io.keywatch.testing.Keywatch;
-import io.keywatch.testing.LauncherProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * A start that cannot succeed ends soon, says why in words a user can act on, and leaves no
- * process behind.
+ * A start that cannot succeed ends soon, says why in words a user can act on, and leaves no process
+ * behind.
  */
 class StartFailuresIT {
 
@@ -29,7 +29,10 @@ class StartFailuresIT {
 
   @BeforeEach
   void freshFolder(TestInfo test) {
-    work = Keywatch.runDir().resolve("start-failures").resolve(test.getTestMethod().orElseThrow().getName());
+    work =
+        Keywatch.runDir()
+            .resolve("start-failures")
+            .resolve(test.getTestMethod().orElseThrow().getName());
     Folders.deleteTree(work);
   }
 
@@ -37,8 +40,12 @@ class StartFailuresIT {
   void aDatabaseThatRefusesUsIsReportedBeforeAnyServerStarts() {
     // a database that is down does not stop the start (StartWithoutDatabaseIT); one that answers
     // and refuses us does: waiting would not cure a wrong name or password
-    EmbeddedDatabase database = new EmbeddedDatabase(work.resolve("db"), work.resolve("db-binaries"), work.resolve("db.log"),
-        LauncherProcess.freePort());
+    EmbeddedDatabase database =
+        new EmbeddedDatabase(
+            work.resolve("db"),
+            work.resolve("db-binaries"),
+            work.resolve("db.log"),
+            LauncherProcess.freePort());
     database.start();
     try {
       String url = database.jdbcUrl().replace("/postgres", "/no_such_database");
@@ -62,7 +69,8 @@ class StartFailuresIT {
     Path home = Files.createDirectories(work.resolve("home"));
     Path real = home();
     Files.createSymbolicLink(home.resolve("payara-micro.jar"), real.resolve("payara-micro.jar"));
-    Files.createSymbolicLink(home.resolve("keywatch-admin.war"), real.resolve("keywatch-admin.war"));
+    Files.createSymbolicLink(
+        home.resolve("keywatch-admin.war"), real.resolve("keywatch-admin.war"));
     brokenWar(home.resolve("keywatch-proxy.war"));
     KeywatchSystem.Options options = options(home).build();
 
@@ -70,9 +78,14 @@ class StartFailuresIT {
     assertThatThrownBy(() -> KeywatchSystem.start(options))
         .isInstanceOf(ServerStartException.class)
         .hasMessageContaining("proxy server cannot start")
-        .hasMessageContaining("Caused by: org.xml.sax.SAXParseException"); // the reason, not only stack frames
+        .hasMessageContaining(
+            "Caused by: org.xml.sax.SAXParseException"); // the reason, not only stack frames
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(SOON);
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
+    assertThat(
+            ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse("?")))
         .as("processes left behind")
         .noneMatch(cmd -> cmd.contains(work.toString()));
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./keywatch} on an existing PostgreSQL that is down starts all the same: the gateway serves
- * the routes it saved, the admin API answers 503, and both catch up once the database is back.
- * The "existing" PostgreSQL is an embedded one that this test starts and stops on its own.
+ * the routes it saved, the admin API answers 503, and both catch up once the database is back. The
+ * "existing" PostgreSQL is an embedded one that this test starts and stops on its own.
  */
 class StartWithoutDatabaseIT {
 
@@ -35,25 +35,32 @@ class StartWithoutDatabaseIT {
   @BeforeEach
   void start() throws IOException {
     upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext("/", exchange -> {
-      byte[] body = ("U " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    upstream.createContext(
+        "/",
+        exchange -> {
+          byte[] body = ("U " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     upstream.start();
     dataDir = LauncherProcess.freshDataDir("start-without-database");
     Path pg = dataDir.resolveSibling("start-without-database-postgres");
     Folders.deleteTree(pg);
-    database = new EmbeddedDatabase(pg.resolve("data"), pg.resolve("binaries"), pg.resolve("postgres.log"),
-        LauncherProcess.freePort());
+    database =
+        new EmbeddedDatabase(
+            pg.resolve("data"),
+            pg.resolve("binaries"),
+            pg.resolve("postgres.log"),
+            LauncherProcess.freePort());
     database.start();
-    env = Map.of(
-        "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_PROXY_STATUS_PORT", Integer.toString(LauncherProcess.freePort()),
-        "KEYWATCH_JDBC_URL", database.jdbcUrl(),
-        "KEYWATCH_JDBC_USER", database.user());
+    env =
+        Map.of(
+            "KEYWATCH_ADMIN_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_PROXY_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_PROXY_STATUS_PORT", Integer.toString(LauncherProcess.freePort()),
+            "KEYWATCH_JDBC_URL", database.jdbcUrl(),
+            "KEYWATCH_JDBC_USER", database.user());
   }
 
   @AfterEach
@@ -63,14 +70,19 @@ class StartWithoutDatabaseIT {
   }
 
   @Test
-  void theGatewayServesItsSavedRoutesWhileTheDatabaseIsDownAndBothCatchUpWhenItReturns() throws IOException {
+  void theGatewayServesItsSavedRoutesWhileTheDatabaseIsDownAndBothCatchUpWhenItReturns()
+      throws IOException {
     String old = Keywatch.uniqueId("old");
     try (LauncherProcess first = LauncherProcess.start(dataDir, env)) {
       Keywatch kw = first.client();
       assertThat(putRoute(kw, old)).isTrue();
       eventually().until(() -> kw.proxyGet("/" + old + "/x").statusCode() == 200);
       Path snapshot = dataDir.resolve("run").resolve("proxy").resolve("keywatch-proxy-routes.json");
-      eventually().until(() -> Files.exists(snapshot) && Files.readString(snapshot, StandardCharsets.UTF_8).contains(old));
+      eventually()
+          .until(
+              () ->
+                  Files.exists(snapshot)
+                      && Files.readString(snapshot, StandardCharsets.UTF_8).contains(old));
       assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
     }
     database.stop();
@@ -84,13 +96,21 @@ class StartWithoutDatabaseIT {
       HttpResponse<String> served = kw.proxyGet("/" + old + "/x");
       assertThat(served.statusCode()).isEqualTo(200);
       assertThat(served.body()).isEqualTo("U /" + old + "/x");
-      assertThat(kw.adminPut("/routes/" + Keywatch.uniqueId("refused"), route("/refused/*")).statusCode())
-          .as("a write while the database is down").isEqualTo(503);
+      assertThat(
+              kw.adminPut("/routes/" + Keywatch.uniqueId("refused"), route("/refused/*"))
+                  .statusCode())
+          .as("a write while the database is down")
+          .isEqualTo(503);
 
       database.start();
       String fresh = Keywatch.uniqueId("new");
       eventually().atMost(CATCH_UP).until(() -> putRoute(kw, fresh));
-      eventually().atMost(CATCH_UP).untilAsserted(() -> assertThat(kw.proxyGet("/" + fresh + "/y").body()).isEqualTo("U /" + fresh + "/y"));
+      eventually()
+          .atMost(CATCH_UP)
+          .untilAsserted(
+              () ->
+                  assertThat(kw.proxyGet("/" + fresh + "/y").body())
+                      .isEqualTo("U /" + fresh + "/y"));
       assertThat(kw.proxyGet("/" + old + "/z").body()).isEqualTo("U /" + old + "/z");
     }
   }
@@ -101,6 +121,10 @@ class StartWithoutDatabaseIT {
   }
 
   private String route(String uri) {
-    return "{\"uri\": \"" + uri + "\", \"upstream\": \"http://127.0.0.1:" + upstream.getAddress().getPort() + "\"}";
+    return "{\"uri\": \""
+        + uri
+        + "\", \"upstream\": \"http://127.0.0.1:"
+        + upstream.getAddress().getPort()
+        + "\"}";
   }
 }

@@ -44,7 +44,8 @@ class ForwardedHeadersIT {
   }
 
   @Test
-  void anUntrustedClientsForwardingHeadersAreReplacedByTheGatewaysView(Keywatch kw) throws InterruptedException {
+  void anUntrustedClientsForwardingHeadersAreReplacedByTheGatewaysView(Keywatch kw)
+      throws InterruptedException {
     String base = routeTo(kw, echo.url(), "");
     echo.received.clear();
     assertThat(kw.send(claiming(kw.proxyRequest(base + "/who"))).statusCode()).isEqualTo(200);
@@ -57,7 +58,8 @@ class ForwardedHeadersIT {
     assertThat(got.header("X-forwarded-port")).isEqualTo(Integer.toString(port));
     assertThat(got.header("X-forwarded-prefix")).isNull();
     assertThat(got.header("X-real-ip")).isEqualTo("127.0.0.1");
-    assertThat(got.header("Forwarded")).isEqualTo("for=127.0.0.1;host=\"localhost:" + port + "\";proto=http");
+    assertThat(got.header("Forwarded"))
+        .isEqualTo("for=127.0.0.1;host=\"localhost:" + port + "\";proto=http");
   }
 
   @Test

@@ -20,8 +20,11 @@ final class H2cClient {
   private static final int RST_STREAM = 3;
   private static final int SETTINGS = 4;
   private static final int GOAWAY = 7;
+
   /** RFC 7541 appendix A: the static table's :status entries, by index. */
-  private static final int[] STATIC_STATUS = {0, 0, 0, 0, 0, 0, 0, 0, 200, 204, 206, 304, 400, 404, 500};
+  private static final int[] STATIC_STATUS = {
+    0, 0, 0, 0, 0, 0, 0, 0, 200, 204, 206, 304, 400, 404, 500
+  };
 
   private H2cClient() {}
 
@@ -52,7 +55,12 @@ final class H2cClient {
           int flags = in.readUnsignedByte();
           int stream = in.readInt() & 0x7fffffff;
           byte[] payload = in.readNBytes(length);
-          seen.append(type).append('/').append(stream).append(':').append(HexFormat.of().formatHex(payload)).append(' ');
+          seen.append(type)
+              .append('/')
+              .append(stream)
+              .append(':')
+              .append(HexFormat.of().formatHex(payload))
+              .append(' ');
           if (type == SETTINGS && (flags & 0x1) == 0) {
             frame(s, SETTINGS, 0x1, 0, new byte[0]); // ACK
           } else if (type == HEADERS && stream == 1) {
@@ -108,8 +116,11 @@ final class H2cClient {
         if (five <= 2) { // 00000, 00001, 00010: '0', '1', '2'
           digits.append((char) ('0' + five));
           count -= 5;
-        } else if (count >= 6 && ((bits >>> (count - 6)) & 0x3f) >= 0x19 && ((bits >>> (count - 6)) & 0x3f) <= 0x1f) {
-          digits.append((char) ('3' + ((bits >>> (count - 6)) & 0x3f) - 0x19)); // 011001 .. 011111: '3'..'9'
+        } else if (count >= 6
+            && ((bits >>> (count - 6)) & 0x3f) >= 0x19
+            && ((bits >>> (count - 6)) & 0x3f) <= 0x1f) {
+          digits.append(
+              (char) ('3' + ((bits >>> (count - 6)) & 0x3f) - 0x19)); // 011001 .. 011111: '3'..'9'
           count -= 6;
         } else {
           break; // padding (all ones)
@@ -138,7 +149,8 @@ final class H2cClient {
     block.writeBytes(bytes);
   }
 
-  private static void frame(ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
+  private static void frame(
+      ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
     out.write(payload.length >>> 16);
     out.write(payload.length >>> 8);
     out.write(payload.length);
@@ -151,7 +163,8 @@ final class H2cClient {
     out.writeBytes(payload);
   }
 
-  private static void frame(Socket s, int type, int flags, int stream, byte[] payload) throws IOException {
+  private static void frame(Socket s, int type, int flags, int stream, byte[] payload)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     frame(out, type, flags, stream, payload);
     s.getOutputStream().write(out.toByteArray());

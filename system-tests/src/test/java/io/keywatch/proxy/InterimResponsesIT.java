@@ -24,31 +24,45 @@ class InterimResponsesIT {
   private static final String FINAL = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone";
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "HTTP/1.1 100 Continue\r\n\r\n",
-      "HTTP/1.1 102 Processing\r\n\r\n",
-      "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n",
-      "HTTP/1.1 104 Upload Resumption Supported\r\n\r\n"})
-  void anInterimResponseIsDroppedAndTheFinalAnswerPassesOn(String interim, Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/final", (head, socket, u) -> {
-          write(socket.getOutputStream(), interim);
-          write(socket.getOutputStream(), FINAL);
-        })) {
+  @ValueSource(
+      strings = {
+        "HTTP/1.1 100 Continue\r\n\r\n",
+        "HTTP/1.1 102 Processing\r\n\r\n",
+        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n",
+        "HTTP/1.1 104 Upload Resumption Supported\r\n\r\n"
+      })
+  void anInterimResponseIsDroppedAndTheFinalAnswerPassesOn(String interim, Keywatch kw)
+      throws IOException {
+    try (RawUpstream up =
+        answering(
+            "/final",
+            (head, socket, u) -> {
+              write(socket.getOutputStream(), interim);
+              write(socket.getOutputStream(), FINAL);
+            })) {
       String base = routeTo(kw, up.url(), "");
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/final"));
 
-      assertThat(answer.text()).startsWith("HTTP/1.1 200 ").doesNotContain("HTTP/1.1 1").doesNotContainIgnoringCase("Link:");
+      assertThat(answer.text())
+          .startsWith("HTTP/1.1 200 ")
+          .doesNotContain("HTTP/1.1 1")
+          .doesNotContainIgnoringCase("Link:");
       assertThat(answer.body()).isEqualTo("done");
     }
   }
 
   @Test
   void severalInterimResponsesInARowAreDropped(Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/final", (head, socket, u) -> {
-          write(socket.getOutputStream(), "HTTP/1.1 100 Continue\r\n\r\n");
-          write(socket.getOutputStream(), "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.js>\r\n\r\n");
-          write(socket.getOutputStream(), FINAL);
-        })) {
+    try (RawUpstream up =
+        answering(
+            "/final",
+            (head, socket, u) -> {
+              write(socket.getOutputStream(), "HTTP/1.1 100 Continue\r\n\r\n");
+              write(
+                  socket.getOutputStream(),
+                  "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.js>\r\n\r\n");
+              write(socket.getOutputStream(), FINAL);
+            })) {
       String base = routeTo(kw, up.url(), "");
       for (int i = 0; i < 3; i++) { // on the same upstream connection each time
         RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/final"));
@@ -60,10 +74,13 @@ class InterimResponsesIT {
 
   @Test
   void anUpstreamThatClosesAfterAnInterimResponseIs502(Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/closes", (head, socket, u) -> {
-          write(socket.getOutputStream(), "HTTP/1.1 103 Early Hints\r\nLink: </a.js>\r\n\r\n");
-          socket.close();
-        })) {
+    try (RawUpstream up =
+        answering(
+            "/closes",
+            (head, socket, u) -> {
+              write(socket.getOutputStream(), "HTTP/1.1 103 Early Hints\r\nLink: </a.js>\r\n\r\n");
+              socket.close();
+            })) {
       String base = routeTo(kw, up.url(), "");
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/closes"));
 
@@ -73,11 +90,15 @@ class InterimResponsesIT {
   }
 
   @Test
-  void anUpstreamSilentAfterAnInterimResponseIs504AfterTheRoutesTimeout(Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/silent", (head, socket, u) -> {
-          write(socket.getOutputStream(), "HTTP/1.1 102 Processing\r\n\r\n");
-          RawUpstream.silent().answer(head, socket, u);
-        })) {
+  void anUpstreamSilentAfterAnInterimResponseIs504AfterTheRoutesTimeout(Keywatch kw)
+      throws IOException {
+    try (RawUpstream up =
+        answering(
+            "/silent",
+            (head, socket, u) -> {
+              write(socket.getOutputStream(), "HTTP/1.1 102 Processing\r\n\r\n");
+              RawUpstream.silent().answer(head, socket, u);
+            })) {
       String base = routeTo(kw, up.url(), ", \"timeout\": 0.5");
       long start = System.nanoTime();
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/silent"));
@@ -88,19 +109,28 @@ class InterimResponsesIT {
     }
   }
 
-  /** Interim responses are not an answer: an upstream that sends nothing else times out as a silent one does. */
+  /**
+   * Interim responses are not an answer: an upstream that sends nothing else times out as a silent
+   * one does.
+   */
   @Test
-  void anUpstreamThatSendsOnlyInterimResponsesIs504AfterTheRoutesTimeout(Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/stalls", (head, socket, u) -> {
-          try {
-            for (int i = 0; i < 300; i++) { // every 100 ms, well within the timeout, until the proxy gives up
-              write(socket.getOutputStream(), "HTTP/1.1 102 Processing\r\n\r\n");
-              Thread.sleep(100);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        })) {
+  void anUpstreamThatSendsOnlyInterimResponsesIs504AfterTheRoutesTimeout(Keywatch kw)
+      throws IOException {
+    try (RawUpstream up =
+        answering(
+            "/stalls",
+            (head, socket, u) -> {
+              try {
+                for (int i = 0;
+                    i < 300;
+                    i++) { // every 100 ms, well within the timeout, until the proxy gives up
+                  write(socket.getOutputStream(), "HTTP/1.1 102 Processing\r\n\r\n");
+                  Thread.sleep(100);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })) {
       String base = routeTo(kw, up.url(), ", \"timeout\": 0.5");
       long start = System.nanoTime();
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/stalls"));
@@ -111,11 +141,18 @@ class InterimResponsesIT {
     }
   }
 
-  /** A 101 is no interim response: the upstream would switch protocols the proxy never asked for. */
+  /**
+   * A 101 is no interim response: the upstream would switch protocols the proxy never asked for.
+   */
   @Test
   void anUnaskedForSwitchingProtocolsIs502(Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/switch", (head, socket, u) ->
-        write(socket.getOutputStream(), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\nsmuggled"))) {
+    try (RawUpstream up =
+        answering(
+            "/switch",
+            (head, socket, u) ->
+                write(
+                    socket.getOutputStream(),
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\nsmuggled"))) {
       String base = routeTo(kw, up.url(), "");
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/switch"));
 
@@ -124,15 +161,19 @@ class InterimResponsesIT {
     }
   }
 
-  /** An upstream that answers requests whose path has {@code marker} by the script, and the probe of routeTo with 204. */
+  /**
+   * An upstream that answers requests whose path has {@code marker} by the script, and the probe of
+   * routeTo with 204.
+   */
   static RawUpstream answering(String marker, RawUpstream.Script script) {
-    return new RawUpstream((head, socket, up) -> {
-      if (head.contains(marker)) {
-        script.answer(head, socket, up);
-      } else {
-        write(socket.getOutputStream(), "HTTP/1.1 204 No Content\r\n\r\n");
-      }
-    });
+    return new RawUpstream(
+        (head, socket, up) -> {
+          if (head.contains(marker)) {
+            script.answer(head, socket, up);
+          } else {
+            write(socket.getOutputStream(), "HTTP/1.1 204 No Content\r\n\r\n");
+          }
+        });
   }
 
   static String get(String path) {

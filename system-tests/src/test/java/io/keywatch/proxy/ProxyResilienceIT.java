@@ -44,9 +44,14 @@ class ProxyResilienceIT {
     echo = new EchoUpstream("R");
     Path work = Path.of(System.getProperty("keywatch.test.work-dir", "target/systems"));
     snapshotFile = work.resolve("proxy-resilience-routes.json").toAbsolutePath();
-    kw = Keywatch.startPrivate("proxy-resilience", options -> options
-        .javaOption(HEAP)
-        .env(ServerRole.PROXY, "KEYWATCH_PROXY_SNAPSHOT_FILE", snapshotFile.toString()));
+    kw =
+        Keywatch.startPrivate(
+            "proxy-resilience",
+            options ->
+                options
+                    .javaOption(HEAP)
+                    .env(
+                        ServerRole.PROXY, "KEYWATCH_PROXY_SNAPSHOT_FILE", snapshotFile.toString()));
   }
 
   @AfterAll
@@ -60,8 +65,19 @@ class ProxyResilienceIT {
   static String routeTo(String uriPrefix) {
     String id = Keywatch.uniqueId("res");
     String base = "/" + id + uriPrefix;
-    eventually().untilAsserted(() -> assertThat(kw.adminPut("/routes/" + id,
-        "{\"uri\": \"" + base + "/*\", \"upstream\": \"" + echo.url() + "\"}").statusCode()).isIn(200, 201));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kw.adminPut(
+                                "/routes/" + id,
+                                "{\"uri\": \""
+                                    + base
+                                    + "/*\", \"upstream\": \""
+                                    + echo.url()
+                                    + "\"}")
+                            .statusCode())
+                    .isIn(200, 201));
     eventually().until(() -> kw.proxyGet(base + "/").statusCode() == 200);
     return base;
   }
@@ -71,25 +87,42 @@ class ProxyResilienceIT {
     String base = routeTo("/big");
     String expected = HexFormat.of().formatHex(EchoUpstream.Generated.sha256Of(BIG));
 
-    HttpResponse<InputStream> down = kw.send(kw.proxyRequest(base + "/bytes/" + BIG).timeout(Duration.ofMinutes(5)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> down =
+        kw.send(
+            kw.proxyRequest(base + "/bytes/" + BIG).timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(down.statusCode()).isEqualTo(200);
     assertThat(down.headers().firstValueAsLong("Content-Length")).hasValue(BIG);
     try (InputStream body = down.body()) {
       assertThat(HexFormat.of().formatHex(EchoUpstream.Generated.sha256(body))).isEqualTo(expected);
     }
 
-    HttpResponse<String> up = kw.send(kw.proxyRequest(base + "/digest").timeout(Duration.ofMinutes(5))
-        .POST(HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(() -> EchoUpstream.Generated.stream(BIG)), BIG))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> up =
+        kw.send(
+            kw.proxyRequest(base + "/digest")
+                .timeout(Duration.ofMinutes(5))
+                .POST(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> EchoUpstream.Generated.stream(BIG)),
+                        BIG))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(up.statusCode()).isEqualTo(200);
     assertThat(up.body()).isEqualTo(expected);
 
-    HttpResponse<String> chunkedUp = kw.send(kw.proxyRequest(base + "/digest").timeout(Duration.ofMinutes(5))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> EchoUpstream.Generated.stream(BIG)))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(chunkedUp.body()).as("a body of unknown length is re-chunked upstream").isEqualTo(expected);
+    HttpResponse<String> chunkedUp =
+        kw.send(
+            kw.proxyRequest(base + "/digest")
+                .timeout(Duration.ofMinutes(5))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> EchoUpstream.Generated.stream(BIG)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunkedUp.body())
+        .as("a body of unknown length is re-chunked upstream")
+        .isEqualTo(expected);
   }
 
   @Test
@@ -113,26 +146,51 @@ class ProxyResilienceIT {
   @Test
   void startsWithoutPostgresAndServesTheRoutesSavedOnDisk() throws Exception {
     String base = routeTo("/disk");
-    eventually().until(() -> Files.exists(snapshotFile)
-        && Files.readString(snapshotFile, StandardCharsets.UTF_8).contains(base.substring(1, base.indexOf("/disk"))));
+    eventually()
+        .until(
+            () ->
+                Files.exists(snapshotFile)
+                    && Files.readString(snapshotFile, StandardCharsets.UTF_8)
+                        .contains(base.substring(1, base.indexOf("/disk"))));
     Path work = Files.createDirectories(snapshotFile.resolveSibling("proxy-without-postgres"));
-    Path copy = Files.copy(snapshotFile, work.resolve("routes.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path copy =
+        Files.copy(
+            snapshotFile,
+            work.resolve("routes.json"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     int deadPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       deadPort = s.getLocalPort();
     }
     // started without waiting for readiness, as the launcher does: this proxy has no store to reach
-    PayaraServer.Listeners listeners = PayaraServer.Listeners.withStatus(
-        new Listener("127.0.0.1", LauncherProcess.freePort()), new Listener("127.0.0.1", LauncherProcess.freePort()));
-    try (PayaraServer proxy = PayaraServer.start(ServerRole.PROXY, listeners,
-        new KeywatchHome(Path.of(System.getProperty(KeywatchHome.PROPERTY))), work, List.of(HEAP), Map.of(), Map.of(
-            "KEYWATCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
-            "KEYWATCH_PROXY_SNAPSHOT_FILE", copy.toString()))) {
-      eventually().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
-        HttpResponse<String> r = kw.send(HttpRequest.newBuilder(proxy.uri().resolve(base + "/x")).timeout(Duration.ofSeconds(10)));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("R GET " + base + "/x");
-      });
+    PayaraServer.Listeners listeners =
+        PayaraServer.Listeners.withStatus(
+            new Listener("127.0.0.1", LauncherProcess.freePort()),
+            new Listener("127.0.0.1", LauncherProcess.freePort()));
+    try (PayaraServer proxy =
+        PayaraServer.start(
+            ServerRole.PROXY,
+            listeners,
+            new KeywatchHome(Path.of(System.getProperty(KeywatchHome.PROPERTY))),
+            work,
+            List.of(HEAP),
+            Map.of(),
+            Map.of(
+                "KEYWATCH_JDBC_URL",
+                "jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres",
+                "KEYWATCH_PROXY_SNAPSHOT_FILE",
+                copy.toString()))) {
+      eventually()
+          .atMost(Duration.ofMinutes(3))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> r =
+                    kw.send(
+                        HttpRequest.newBuilder(proxy.uri().resolve(base + "/x"))
+                            .timeout(Duration.ofSeconds(10)));
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("R GET " + base + "/x");
+              });
       assertThat(Files.readString(proxy.log())).contains("ROUTE load").contains("from " + copy);
     }
   }

@@ -30,7 +30,8 @@ final class RawUpstream implements AutoCloseable {
 
   /** Answers with these bytes and keeps the connection. */
   static Script replying(String response) {
-    return (head, socket, up) -> socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+    return (head, socket, up) ->
+        socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Answers these bytes, then resets the connection (RST, not FIN). */
@@ -64,6 +65,7 @@ final class RawUpstream implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   final List<String> heads = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
+
   /** Every byte the proxy sent, on any connection (guarded by itself). */
   private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 

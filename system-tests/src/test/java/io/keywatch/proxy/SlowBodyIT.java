@@ -27,9 +27,15 @@ class SlowBodyIT {
 
   @Test
   void aBodyThatStallsIsAnswered408WithinTheBodyTimeoutAndItsConnectionClosed() throws Exception {
-    try (Keywatch kw = Keywatch.startPrivate("slow-body",
-            o -> o.env(ServerRole.PROXY, "KEYWATCH_PROXY_BODY_TIMEOUT", BODY_TIMEOUT.toString()));
-        RawUpstream upstream = new RawUpstream(RawUpstream.replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    try (Keywatch kw =
+            Keywatch.startPrivate(
+                "slow-body",
+                o ->
+                    o.env(
+                        ServerRole.PROXY, "KEYWATCH_PROXY_BODY_TIMEOUT", BODY_TIMEOUT.toString()));
+        RawUpstream upstream =
+            new RawUpstream(
+                RawUpstream.replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         EchoUpstream other = new EchoUpstream("O");
         Socket client = new Socket(kw.proxyUri().getHost(), kw.proxyUri().getPort())) {
       String base = routeTo(kw, upstream.url(), "");
@@ -38,7 +44,9 @@ class SlowBodyIT {
 
       client.setSoTimeout(30_000);
       OutputStream out = client.getOutputStream();
-      out.write(("POST " + base + "/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("POST " + base + "/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       String trickled = "";
       for (char c : "trickle".toCharArray()) { // one byte at a time, each once the upstream has it
         out.write(c);
@@ -49,12 +57,17 @@ class SlowBodyIT {
       long stalled = System.nanoTime();
 
       assertThat(kw.proxyGet(otherBase + "/meanwhile").body())
-          .as("another client, while a body stalls").isEqualTo("O GET " + otherBase + "/meanwhile");
+          .as("another client, while a body stalls")
+          .isEqualTo("O GET " + otherBase + "/meanwhile");
 
       String answer = readToEnd(client.getInputStream());
       Duration took = Duration.ofNanos(System.nanoTime() - stalled);
-      assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("\r\nConnection: close\r\n");
-      assertThat(took).as("time from the stall to the 408 and the close").isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(8));
+      assertThat(answer)
+          .startsWith("HTTP/1.1 408 ")
+          .containsIgnoringCase("\r\nConnection: close\r\n");
+      assertThat(took)
+          .as("time from the stall to the 408 and the close")
+          .isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(8));
       assertThat(upstream.wire()).as("what the upstream got").endsWith("\r\n\r\ntrickle");
     }
   }

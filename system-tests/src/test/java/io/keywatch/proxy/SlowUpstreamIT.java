@@ -46,27 +46,42 @@ class SlowUpstreamIT {
   void requestsWaitingForASlowUpstreamHoldNoThreadEach(Keywatch kw) throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger arrived = new AtomicInteger();
-    try (RawUpstream slow = new RawUpstream((head, socket, up) -> {
-          if (head.contains("/wait")) { // not the probe that sees the route is in place
-            arrived.incrementAndGet();
-            await(release);
-          }
-          socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow".getBytes(StandardCharsets.ISO_8859_1));
-        });
+    try (RawUpstream slow =
+            new RawUpstream(
+                (head, socket, up) -> {
+                  if (head.contains("/wait")) { // not the probe that sees the route is in place
+                    arrived.incrementAndGet();
+                    await(release);
+                  }
+                  socket
+                      .getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow"
+                              .getBytes(StandardCharsets.ISO_8859_1));
+                });
         EchoUpstream fast = new EchoUpstream("F")) {
       String slowBase = routeTo(kw, slow.url(), ", \"timeout\": 120");
       String fastBase = routeTo(kw, fast.url(), "");
 
       List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
       for (int i = 0; i < HELD; i++) {
-        held.add(kw.http().sendAsync(kw.proxyRequest(slowBase + "/wait" + i).timeout(Duration.ofMinutes(2)).build(),
-            HttpResponse.BodyHandlers.ofString()));
+        held.add(
+            kw.http()
+                .sendAsync(
+                    kw.proxyRequest(slowBase + "/wait" + i).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
       }
       try {
-        eventually().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-            assertThat(arrived.get()).as("requests the slow upstream has received").isEqualTo(HELD));
+        eventually()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(arrived.get())
+                        .as("requests the slow upstream has received")
+                        .isEqualTo(HELD));
         assertThat(kw.proxyGet(fastBase + "/meanwhile").body())
-            .as("another route is served while %d requests wait", HELD).isEqualTo("F GET " + fastBase + "/meanwhile");
+            .as("another route is served while %d requests wait", HELD)
+            .isEqualTo("F GET " + fastBase + "/meanwhile");
       } finally {
         release.countDown();
       }
@@ -81,17 +96,23 @@ class SlowUpstreamIT {
   @Test
   void aStreamedResponsePassesOnEachPieceAsItIsSent(Keywatch kw) throws Exception {
     CountDownLatch firstSeen = new CountDownLatch(1);
-    try (RawUpstream stream = eventStream("/events", out -> {
-          out.write("d\r\ndata: first\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-          out.flush();
-          await(firstSeen); // the second event is sent only once the client has the first
-          out.write("e\r\ndata: second\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        })) {
+    try (RawUpstream stream =
+        eventStream(
+            "/events",
+            out -> {
+              out.write("d\r\ndata: first\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              out.flush();
+              await(firstSeen); // the second event is sent only once the client has the first
+              out.write("e\r\ndata: second\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            })) {
       String base = routeTo(kw, stream.url(), "");
-      HttpResponse<InputStream> r = kw.send(kw.proxyRequest(base + "/events").build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          kw.send(
+              kw.proxyRequest(base + "/events").build(), HttpResponse.BodyHandlers.ofInputStream());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-      try (BufferedReader events = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      try (BufferedReader events =
+          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
         assertThat(events.readLine()).isEqualTo("data: first");
         firstSeen.countDown();
         assertThat(events.readLine()).isEmpty();
@@ -105,27 +126,35 @@ class SlowUpstreamIT {
   @Test
   void aClientThatLeavesAStreamClosesTheUpstreamConnection(Keywatch kw) throws Exception {
     CountDownLatch upstreamCut = new CountDownLatch(1);
-    try (RawUpstream stream = eventStream("/endless", out -> {
-          try {
-            while (true) { // a comment line every 50 ms until the proxy drops the connection
-              out.write("4\r\n:\n\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-              out.flush();
-              Thread.sleep(50);
-            }
-          } catch (IOException cut) {
-            upstreamCut.countDown();
-            throw cut;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        })) {
+    try (RawUpstream stream =
+        eventStream(
+            "/endless",
+            out -> {
+              try {
+                while (true) { // a comment line every 50 ms until the proxy drops the connection
+                  out.write("4\r\n:\n\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                  out.flush();
+                  Thread.sleep(50);
+                }
+              } catch (IOException cut) {
+                upstreamCut.countDown();
+                throw cut;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })) {
       String base = routeTo(kw, stream.url(), "");
-      HttpResponse<InputStream> r = kw.send(kw.proxyRequest(base + "/endless").build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          kw.send(
+              kw.proxyRequest(base + "/endless").build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       assertThat(r.statusCode()).isEqualTo(200);
       try (InputStream body = r.body()) {
         assertThat(body.readNBytes(3)).isEqualTo(":\n\n".getBytes(StandardCharsets.ISO_8859_1));
       }
-      assertThat(upstreamCut.await(30, TimeUnit.SECONDS)).as("the upstream's connection closed after the client left").isTrue();
+      assertThat(upstreamCut.await(30, TimeUnit.SECONDS))
+          .as("the upstream's connection closed after the client left")
+          .isTrue();
     }
   }
 
@@ -133,29 +162,41 @@ class SlowUpstreamIT {
   void anUpstreamThatStopsReadingTheBodyIs504AfterTheRoutesTimeout(Keywatch kw) throws Exception {
     try (ServerSocket deaf = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> accepted = new CopyOnWriteArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            Socket s = deaf.accept();
-            accepted.add(s);
-            if (RawUpstream.readHead(s.getInputStream()).contains("/deaf")) {
-              continue; // reads the head of the real request, never its body
-            }
-            s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            s.close();
-          }
-        } catch (IOException closed) {
-          // the test is over
-        }
-      }, "deaf-upstream");
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    Socket s = deaf.accept();
+                    accepted.add(s);
+                    if (RawUpstream.readHead(s.getInputStream()).contains("/deaf")) {
+                      continue; // reads the head of the real request, never its body
+                    }
+                    s.getOutputStream()
+                        .write(
+                            "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                    s.close();
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "deaf-upstream");
       acceptor.start();
       String base = routeTo(kw, "http://127.0.0.1:" + deaf.getLocalPort(), ", \"timeout\": 0.5");
       // far more than the socket buffers between proxy and upstream can take
       byte[] mib = new byte[1 << 20];
-      HttpResponse<String> r = kw.send(kw.proxyRequest(base + "/deaf").timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.fromPublisher(
-              HttpRequest.BodyPublishers.ofByteArrays(Collections.nCopies(256, mib)), 256L << 20)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          kw.send(
+              kw.proxyRequest(base + "/deaf")
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(
+                      HttpRequest.BodyPublishers.fromPublisher(
+                          HttpRequest.BodyPublishers.ofByteArrays(Collections.nCopies(256, mib)),
+                          256L << 20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(504);
       assertThat(r.body()).isEqualTo("upstream timed out\n");
       for (Socket s : accepted) {
@@ -170,21 +211,23 @@ class SlowUpstreamIT {
   }
 
   /**
-   * An upstream that answers a request whose path has {@code path} with a chunked event stream
-   * that {@code events} writes, and any other request (the probe that sees the route is in place)
-   * with 204.
+   * An upstream that answers a request whose path has {@code path} with a chunked event stream that
+   * {@code events} writes, and any other request (the probe that sees the route is in place) with
+   * 204.
    */
   private static RawUpstream eventStream(String path, Events events) {
-    return new RawUpstream((head, socket, up) -> {
-      OutputStream out = socket.getOutputStream();
-      if (!head.contains(path)) {
-        out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        return;
-      }
-      out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-          .getBytes(StandardCharsets.ISO_8859_1));
-      events.write(out);
-    });
+    return new RawUpstream(
+        (head, socket, up) -> {
+          OutputStream out = socket.getOutputStream();
+          if (!head.contains(path)) {
+            out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return;
+          }
+          out.write(
+              "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          events.write(out);
+        });
   }
 
   private static void await(CountDownLatch latch) throws IOException {

@@ -17,19 +17,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StatusLineIT {
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "226 | IM Used",
-      "418 | I'm a teapot",
-      "422 | Unprocessable Content",
-      "425 | Too Early",
-      "426 | Upgrade Required",
-      "429 | Too Many Requests",
-      "451 | Unavailable For Legal Reasons",
-      "507 | Insufficient Storage",
-      "511 | Network Authentication Required"})
-  void aRegisteredStatusGetsItsStandardReasonPhrase(int code, String reason, Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/status", (head, socket, u) ->
-        write(socket.getOutputStream(), "HTTP/1.1 " + code + " Whatever\r\nContent-Length: 2\r\n\r\nok"))) {
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "226 | IM Used",
+        "418 | I'm a teapot",
+        "422 | Unprocessable Content",
+        "425 | Too Early",
+        "426 | Upgrade Required",
+        "429 | Too Many Requests",
+        "451 | Unavailable For Legal Reasons",
+        "507 | Insufficient Storage",
+        "511 | Network Authentication Required"
+      })
+  void aRegisteredStatusGetsItsStandardReasonPhrase(int code, String reason, Keywatch kw)
+      throws IOException {
+    try (RawUpstream up =
+        answering(
+            "/status",
+            (head, socket, u) ->
+                write(
+                    socket.getOutputStream(),
+                    "HTTP/1.1 " + code + " Whatever\r\nContent-Length: 2\r\n\r\nok"))) {
       String base = routeTo(kw, up.url(), "");
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/status"));
 
@@ -39,10 +49,18 @@ class StatusLineIT {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {"299 | Fine By Me", "599 | Network Read Timeout"})
-  void anUnregisteredStatusKeepsTheUpstreamsReasonPhrase(int code, String reason, Keywatch kw) throws IOException {
-    try (RawUpstream up = answering("/status", (head, socket, u) ->
-        write(socket.getOutputStream(), "HTTP/1.1 " + code + " " + reason + "\r\nContent-Length: 2\r\n\r\nok"))) {
+  @CsvSource(
+      delimiter = '|',
+      value = {"299 | Fine By Me", "599 | Network Read Timeout"})
+  void anUnregisteredStatusKeepsTheUpstreamsReasonPhrase(int code, String reason, Keywatch kw)
+      throws IOException {
+    try (RawUpstream up =
+        answering(
+            "/status",
+            (head, socket, u) ->
+                write(
+                    socket.getOutputStream(),
+                    "HTTP/1.1 " + code + " " + reason + "\r\nContent-Length: 2\r\n\r\nok"))) {
       String base = routeTo(kw, up.url(), "");
       RawClient.Answer answer = RawClient.exchange(kw.proxyUri(), get(base + "/status"));
 

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class WebSocketIT {
 
   private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-  private static final Pattern TUNNELS = Pattern.compile("(?m)^keywatch_websocket_tunnels(\\{[^}]*})? (\\d+)");
+  private static final Pattern TUNNELS =
+      Pattern.compile("(?m)^keywatch_websocket_tunnels(\\{[^}]*})? (\\d+)");
 
   @Test
   void framesPassBothWaysAndAClientCloseEndsBothConnections(Keywatch kw) throws Exception {
@@ -47,16 +48,24 @@ class WebSocketIT {
       upstream.heads.clear(); // the probe that saw the route in place
       try (Socket client = connect(kw)) {
         String head = handshake(client, base + "/chat?room=1");
-        assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("\r\nUpgrade: websocket")
+        assertThat(head)
+            .startsWith("HTTP/1.1 101")
+            .containsIgnoringCase("\r\nUpgrade: websocket")
             .contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-        assertThat(upstream.heads).singleElement().satisfies(h -> assertThat(h).startsWith("GET " + base + "/chat?room=1 HTTP/1.1\r\n")
-            .containsIgnoringCase("\r\nSec-WebSocket-Key: " + KEY + "\r\n"));
+        assertThat(upstream.heads)
+            .singleElement()
+            .satisfies(
+                h ->
+                    assertThat(h)
+                        .startsWith("GET " + base + "/chat?room=1 HTTP/1.1\r\n")
+                        .containsIgnoringCase("\r\nSec-WebSocket-Key: " + KEY + "\r\n"));
         eventually().untilAsserted(() -> assertThat(tunnels(kw)).isEqualTo(1));
 
         DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream()));
         OutputStream out = client.getOutputStream();
         writeFrame(out, 0x1, "hello".getBytes(StandardCharsets.UTF_8));
-        assertThat(readFrame(in)).isEqualTo(new Frame(0x1, "hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(readFrame(in))
+            .isEqualTo(new Frame(0x1, "hello".getBytes(StandardCharsets.UTF_8)));
 
         byte[] mebibyte = new byte[1 << 20];
         new Random(14).nextBytes(mebibyte);
@@ -69,7 +78,9 @@ class WebSocketIT {
         assertThat(readFrame(in).opcode()).isEqualTo(0x8);
         assertThat(readToEnd(in)).as("after the close").isEmpty();
       }
-      eventually().untilAsserted(() -> assertThat(upstream.ended.get()).as("upstream connections ended").isEqualTo(1));
+      eventually()
+          .untilAsserted(
+              () -> assertThat(upstream.ended.get()).as("upstream connections ended").isEqualTo(1));
       eventually().untilAsserted(() -> assertThat(tunnels(kw)).isEqualTo(0));
     }
   }
@@ -81,7 +92,10 @@ class WebSocketIT {
       try (Socket client = connect(kw)) {
         assertThat(handshake(client, base + "/ws")).startsWith("HTTP/1.1 101");
         DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream()));
-        writeFrame(client.getOutputStream(), 0x1, "bye".getBytes(StandardCharsets.UTF_8)); // the upstream closes on it
+        writeFrame(
+            client.getOutputStream(),
+            0x1,
+            "bye".getBytes(StandardCharsets.UTF_8)); // the upstream closes on it
         assertThat(readFrame(in).opcode()).isEqualTo(0x8);
         assertThat(readToEnd(in)).as("after the upstream closed").isEmpty();
       }
@@ -90,8 +104,10 @@ class WebSocketIT {
 
   @Test
   void aSwitchThatDoesNotAcceptTheClientsKeyIs502(Keywatch kw) throws Exception {
-    try (RawUpstream upstream = new RawUpstream(RawUpstream.replying(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSBrZXk=\r\n\r\n"))) {
+    try (RawUpstream upstream =
+        new RawUpstream(
+            RawUpstream.replying(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSBrZXk=\r\n\r\n"))) {
       String base = routeTo(kw, upstream.url(), ", \"enable_websocket\": true");
       try (Socket client = connect(kw)) {
         assertThat(handshake(client, base + "/ws")).startsWith("HTTP/1.1 502");
@@ -107,7 +123,9 @@ class WebSocketIT {
       try (Socket client = connect(kw)) {
         assertThat(handshake(client, base + "/ws")).startsWith("HTTP/1.1 426");
       }
-      assertThat(upstream.heads).singleElement().satisfies(h -> assertThat(h.toLowerCase()).doesNotContain("upgrade: websocket"));
+      assertThat(upstream.heads)
+          .singleElement()
+          .satisfies(h -> assertThat(h.toLowerCase()).doesNotContain("upgrade: websocket"));
     }
   }
 
@@ -119,8 +137,15 @@ class WebSocketIT {
 
   /** Sends the client's handshake and returns the answer's head (the stream is left after it). */
   private static String handshake(Socket s, String target) throws IOException {
-    s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream()
+        .write(
+            ("GET "
+                    + target
+                    + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: "
+                    + KEY
+                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
     return head(s.getInputStream());
   }
 
@@ -137,7 +162,8 @@ class WebSocketIT {
   }
 
   private static int tunnels(Keywatch kw) {
-    String metrics = kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/metrics"))).body();
+    String metrics =
+        kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/metrics"))).body();
     Matcher m = TUNNELS.matcher(metrics);
     assertThat(m.find()).as("keywatch_websocket_tunnels in /metrics").isTrue();
     return Integer.parseInt(m.group(2));
@@ -146,7 +172,9 @@ class WebSocketIT {
   record Frame(int opcode, byte[] payload) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Frame f && f.opcode == opcode && java.util.Arrays.equals(f.payload, payload);
+      return o instanceof Frame f
+          && f.opcode == opcode
+          && java.util.Arrays.equals(f.payload, payload);
     }
 
     @Override
@@ -160,8 +188,11 @@ class WebSocketIT {
     }
   }
 
-  /** One final frame; masked as a client's must be, unmasked as a server's (RFC 6455 section 5.2). */
-  static void writeFrame(OutputStream out, int opcode, byte[] payload, boolean masked) throws IOException {
+  /**
+   * One final frame; masked as a client's must be, unmasked as a server's (RFC 6455 section 5.2).
+   */
+  static void writeFrame(OutputStream out, int opcode, byte[] payload, boolean masked)
+      throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(0x80 | opcode);
     int mask = masked ? 0x80 : 0;
@@ -270,13 +301,21 @@ class WebSocketIT {
         OutputStream out = s.getOutputStream();
         Matcher key = Pattern.compile("(?im)^Sec-WebSocket-Key: *(\\S+)").matcher(head);
         if (!head.toLowerCase().contains("\r\nupgrade: websocket") || !key.find()) {
-          out.write("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          out.write(
+              "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
           return;
         }
-        byte[] sha1 = MessageDigest.getInstance("SHA-1")
-            .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
-        out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-            + Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] sha1 =
+            MessageDigest.getInstance("SHA-1")
+                .digest(
+                    (key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(
+            ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + Base64.getEncoder().encodeToString(sha1)
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         upgraded = true;
         DataInputStream in = new DataInputStream(raw);

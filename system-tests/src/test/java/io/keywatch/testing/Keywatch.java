@@ -41,8 +41,8 @@ public final class Keywatch implements AutoCloseable {
 
   /**
    * JVM options of every server the tests start. Only the quick JIT: it halves a server's start on
-   * two busy cores (measured 43 s against 20 s, and 155 s against 43 s under load), and tests do not
-   * run long enough to gain from the optimising compiler.
+   * two busy cores (measured 43 s against 20 s, and 155 s against 43 s under load), and tests do
+   * not run long enough to gain from the optimising compiler.
    */
   public static final String SERVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1";
 
@@ -55,15 +55,25 @@ public final class Keywatch implements AutoCloseable {
   private final Endpoints endpoints;
   private final KeywatchSystem system; // null when the system runs in another process
   private final boolean shared;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: the proxy would forward them
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(
+              HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: the proxy would forward them
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private Keywatch(String name, KeywatchSystem system, boolean shared) {
     this.name = name;
-    this.endpoints = new Endpoints(system.adminUri(), system.proxyUri(), system.proxyStatusUri(), system.apiKey(),
-        system.jdbcUrl(), system.jdbcUser(), system.jdbcPassword(), system.log(ServerRole.ADMIN).getParent());
+    this.endpoints =
+        new Endpoints(
+            system.adminUri(),
+            system.proxyUri(),
+            system.proxyStatusUri(),
+            system.apiKey(),
+            system.jdbcUrl(),
+            system.jdbcUser(),
+            system.jdbcPassword(),
+            system.log(ServerRole.ADMIN).getParent());
     this.system = system;
     this.shared = shared;
   }
@@ -77,7 +87,15 @@ public final class Keywatch implements AutoCloseable {
   }
 
   /** Where a system answers and keeps its store, however it was started. */
-  record Endpoints(URI adminUri, URI proxyUri, URI proxyStatusUri, String apiKey, String jdbcUrl, String jdbcUser, String jdbcPassword, Path logDir) {}
+  record Endpoints(
+      URI adminUri,
+      URI proxyUri,
+      URI proxyStatusUri,
+      String apiKey,
+      String jdbcUrl,
+      String jdbcUser,
+      String jdbcPassword,
+      Path logDir) {}
 
   /**
    * The system all {@link KeywatchTest}s share: on {@code KEYWATCH_TEST_JDBC_URL} (with
@@ -87,7 +105,8 @@ public final class Keywatch implements AutoCloseable {
     KeywatchSystem.Builder options = options("shared");
     String url = System.getenv("KEYWATCH_TEST_JDBC_URL");
     if (url != null && !url.isBlank()) {
-      options.jdbcUrl(url)
+      options
+          .jdbcUrl(url)
           .jdbcUser(envOr("KEYWATCH_TEST_JDBC_USER", "postgres"))
           .jdbcPassword(envOr("KEYWATCH_TEST_JDBC_PASSWORD", ""));
     }
@@ -95,8 +114,9 @@ public final class Keywatch implements AutoCloseable {
   }
 
   /**
-   * A system of this test's own, always on its own embedded PostgreSQL with an empty store, e.g. for
-   * tests that stop the database ({@link #postgres()}) or need exact revisions. Close it at the end.
+   * A system of this test's own, always on its own embedded PostgreSQL with an empty store, e.g.
+   * for tests that stop the database ({@link #postgres()}) or need exact revisions. Close it at the
+   * end.
    *
    * @param name a folder name under {@code target/systems/run-<pid>/} for its data and logs
    */
@@ -104,7 +124,10 @@ public final class Keywatch implements AutoCloseable {
     return startPrivate(name, options -> {});
   }
 
-  /** As {@link #startPrivate(String)}, with settings of its own, e.g. {@code env(ServerRole.PROXY, ...)}. */
+  /**
+   * As {@link #startPrivate(String)}, with settings of its own, e.g. {@code env(ServerRole.PROXY,
+   * ...)}.
+   */
   public static Keywatch startPrivate(String name, Consumer<KeywatchSystem.Builder> customize) {
     KeywatchSystem.Builder options = options(name);
     customize.accept(options);
@@ -176,7 +199,8 @@ public final class Keywatch implements AutoCloseable {
    */
   public EmbeddedDatabase postgres() {
     if (shared) {
-      throw new IllegalStateException("stop PostgreSQL only on a private system: Keywatch.startPrivate(...)");
+      throw new IllegalStateException(
+          "stop PostgreSQL only on a private system: Keywatch.startPrivate(...)");
     }
     return system().postgres();
   }
@@ -200,11 +224,17 @@ public final class Keywatch implements AutoCloseable {
   }
 
   public HttpResponse<String> adminPut(String path, String json) {
-    return send(adminRequest(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        adminRequest(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public HttpResponse<String> adminPost(String path, String json) {
-    return send(adminRequest(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        adminRequest(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public HttpResponse<String> adminDelete(String path) {
@@ -224,7 +254,9 @@ public final class Keywatch implements AutoCloseable {
 
   // ---- plumbing ----
 
-  /** Sends a request, body as a string; an I/O failure is an unchecked exception, not a checked one. */
+  /**
+   * Sends a request, body as a string; an I/O failure is an unchecked exception, not a checked one.
+   */
   public HttpResponse<String> send(HttpRequest.Builder request) {
     return send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -252,16 +284,23 @@ public final class Keywatch implements AutoCloseable {
     }
   }
 
-  /** Awaitility with bounds fit for a system on a busy 2-core machine: wait on a condition, never sleep. */
+  /**
+   * Awaitility with bounds fit for a system on a busy 2-core machine: wait on a condition, never
+   * sleep.
+   */
   public static ConditionFactory eventually() {
-    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions();
   }
 
   /** Stops a private system. The shared one is stopped by JUnit after the last test. */
   @Override
   public void close() {
     if (shared) {
-      throw new IllegalStateException("the shared system is stopped by the extension, not by a test");
+      throw new IllegalStateException(
+          "the shared system is stopped by the extension, not by a test");
     }
     system().close();
   }
@@ -272,18 +311,27 @@ public final class Keywatch implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Keywatch[" + name + ": admin " + adminUri() + ", proxy " + proxyUri() + ", store " + jdbcUrl() + "]";
+    return "Keywatch["
+        + name
+        + ": admin "
+        + adminUri()
+        + ", proxy "
+        + proxyUri()
+        + ", store "
+        + jdbcUrl()
+        + "]";
   }
 
   /**
    * This JVM's folder under {@code target/systems/}, for the data and logs of the systems a test
    * starts. One per JVM because two test runs in one tree (people do that) must not share data
-   * folders. Folders of JVMs that are gone are removed on first use; those of the last run stay
-   * for reading its logs.
+   * folders. Folders of JVMs that are gone are removed on first use; those of the last run stay for
+   * reading its logs.
    */
   public static synchronized Path runDir() {
     if (runDir == null) {
-      Path systems = Path.of(System.getProperty("keywatch.test.work-dir", "target/systems")).toAbsolutePath();
+      Path systems =
+          Path.of(System.getProperty("keywatch.test.work-dir", "target/systems")).toAbsolutePath();
       try {
         Files.createDirectories(systems);
         try (Stream<Path> runs = Files.list(systems)) {

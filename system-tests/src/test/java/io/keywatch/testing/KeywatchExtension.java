@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public class KeywatchExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeywatchExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(KeywatchExtension.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -19,8 +20,11 @@ public class KeywatchExtension implements ParameterResolver {
 
   @Override
   public Keywatch resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(SharedSystem.class, k -> new SharedSystem(Keywatch.startShared()), SharedSystem.class)
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            SharedSystem.class, k -> new SharedSystem(Keywatch.startShared()), SharedSystem.class)
         .keywatch();
   }
 

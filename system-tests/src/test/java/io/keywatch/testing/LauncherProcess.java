@@ -32,6 +32,7 @@ public final class LauncherProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+
   /** The last line the launcher prints once it is up. */
   private static final String READY = "Press Ctrl-C to stop";
 
@@ -64,15 +65,18 @@ public final class LauncherProcess implements AutoCloseable {
 
   /**
    * Starts the launcher with {@code KEYWATCH_DATA_DIR=dataDir} and the given environment, and
-   * returns once it has printed that it is ready; fails with its output if it exits or takes too long.
+   * returns once it has printed that it is ready; fails with its output if it exits or takes too
+   * long.
    */
   public static LauncherProcess start(Path dataDir, Map<String, String> environment) {
     Path jar = KeywatchHome.locate().dir().resolve("keywatch-launcher.jar");
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        "-jar", jar.toString())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true);
     Map<String, String> env = new HashMap<>(environment);
     env.put("KEYWATCH_DATA_DIR", dataDir.toString());
     env.putIfAbsent("KEYWATCH_SERVER_JAVA_OPTIONS", Keywatch.SERVER_JAVA_OPTIONS);
@@ -102,11 +106,16 @@ public final class LauncherProcess implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (!process.isAlive() || left <= 0) {
           process.destroyForcibly();
-          throw new IllegalStateException("the launcher did not get ready (" + (process.isAlive() ? "timed out" : "exited")
-              + "); it printed:\n" + String.join("\n", output));
+          throw new IllegalStateException(
+              "the launcher did not get ready ("
+                  + (process.isAlive() ? "timed out" : "exited")
+                  + "); it printed:\n"
+                  + String.join("\n", output));
         }
         try {
-          output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.SECONDS.toNanos(1)))));
+          output.wait(
+              Math.max(
+                  1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.SECONDS.toNanos(1)))));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);
@@ -116,7 +125,9 @@ public final class LauncherProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         System.out.println("[launcher] " + line);
         synchronized (output) {
@@ -148,42 +159,55 @@ public final class LauncherProcess implements AutoCloseable {
     return dataDir;
   }
 
-  /** The processes the launcher started (PostgreSQL, the servers), e.g. to look at what each was given. */
+  /**
+   * The processes the launcher started (PostgreSQL, the servers), e.g. to look at what each was
+   * given.
+   */
   public Stream<ProcessHandle> children() {
     return process.descendants();
   }
 
   /** A client of this system, with the addresses and the API key the launcher printed. */
   public Keywatch client() {
-    String key = Optional.ofNullable(env.get("KEYWATCH_API_KEY"))
-        .or(() -> printed("API key\\s*:\\s*([0-9a-f]{16,})"))
-        .orElseThrow(() -> new IllegalStateException("the launcher printed no API key:\n" + String.join("\n", output)));
-    return new Keywatch("launcher " + dataDir.getFileName(), new Keywatch.Endpoints(
-        URI.create(required("admin API\\s*:\\s*(\\S+)")),
-        URI.create(required("gateway\\s*:\\s*(\\S+)")),
-        URI.create(required("status\\s*:\\s*(\\S+)")),
-        key,
-        required("store\\s*:\\s*(jdbc:\\S+)"),
-        env.getOrDefault("KEYWATCH_JDBC_USER", "postgres"),
-        env.getOrDefault("KEYWATCH_JDBC_PASSWORD", ""),
-        dataDir.resolve("run").resolve("logs")));
+    String key =
+        Optional.ofNullable(env.get("KEYWATCH_API_KEY"))
+            .or(() -> printed("API key\\s*:\\s*([0-9a-f]{16,})"))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the launcher printed no API key:\n" + String.join("\n", output)));
+    return new Keywatch(
+        "launcher " + dataDir.getFileName(),
+        new Keywatch.Endpoints(
+            URI.create(required("admin API\\s*:\\s*(\\S+)")),
+            URI.create(required("gateway\\s*:\\s*(\\S+)")),
+            URI.create(required("status\\s*:\\s*(\\S+)")),
+            key,
+            required("store\\s*:\\s*(jdbc:\\S+)"),
+            env.getOrDefault("KEYWATCH_JDBC_USER", "postgres"),
+            env.getOrDefault("KEYWATCH_JDBC_PASSWORD", ""),
+            dataDir.resolve("run").resolve("logs")));
   }
 
   private String required(String regex) {
-    return printed(regex).orElseThrow(() -> new IllegalStateException("the launcher did not print /" + regex + "/:\n"
-        + String.join("\n", output)));
+    return printed(regex)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the launcher did not print /" + regex + "/:\n" + String.join("\n", output)));
   }
 
   /**
-   * Stops the launcher as Ctrl-C or a service manager does, by a signal that runs its shutdown
-   * hook (SIGTERM: SIGINT may be ignored by a process started in the background), and waits for
-   * it to exit; returns its exit code.
+   * Stops the launcher as Ctrl-C or a service manager does, by a signal that runs its shutdown hook
+   * (SIGTERM: SIGINT may be ignored by a process started in the background), and waits for it to
+   * exit; returns its exit code.
    */
   public int stop() {
     process.destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the launcher did not stop within " + STOP_TIMEOUT + " of SIGTERM");
+        throw new IllegalStateException(
+            "the launcher did not stop within " + STOP_TIMEOUT + " of SIGTERM");
       }
       return process.exitValue();
     } catch (InterruptedException e) {

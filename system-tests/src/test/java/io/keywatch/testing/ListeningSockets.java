@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The addresses the listening TCP sockets of a port are bound to, as the kernel lists them in
- * {@code /proc/net/tcp} and {@code /proc/net/tcp6}: a test can tell that a server listens on loopback
- * only without connecting to any other address of the machine (which the tests must never do).
+ * {@code /proc/net/tcp} and {@code /proc/net/tcp6}: a test can tell that a server listens on
+ * loopback only without connecting to any other address of the machine (which the tests must never
+ * do).
  */
 public final class ListeningSockets {
 
@@ -25,7 +26,8 @@ public final class ListeningSockets {
 
   /**
    * Every address a socket listens on at this port; an IPv4-mapped IPv6 one (a Java socket bound to
-   * 127.0.0.1 on a dual-stack system) comes back as its IPv4 address, {@code ::} as the IPv6 wildcard.
+   * 127.0.0.1 on a dual-stack system) comes back as its IPv4 address, {@code ::} as the IPv6
+   * wildcard.
    */
   public static Set<InetAddress> boundTo(int port) {
     Set<InetAddress> found = new LinkedHashSet<>();
@@ -48,7 +50,9 @@ public final class ListeningSockets {
     return found;
   }
 
-  /** The kernel prints an address as 32-bit words in the machine's byte order (little-endian here). */
+  /**
+   * The kernel prints an address as 32-bit words in the machine's byte order (little-endian here).
+   */
   private static InetAddress address(String hex) {
     byte[] bytes = HexFormat.of().parseHex(hex);
     for (int word = 0; word < bytes.length; word += 4) {

@@ -12,8 +12,16 @@ class SystemStartIT {
   @Test
   void bothServersAreReadyOnTheirOwnPorts(Keywatch keywatch) {
     assertThat(keywatch.adminUri().getPort()).isNotEqualTo(keywatch.proxyUri().getPort());
-    assertThat(keywatch.send(HttpRequest.newBuilder(keywatch.adminUri().resolve("/health/ready"))).statusCode()).isEqualTo(200);
-    assertThat(keywatch.send(HttpRequest.newBuilder(keywatch.proxyStatusUri().resolve("/health/ready"))).statusCode()).isEqualTo(200);
+    assertThat(
+            keywatch
+                .send(HttpRequest.newBuilder(keywatch.adminUri().resolve("/health/ready")))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            keywatch
+                .send(HttpRequest.newBuilder(keywatch.proxyStatusUri().resolve("/health/ready")))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test

@@ -21,7 +21,10 @@ public final class ApiKey {
     return MessageDigest.isEqual(sha256(configured), sha256(presented));
   }
 
-  /** HMAC-SHA256 of {@code message} under {@code key}, in hex; compare signatures with {@link #matches}. */
+  /**
+   * HMAC-SHA256 of {@code message} under {@code key}, in hex; compare signatures with {@link
+   * #matches}.
+   */
   public static String hmac(String key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

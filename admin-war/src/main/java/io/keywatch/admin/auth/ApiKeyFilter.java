@@ -6,13 +6,13 @@ import io.keywatch.admin.problems.Problems;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.HttpMethod;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -43,23 +43,33 @@ public class ApiKeyFilter implements ContainerRequestFilter {
   public void filter(ContainerRequestContext request) {
     Optional<String> configured = settings.apiKey();
     String presented = request.getHeaderString(HEADER);
-    String token = presented == null && isWatch(request) ? request.getUriInfo().getQueryParameters().getFirst(TOKEN_PARAMETER) : null;
+    String token =
+        presented == null && isWatch(request)
+            ? request.getUriInfo().getQueryParameters().getFirst(TOKEN_PARAMETER)
+            : null;
     if (configured.isEmpty()) {
-      refuse(request, Problems.unauthorized("no API key is configured, so every admin call is refused: " + HOW_TO_SET));
+      refuse(
+          request,
+          Problems.unauthorized(
+              "no API key is configured, so every admin call is refused: " + HOW_TO_SET));
     } else if (token != null) {
       String prefix = request.getUriInfo().getQueryParameters().getFirst("prefix");
-      new WatchTokens(configured.get(), Clock.systemUTC()).refusal(token, prefix == null ? "/" : prefix)
+      new WatchTokens(configured.get(), Clock.systemUTC())
+          .refusal(token, prefix == null ? "/" : prefix)
           .ifPresent(problem -> refuse(request, problem));
     } else if (presented == null) {
       refuse(request, Problems.unauthorized("send the API key in the " + HEADER + " header"));
     } else if (!ApiKey.matches(configured.get(), presented)) {
-      refuse(request, Problems.unauthorized("the " + HEADER + " header does not hold the configured API key"));
+      refuse(
+          request,
+          Problems.unauthorized("the " + HEADER + " header does not hold the configured API key"));
     }
   }
 
   private static boolean isWatch(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    return HttpMethod.GET.equals(request.getMethod()) && (path.equals("watch") || path.equals("/watch"));
+    return HttpMethod.GET.equals(request.getMethod())
+        && (path.equals("watch") || path.equals("/watch"));
   }
 
   private static void refuse(ContainerRequestContext request, Problem problem) {

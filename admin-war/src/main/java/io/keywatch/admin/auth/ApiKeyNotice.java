@@ -17,7 +17,9 @@ public class ApiKeyNotice {
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     if (settings.apiKey().isEmpty()) {
-      LOG.warning("AUTH no API key is configured: every admin call will be refused with 401; " + ApiKeyFilter.HOW_TO_SET);
+      LOG.warning(
+          "AUTH no API key is configured: every admin call will be refused with 401; "
+              + ApiKeyFilter.HOW_TO_SET);
     } else {
       LOG.info("AUTH admin API requires the " + ApiKeyFilter.HEADER + " header");
     }

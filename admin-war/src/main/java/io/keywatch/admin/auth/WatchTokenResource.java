@@ -29,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * {@code POST /watch/tokens} with {@code {"prefix": "/routes/", "ttl": "PT5M"}} (ttl optional:
  * {@code keywatch.watch.token-ttl}) answers {@code {"token", "prefix", "expiresAt"}}: what a page
- * passes as {@code GET /watch?prefix=/routes/&token=...}. Needs the API key, as every call but that watch.
+ * passes as {@code GET /watch?prefix=/routes/&token=...}. Needs the API key, as every call but that
+ * watch.
  */
 @Path("watch/tokens")
 @ApplicationScoped
@@ -43,26 +44,35 @@ public class WatchTokenResource {
   @POST
   @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Issue a watch token",
-      description = "{\"prefix\": \"/routes/\", \"ttl\": \"PT5M\"}: a token that GET /watch accepts as ?token= instead of"
-          + " X-API-KEY (for a browser's EventSource), for streams under that prefix opened before it expires")
+  @Operation(
+      summary = "Issue a watch token",
+      description =
+          "{\"prefix\": \"/routes/\", \"ttl\": \"PT5M\"}: a token that GET /watch accepts as ?token= instead of"
+              + " X-API-KEY (for a browser's EventSource), for streams under that prefix opened before it expires")
   @APIResponse(responseCode = "200", description = "the token")
   @APIResponse(responseCode = "400", description = "bad body, prefix or ttl")
   public Response issue(InputStream body) {
     JsonObject o = Bodies.object(Bodies.read(body, MAX_BODY));
     if (!Set.of("prefix", "ttl").containsAll(o.keySet())) {
-      throw Problems.invalidRequest("the body may hold only \"prefix\" and \"ttl\", found " + o.keySet()).exception();
+      throw Problems.invalidRequest(
+              "the body may hold only \"prefix\" and \"ttl\", found " + o.keySet())
+          .exception();
     }
     if (!(o.get("prefix") instanceof JsonString prefix)) {
-      throw Problems.invalidRequest("prefix must be a string such as \"/routes/\", not " + o.get("prefix")).exception();
+      throw Problems.invalidRequest(
+              "prefix must be a string such as \"/routes/\", not " + o.get("prefix"))
+          .exception();
     }
     String key = settings.apiKey().orElseThrow(); // ApiKeyFilter let this call in, so there is one
-    WatchTokens.Issued issued = new WatchTokens(key, Clock.systemUTC()).issue(KeyRules.requirePrefix(prefix.getString()), ttl(o.get("ttl")));
-    JsonObject answer = JSON.createObjectBuilder()
-        .add("token", issued.token())
-        .add("prefix", issued.prefix())
-        .add("expiresAt", issued.expiresAt().toString())
-        .build();
+    WatchTokens.Issued issued =
+        new WatchTokens(key, Clock.systemUTC())
+            .issue(KeyRules.requirePrefix(prefix.getString()), ttl(o.get("ttl")));
+    JsonObject answer =
+        JSON.createObjectBuilder()
+            .add("token", issued.token())
+            .add("prefix", issued.prefix())
+            .add("expiresAt", issued.expiresAt().toString())
+            .build();
     return Response.ok(answer.toString(), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
@@ -81,7 +91,11 @@ public class WatchTokenResource {
         // reported below, with what a valid value looks like
       }
     }
-    throw Problems.invalidRequest("ttl must be a positive ISO-8601 duration such as \"PT5M\", at most " + max
-        + " (keywatch.watch.token-max-ttl), not " + v).exception();
+    throw Problems.invalidRequest(
+            "ttl must be a positive ISO-8601 duration such as \"PT5M\", at most "
+                + max
+                + " (keywatch.watch.token-max-ttl), not "
+                + v)
+        .exception();
   }
 }

@@ -41,19 +41,29 @@ public class CompactionResource {
   @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.compaction", absolute = true, description = "POST /compaction")
-  @Operation(summary = "Compact history",
-      description = "{\"revision\": N} compacts to N (reads below N are then 410); {\"olderThan\": \"P7D\"} compacts what was"
-          + " superseded more than that ISO-8601 duration ago")
+  @Operation(
+      summary = "Compact history",
+      description =
+          "{\"revision\": N} compacts to N (reads below N are then 410); {\"olderThan\": \"P7D\"} compacts what was"
+              + " superseded more than that ISO-8601 duration ago")
   @APIResponse(responseCode = "200", description = "compacted")
   @APIResponse(responseCode = "400", description = "bad body, or a revision above the current one")
   public Response compact(InputStream body) {
     JsonObject o = Bodies.object(Bodies.read(body, MAX_BODY));
     if (o.size() != 1 || !Set.of("revision", "olderThan").containsAll(o.keySet())) {
-      throw Problems.invalidRequest("the body must hold exactly one of \"revision\" (a whole number) or \"olderThan\""
-          + " (an ISO-8601 duration such as \"P7D\"), found " + o.keySet()).exception();
+      throw Problems.invalidRequest(
+              "the body must hold exactly one of \"revision\" (a whole number) or \"olderThan\""
+                  + " (an ISO-8601 duration such as \"P7D\"), found "
+                  + o.keySet())
+          .exception();
     }
-    Compactions.Outcome outcome = o.containsKey("revision") ? compactions.toRevision(revision(o)) : compactions.olderThan(age(o));
-    JsonObjectBuilder answer = KeyValueJson.envelope(outcome.after().current()).add("compactRevision", outcome.after().compacted());
+    Compactions.Outcome outcome =
+        o.containsKey("revision")
+            ? compactions.toRevision(revision(o))
+            : compactions.olderThan(age(o));
+    JsonObjectBuilder answer =
+        KeyValueJson.envelope(outcome.after().current())
+            .add("compactRevision", outcome.after().compacted());
     if (outcome.removed() >= 0) {
       answer.add("removed", outcome.removed());
     }
@@ -61,7 +71,12 @@ public class CompactionResource {
   }
 
   private static long revision(JsonObject o) {
-    return Bodies.wholeNumber(o.get("revision"), 1).orElseThrow(() -> Problems.invalidRequest("revision must be a whole number of at least 1, not " + o.get("revision")).exception());
+    return Bodies.wholeNumber(o.get("revision"), 1)
+        .orElseThrow(
+            () ->
+                Problems.invalidRequest(
+                        "revision must be a whole number of at least 1, not " + o.get("revision"))
+                    .exception());
   }
 
   private static Duration age(JsonObject o) {
@@ -75,7 +90,9 @@ public class CompactionResource {
         // reported below, with what a valid value looks like
       }
     }
-    throw Problems.invalidRequest("olderThan must be a positive ISO-8601 duration such as \"P7D\" or \"PT12H\", not "
-        + o.get("olderThan")).exception();
+    throw Problems.invalidRequest(
+            "olderThan must be a positive ISO-8601 duration such as \"P7D\" or \"PT12H\", not "
+                + o.get("olderThan"))
+        .exception();
   }
 }

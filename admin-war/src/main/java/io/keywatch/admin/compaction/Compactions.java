@@ -28,7 +28,14 @@ public class Compactions {
   public Outcome toRevision(long revision) {
     long removed = store.compact(revision);
     Revisions after = store.revisions();
-    LOG.info(() -> "COMPACT to revision " + revision + ": " + removed + " rows removed, compacted at " + after.compacted());
+    LOG.info(
+        () ->
+            "COMPACT to revision "
+                + revision
+                + ": "
+                + removed
+                + " rows removed, compacted at "
+                + after.compacted());
     return new Outcome(removed, after);
   }
 
@@ -37,7 +44,16 @@ public class Compactions {
     OptionalLong target = store.compactBefore(Instant.now().minus(age));
     Revisions after = store.revisions();
     // the schedule runs every minute: say something only when there was something to do
-    target.ifPresent(t -> LOG.info(() -> "COMPACT older than " + age + ": to revision " + t + ", compacted at " + after.compacted()));
+    target.ifPresent(
+        t ->
+            LOG.info(
+                () ->
+                    "COMPACT older than "
+                        + age
+                        + ": to revision "
+                        + t
+                        + ", compacted at "
+                        + after.compacted()));
     return new Outcome(-1, after);
   }
 }

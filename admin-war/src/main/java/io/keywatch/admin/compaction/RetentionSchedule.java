@@ -15,8 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * Compacts by age on a schedule when {@code keywatch.retention} is set: every {@code
- * keywatch.retention.interval}, what was superseded longer ago than the retention goes. The timer is
- * not persistent: each admin server runs its own, and compacting twice to the same place is harmless.
+ * keywatch.retention.interval}, what was superseded longer ago than the retention goes. The timer
+ * is not persistent: each admin server runs its own, and compacting twice to the same place is
+ * harmless.
  */
 @Singleton
 @Startup
@@ -30,13 +31,23 @@ public class RetentionSchedule {
 
   @PostConstruct
   void start() {
-    settings.retention().ifPresentOrElse(
-        retention -> {
-          long every = settings.retentionInterval().toMillis();
-          timers.createIntervalTimer(every, every, new TimerConfig("keywatch-retention", false));
-          LOG.info(() -> "RETENTION keeps superseded history for " + retention + ", checked every " + settings.retentionInterval());
-        },
-        () -> LOG.info("RETENTION off: keywatch.retention (KEYWATCH_RETENTION) is not set, history is compacted only on request"));
+    settings
+        .retention()
+        .ifPresentOrElse(
+            retention -> {
+              long every = settings.retentionInterval().toMillis();
+              timers.createIntervalTimer(
+                  every, every, new TimerConfig("keywatch-retention", false));
+              LOG.info(
+                  () ->
+                      "RETENTION keeps superseded history for "
+                          + retention
+                          + ", checked every "
+                          + settings.retentionInterval());
+            },
+            () ->
+                LOG.info(
+                    "RETENTION off: keywatch.retention (KEYWATCH_RETENTION) is not set, history is compacted only on request"));
   }
 
   @Timeout

@@ -17,12 +17,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class AdminSettings {
 
-  /** KEYWATCH_API_KEY: the key every admin call must send as {@code X-API-KEY}; unset refuses all. */
+  /**
+   * KEYWATCH_API_KEY: the key every admin call must send as {@code X-API-KEY}; unset refuses all.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.api-key")
   Optional<String> apiKey;
 
-  /** KEYWATCH_RETENTION: compact what was superseded longer ago than this (ISO-8601, e.g. P7D); unset: never. */
+  /**
+   * KEYWATCH_RETENTION: compact what was superseded longer ago than this (ISO-8601, e.g. P7D);
+   * unset: never.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.retention")
   Optional<Duration> retention;
@@ -32,7 +37,10 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.retention.interval")
   Duration retentionInterval;
 
-  /** KEYWATCH_WATCH_PROGRESS_INTERVAL: the longest a watch stream stays silent before a progress event. */
+  /**
+   * KEYWATCH_WATCH_PROGRESS_INTERVAL: the longest a watch stream stays silent before a progress
+   * event.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.watch.progress-interval")
   Duration progressInterval;
@@ -42,7 +50,10 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.watch.max-clients")
   int maxWatchClients;
 
-  /** KEYWATCH_WATCH_TOKEN_TTL: how long a watch token from {@code POST /watch/tokens} lasts when the request names no ttl. */
+  /**
+   * KEYWATCH_WATCH_TOKEN_TTL: how long a watch token from {@code POST /watch/tokens} lasts when the
+   * request names no ttl.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.watch.token-ttl")
   Duration watchTokenTtl;
@@ -54,7 +65,8 @@ public class AdminSettings {
 
   /**
    * KEYWATCH_ADMIN_CORS_ORIGINS: the origins (e.g. {@code https://ui.example.com}, comma-separated)
-   * whose pages may call the admin API; unset: no CORS headers at all, so browsers allow no other origin.
+   * whose pages may call the admin API; unset: no CORS headers at all, so browsers allow no other
+   * origin.
    */
   @Inject
   @ConfigProperty(name = "keywatch.admin.cors-origins")
@@ -88,7 +100,9 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.etcd.bind")
   String etcdBind;
 
-  /** KEYWATCH_ETCD_VERSION: the etcd version Maintenance.Status reports, for clients that check it. */
+  /**
+   * KEYWATCH_ETCD_VERSION: the etcd version Maintenance.Status reports, for clients that check it.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.etcd.version")
   String etcdVersion;
@@ -98,7 +112,10 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.etcd.name")
   String etcdName;
 
-  /** KEYWATCH_ETCD_PROGRESS_INTERVAL: how often a quiet etcd watch with progress_notify hears the revision. */
+  /**
+   * KEYWATCH_ETCD_PROGRESS_INTERVAL: how often a quiet etcd watch with progress_notify hears the
+   * revision.
+   */
   @Inject
   @ConfigProperty(name = "keywatch.etcd.progress-interval")
   Duration etcdProgressInterval;
@@ -108,7 +125,10 @@ public class AdminSettings {
   @ConfigProperty(name = "keywatch.lease.check-interval")
   Duration leaseCheckInterval;
 
-  /** KEYWATCH_LEASE_EXPIRY_BATCH: the most expired leases revoked in one transaction (etcd revokes 1000/s). */
+  /**
+   * KEYWATCH_LEASE_EXPIRY_BATCH: the most expired leases revoked in one transaction (etcd revokes
+   * 1000/s).
+   */
   @Inject
   @ConfigProperty(name = "keywatch.lease.expiry-batch")
   int leaseExpiryBatch;
@@ -142,10 +162,17 @@ public class AdminSettings {
     return watchTokenMaxTtl;
   }
 
-  /** The allowed origins, each without surrounding blanks or a trailing slash (an Origin header has none). */
+  /**
+   * The allowed origins, each without surrounding blanks or a trailing slash (an Origin header has
+   * none).
+   */
   public List<String> corsOrigins() {
-    return corsOrigins.stream().flatMap(list -> Arrays.stream(list.split(","))).map(String::strip).map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
-        .filter(o -> !o.isEmpty()).toList();
+    return corsOrigins.stream()
+        .flatMap(list -> Arrays.stream(list.split(",")))
+        .map(String::strip)
+        .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o)
+        .filter(o -> !o.isEmpty())
+        .toList();
   }
 
   public int txnMaxOps() {

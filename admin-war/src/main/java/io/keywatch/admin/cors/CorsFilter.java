@@ -31,24 +31,36 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
 
   static final String ORIGIN = "Origin";
   static final String REQUEST_METHOD = "Access-Control-Request-Method";
-  static final String ALLOW_METHODS = String.join(", ", HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE);
+  static final String ALLOW_METHODS =
+      String.join(", ", HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE);
+
   /** What the API reads from a request beyond the CORS-safelisted headers. */
-  static final String ALLOW_HEADERS = String.join(", ", ApiKeyFilter.HEADER, HttpHeaders.CONTENT_TYPE, HttpHeaders.IF_MATCH,
-      HttpHeaders.IF_NONE_MATCH, "Last-Event-ID");
+  static final String ALLOW_HEADERS =
+      String.join(
+          ", ",
+          ApiKeyFilter.HEADER,
+          HttpHeaders.CONTENT_TYPE,
+          HttpHeaders.IF_MATCH,
+          HttpHeaders.IF_NONE_MATCH,
+          "Last-Event-ID");
+
   /** What a page may read from an answer beyond the CORS-safelisted headers. */
-  static final String EXPOSE_HEADERS = String.join(", ", KeyValueJson.REVISION_HEADER, HttpHeaders.ETAG,
-      HttpHeaders.WWW_AUTHENTICATE);
+  static final String EXPOSE_HEADERS =
+      String.join(
+          ", ", KeyValueJson.REVISION_HEADER, HttpHeaders.ETAG, HttpHeaders.WWW_AUTHENTICATE);
 
   @Inject AdminSettings settings;
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (HttpMethod.OPTIONS.equals(request.getMethod()) && request.getHeaderString(REQUEST_METHOD) != null
+    if (HttpMethod.OPTIONS.equals(request.getMethod())
+        && request.getHeaderString(REQUEST_METHOD) != null
         && isAllowed(request.getHeaderString(ORIGIN))) {
-      request.abortWith(Response.noContent()
-          .header("Access-Control-Allow-Methods", ALLOW_METHODS)
-          .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
-          .build());
+      request.abortWith(
+          Response.noContent()
+              .header("Access-Control-Allow-Methods", ALLOW_METHODS)
+              .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
+              .build());
     }
   }
 
@@ -59,7 +71,8 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
       return;
     }
     MultivaluedMap<String, Object> headers = response.getHeaders();
-    headers.add(HttpHeaders.VARY, ORIGIN); // the answer differs by origin: a cache must not share it
+    headers.add(
+        HttpHeaders.VARY, ORIGIN); // the answer differs by origin: a cache must not share it
     if (isAllowed(origin)) {
       headers.putSingle("Access-Control-Allow-Origin", origin);
       headers.putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);

@@ -21,13 +21,15 @@ import java.util.Set;
  */
 final class AuthCheck implements ServerInterceptor {
 
-  static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> TOKEN =
+      Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
   static final Context.Key<Boolean> AUTHENTICATED = Context.key("keywatch-etcd-authenticated");
 
-  private static final Set<String> OPEN = Set.of(
-      AuthGrpc.getAuthenticateMethod().getFullMethodName(),
-      MaintenanceGrpc.getStatusMethod().getFullMethodName(),
-      ClusterGrpc.getMemberListMethod().getFullMethodName());
+  private static final Set<String> OPEN =
+      Set.of(
+          AuthGrpc.getAuthenticateMethod().getFullMethodName(),
+          MaintenanceGrpc.getStatusMethod().getFullMethodName(),
+          ClusterGrpc.getMemberListMethod().getFullMethodName());
 
   private final Tokens tokens;
 
@@ -36,11 +38,13 @@ final class AuthCheck implements ServerInterceptor {
   }
 
   @Override
-  public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+  public <Q, A> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
     String token = headers.get(TOKEN);
     if (method.equals(WatchGrpc.getWatchMethod().getFullMethodName())) {
-      return Contexts.interceptCall(Context.current().withValue(AUTHENTICATED, isValid(token)), call, headers, next);
+      return Contexts.interceptCall(
+          Context.current().withValue(AUTHENTICATED, isValid(token)), call, headers, next);
     }
     Status refusal = refusal(method, token);
     if (refusal != null) {

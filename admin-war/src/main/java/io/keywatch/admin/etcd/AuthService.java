@@ -20,17 +20,22 @@ final class AuthService extends AuthGrpc.AuthImplBase {
   }
 
   @Override
-  public void authenticate(AuthenticateRequest request, StreamObserver<AuthenticateResponse> response) {
-    KvService.answer(response, () -> {
-      if (request.getName().isEmpty()) {
-        throw EtcdErrors.USER_EMPTY.asRuntimeException();
-      }
-      String token = tokens.issue(request.getName(), request.getPassword())
-          .orElseThrow(EtcdErrors.AUTH_FAILED::asRuntimeException);
-      return AuthenticateResponse.newBuilder()
-          .setHeader(member.header(store.revisions().current()))
-          .setToken(token)
-          .build();
-    });
+  public void authenticate(
+      AuthenticateRequest request, StreamObserver<AuthenticateResponse> response) {
+    KvService.answer(
+        response,
+        () -> {
+          if (request.getName().isEmpty()) {
+            throw EtcdErrors.USER_EMPTY.asRuntimeException();
+          }
+          String token =
+              tokens
+                  .issue(request.getName(), request.getPassword())
+                  .orElseThrow(EtcdErrors.AUTH_FAILED::asRuntimeException);
+          return AuthenticateResponse.newBuilder()
+              .setHeader(member.header(store.revisions().current()))
+              .setToken(token)
+              .build();
+        });
   }
 }

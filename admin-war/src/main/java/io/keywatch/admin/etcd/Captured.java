@@ -3,7 +3,9 @@ package io.keywatch.admin.etcd;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
-/** The one answer of a unary service call made in-process (the JSON gateway calls the services so). */
+/**
+ * The one answer of a unary service call made in-process (the JSON gateway calls the services so).
+ */
 final class Captured<T> implements StreamObserver<T> {
 
   private T value;

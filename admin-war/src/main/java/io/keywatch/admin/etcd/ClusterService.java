@@ -19,9 +19,12 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> response) {
-    KvService.answer(response, () -> MemberListResponse.newBuilder()
-        .setHeader(member.header(0))
-        .addMembers(member.member())
-        .build());
+    KvService.answer(
+        response,
+        () ->
+            MemberListResponse.newBuilder()
+                .setHeader(member.header(0))
+                .addMembers(member.member())
+                .build());
   }
 }

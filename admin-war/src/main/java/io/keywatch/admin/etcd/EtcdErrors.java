@@ -18,18 +18,30 @@ import io.keywatch.kv.ValueTooLargeException;
  */
 final class EtcdErrors {
 
-  static final Status EMPTY_KEY = Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided");
-  static final Status COMPACTED = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted");
-  static final Status FUTURE_REV = Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision");
-  static final Status LEASE_NOT_FOUND = Status.NOT_FOUND.withDescription("etcdserver: requested lease not found");
-  static final Status REQUEST_TOO_LARGE = Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large");
-  static final Status USER_EMPTY = Status.INVALID_ARGUMENT.withDescription("etcdserver: user name is empty");
-  static final Status AUTH_FAILED = Status.INVALID_ARGUMENT.withDescription("etcdserver: authentication failed, invalid user ID or password");
-  static final Status INVALID_AUTH_TOKEN = Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token");
+  static final Status EMPTY_KEY =
+      Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided");
+  static final Status COMPACTED =
+      Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted");
+  static final Status FUTURE_REV =
+      Status.OUT_OF_RANGE.withDescription(
+          "etcdserver: mvcc: required revision is a future revision");
+  static final Status LEASE_NOT_FOUND =
+      Status.NOT_FOUND.withDescription("etcdserver: requested lease not found");
+  static final Status REQUEST_TOO_LARGE =
+      Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large");
+  static final Status USER_EMPTY =
+      Status.INVALID_ARGUMENT.withDescription("etcdserver: user name is empty");
+  static final Status AUTH_FAILED =
+      Status.INVALID_ARGUMENT.withDescription(
+          "etcdserver: authentication failed, invalid user ID or password");
+  static final Status INVALID_AUTH_TOKEN =
+      Status.UNAUTHENTICATED.withDescription("etcdserver: invalid auth token");
 
   private EtcdErrors() {}
 
-  /** The store's refusal as etcd would word it; what etcd has no word for keeps the store's message. */
+  /**
+   * The store's refusal as etcd would word it; what etcd has no word for keeps the store's message.
+   */
   static StatusRuntimeException from(RuntimeException e) {
     if (e instanceof StatusRuntimeException s) {
       return s;

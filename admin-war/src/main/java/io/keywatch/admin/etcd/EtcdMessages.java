@@ -11,12 +11,13 @@ final class EtcdMessages {
   private EtcdMessages() {}
 
   static KeyValue kv(io.keywatch.kv.KeyValue kv, boolean keysOnly) {
-    KeyValue.Builder b = KeyValue.newBuilder()
-        .setKey(ByteString.copyFromUtf8(kv.key()))
-        .setCreateRevision(kv.createRevision())
-        .setModRevision(kv.modRevision())
-        .setVersion(kv.version())
-        .setLease(kv.lease());
+    KeyValue.Builder b =
+        KeyValue.newBuilder()
+            .setKey(ByteString.copyFromUtf8(kv.key()))
+            .setCreateRevision(kv.createRevision())
+            .setModRevision(kv.modRevision())
+            .setVersion(kv.version())
+            .setLease(kv.lease());
     if (!keysOnly && kv.value() != null) {
       b.setValue(ByteString.copyFrom(kv.value()));
     }
@@ -28,7 +29,10 @@ final class EtcdMessages {
     Event.Builder b = Event.newBuilder();
     if (e.type() == KvEvent.Type.DELETE) {
       b.setType(Event.EventType.DELETE)
-          .setKv(KeyValue.newBuilder().setKey(ByteString.copyFromUtf8(e.key())).setModRevision(e.revision()));
+          .setKv(
+              KeyValue.newBuilder()
+                  .setKey(ByteString.copyFromUtf8(e.key()))
+                  .setModRevision(e.revision()));
     } else {
       b.setType(Event.EventType.PUT).setKv(kv(e.kv(), false));
     }

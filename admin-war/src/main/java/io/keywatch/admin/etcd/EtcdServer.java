@@ -26,8 +26,9 @@ import java.util.logging.Logger;
 
 /**
  * etcd's gRPC API on {@code keywatch.etcd.bind}:{@code keywatch.etcd.port}, started with the admin
- * application and stopped with it. Calls run on managed threads of a cached pool (a call may wait on
- * the database; a bounded pool would queue the others behind it); each watch has a thread of its own.
+ * application and stopped with it. Calls run on managed threads of a cached pool (a call may wait
+ * on the database; a bounded pool would queue the others behind it); each watch has a thread of its
+ * own.
  */
 @Singleton
 @Startup
@@ -49,33 +50,37 @@ public class EtcdServer {
   @PostConstruct
   void start() {
     InetSocketAddress address = new InetSocketAddress(settings.etcdBind(), settings.etcdPort());
-    EtcdMember member = EtcdMember.of(settings.etcdName(),
-        "http://" + address.getHostString() + ":" + address.getPort());
+    EtcdMember member =
+        EtcdMember.of(
+            settings.etcdName(), "http://" + address.getHostString() + ":" + address.getPort());
     Tokens tokens = new Tokens(settings.apiKey());
-    api = new EtcdApi(
-        new AuthCheck(tokens),
-        new KvService(store, member),
-        new LeaseService(leases, store, member),
-        new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
-        new MaintenanceService(store, member, settings.etcdVersion()),
-        new ClusterService(member),
-        new AuthService(tokens, store, member));
+    api =
+        new EtcdApi(
+            new AuthCheck(tokens),
+            new KvService(store, member),
+            new LeaseService(leases, store, member),
+            new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
+            new MaintenanceService(store, member, settings.etcdVersion()),
+            new ClusterService(member),
+            new AuthService(tokens, store, member));
     HealthStatusManager health = new HealthStatusManager();
     calls = Executors.newCachedThreadPool(threads);
-    server = NettyServerBuilder.forAddress(address)
-        .executor(calls)
-        .addService(ServerInterceptors.intercept(api.kv(), api.auth()))
-        .addService(ServerInterceptors.intercept(api.lease(), api.auth()))
-        .addService(ServerInterceptors.intercept(api.watch(), api.auth()))
-        .addService(ServerInterceptors.intercept(api.maintenance(), api.auth()))
-        .addService(ServerInterceptors.intercept(api.cluster(), api.auth()))
-        .addService(ServerInterceptors.intercept(api.authentication(), api.auth()))
-        .addService(health.getHealthService())
-        .build();
+    server =
+        NettyServerBuilder.forAddress(address)
+            .executor(calls)
+            .addService(ServerInterceptors.intercept(api.kv(), api.auth()))
+            .addService(ServerInterceptors.intercept(api.lease(), api.auth()))
+            .addService(ServerInterceptors.intercept(api.watch(), api.auth()))
+            .addService(ServerInterceptors.intercept(api.maintenance(), api.auth()))
+            .addService(ServerInterceptors.intercept(api.cluster(), api.auth()))
+            .addService(ServerInterceptors.intercept(api.authentication(), api.auth()))
+            .addService(health.getHealthService())
+            .build();
     try {
       server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("ETCD cannot listen on " + address + " (set KEYWATCH_ETCD_PORT / KEYWATCH_ETCD_BIND)", e);
+      throw new UncheckedIOException(
+          "ETCD cannot listen on " + address + " (set KEYWATCH_ETCD_PORT / KEYWATCH_ETCD_BIND)", e);
     }
     LOG.info(() -> "ETCD gRPC API listening on " + address);
   }

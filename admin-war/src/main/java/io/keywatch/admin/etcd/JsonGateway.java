@@ -47,60 +47,119 @@ import java.util.function.BiConsumer;
 
 /**
  * etcd's HTTP/JSON gateway (as etcd 3.4 serves it on its client port) on the admin's HTTP port:
- * {@code GET /version}, {@code POST /v3/kv/range|put|deleterange|compaction},
- * {@code /v3/auth/authenticate}, {@code /v3/maintenance/status}, {@code /v3/cluster/member/list},
- * and {@code POST /v3/watch} as a stream of newline-terminated {@code {"result":{...}}} objects.
+ * {@code GET /version}, {@code POST /v3/kv/range|put|deleterange|compaction}, {@code
+ * /v3/auth/authenticate}, {@code /v3/maintenance/status}, {@code /v3/cluster/member/list}, and
+ * {@code POST /v3/watch} as a stream of newline-terminated {@code {"result":{...}}} objects.
  * Requests are etcd's JSON (snake_case or camelCase), answers use the proto field names with
  * defaults left out, int64 as strings and bytes as base64, as etcd's grpc-gateway prints them. The
  * token from Authenticate goes in {@code Authorization}. A servlet of its own, outside the JAX-RS
  * admin API: these paths follow etcd's auth, not the {@code X-API-KEY}.
  */
-@WebServlet(urlPatterns = {"/v3/*", "/version"}, asyncSupported = true)
+@WebServlet(
+    urlPatterns = {"/v3/*", "/version"},
+    asyncSupported = true)
 public class JsonGateway extends HttpServlet {
 
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
 
   @Inject EtcdServer server;
   @Inject AdminSettings settings;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     if (!"/version".equals(request.getServletPath())) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
       return;
     }
     String version = settings.etcdVersion();
     String cluster = version.replaceFirst("^(\\d+\\.\\d+)\\..*$", "$1.0");
-    write(response, 200, "{\"etcdserver\":\"" + version + "\",\"etcdcluster\":\"" + cluster + "\"}");
+    write(
+        response, 200, "{\"etcdserver\":\"" + version + "\",\"etcdcluster\":\"" + cluster + "\"}");
   }
 
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     EtcdApi api = server.api();
     String path = request.getPathInfo() == null ? "" : request.getPathInfo();
     switch (path) {
-      case "/kv/range" -> unary(request, response, KVGrpc.getRangeMethod(), RangeRequest.newBuilder(), api.kv()::range);
-      case "/kv/put" -> unary(request, response, KVGrpc.getPutMethod(), PutRequest.newBuilder(), api.kv()::put);
+      case "/kv/range" ->
+          unary(
+              request,
+              response,
+              KVGrpc.getRangeMethod(),
+              RangeRequest.newBuilder(),
+              api.kv()::range);
+      case "/kv/put" ->
+          unary(request, response, KVGrpc.getPutMethod(), PutRequest.newBuilder(), api.kv()::put);
       case "/kv/deleterange" ->
-          unary(request, response, KVGrpc.getDeleteRangeMethod(), DeleteRangeRequest.newBuilder(), api.kv()::deleteRange);
-      case "/kv/txn" -> unary(request, response, KVGrpc.getTxnMethod(), TxnRequest.newBuilder(), api.kv()::txn);
+          unary(
+              request,
+              response,
+              KVGrpc.getDeleteRangeMethod(),
+              DeleteRangeRequest.newBuilder(),
+              api.kv()::deleteRange);
+      case "/kv/txn" ->
+          unary(request, response, KVGrpc.getTxnMethod(), TxnRequest.newBuilder(), api.kv()::txn);
       case "/kv/compaction" ->
-          unary(request, response, KVGrpc.getCompactMethod(), CompactionRequest.newBuilder(), api.kv()::compact);
+          unary(
+              request,
+              response,
+              KVGrpc.getCompactMethod(),
+              CompactionRequest.newBuilder(),
+              api.kv()::compact);
       case "/auth/authenticate" ->
-          unary(request, response, AuthGrpc.getAuthenticateMethod(), AuthenticateRequest.newBuilder(), api.authentication()::authenticate);
+          unary(
+              request,
+              response,
+              AuthGrpc.getAuthenticateMethod(),
+              AuthenticateRequest.newBuilder(),
+              api.authentication()::authenticate);
       case "/maintenance/status" ->
-          unary(request, response, MaintenanceGrpc.getStatusMethod(), StatusRequest.newBuilder(), api.maintenance()::status);
+          unary(
+              request,
+              response,
+              MaintenanceGrpc.getStatusMethod(),
+              StatusRequest.newBuilder(),
+              api.maintenance()::status);
       case "/cluster/member/list" ->
-          unary(request, response, ClusterGrpc.getMemberListMethod(), MemberListRequest.newBuilder(), api.cluster()::memberList);
+          unary(
+              request,
+              response,
+              ClusterGrpc.getMemberListMethod(),
+              MemberListRequest.newBuilder(),
+              api.cluster()::memberList);
       case "/lease/grant" ->
-          unary(request, response, LeaseGrpc.getLeaseGrantMethod(), LeaseGrantRequest.newBuilder(), api.lease()::leaseGrant);
+          unary(
+              request,
+              response,
+              LeaseGrpc.getLeaseGrantMethod(),
+              LeaseGrantRequest.newBuilder(),
+              api.lease()::leaseGrant);
       case "/lease/revoke", "/kv/lease/revoke" ->
-          unary(request, response, LeaseGrpc.getLeaseRevokeMethod(), LeaseRevokeRequest.newBuilder(), api.lease()::leaseRevoke);
-      case "/lease/timetolive", "/kv/lease/timetolive" -> unary(request, response, LeaseGrpc.getLeaseTimeToLiveMethod(),
-          LeaseTimeToLiveRequest.newBuilder(), api.lease()::leaseTimeToLive);
+          unary(
+              request,
+              response,
+              LeaseGrpc.getLeaseRevokeMethod(),
+              LeaseRevokeRequest.newBuilder(),
+              api.lease()::leaseRevoke);
+      case "/lease/timetolive", "/kv/lease/timetolive" ->
+          unary(
+              request,
+              response,
+              LeaseGrpc.getLeaseTimeToLiveMethod(),
+              LeaseTimeToLiveRequest.newBuilder(),
+              api.lease()::leaseTimeToLive);
       case "/lease/leases", "/kv/lease/leases" ->
-          unary(request, response, LeaseGrpc.getLeaseLeasesMethod(), LeaseLeasesRequest.newBuilder(), api.lease()::leaseLeases);
+          unary(
+              request,
+              response,
+              LeaseGrpc.getLeaseLeasesMethod(),
+              LeaseLeasesRequest.newBuilder(),
+              api.lease()::leaseLeases);
       case "/lease/keepalive" -> keepAlive(request, response, api);
       case "/watch" -> watch(request, response, api);
       default -> {
@@ -112,9 +171,15 @@ public class JsonGateway extends HttpServlet {
   }
 
   @SuppressWarnings("unchecked")
-  private <Q extends Message, A extends Message> void unary(HttpServletRequest request, HttpServletResponse response,
-      MethodDescriptor<Q, A> method, Message.Builder body, BiConsumer<Q, StreamObserver<A>> call) throws IOException {
-    Status refused = server.api().auth().refusal(method.getFullMethodName(), request.getHeader("Authorization"));
+  private <Q extends Message, A extends Message> void unary(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      MethodDescriptor<Q, A> method,
+      Message.Builder body,
+      BiConsumer<Q, StreamObserver<A>> call)
+      throws IOException {
+    Status refused =
+        server.api().auth().refusal(method.getFullMethodName(), request.getHeader("Authorization"));
     if (refused != null) {
       error(response, refused);
       return;
@@ -135,9 +200,13 @@ public class JsonGateway extends HttpServlet {
    * A keep-alive is a stream in etcd's gateway too: the request body's one message answered as one
    * {"result":...} line, the stream then ends with the body.
    */
-  private void keepAlive(HttpServletRequest request, HttpServletResponse response, EtcdApi api) throws IOException {
-    Status refused = api.auth().refusal(LeaseGrpc.getLeaseKeepAliveMethod().getFullMethodName(),
-        request.getHeader("Authorization"));
+  private void keepAlive(HttpServletRequest request, HttpServletResponse response, EtcdApi api)
+      throws IOException {
+    Status refused =
+        api.auth()
+            .refusal(
+                LeaseGrpc.getLeaseKeepAliveMethod().getFullMethodName(),
+                request.getHeader("Authorization"));
     if (refused != null) {
       error(response, refused);
       return;
@@ -156,7 +225,8 @@ public class JsonGateway extends HttpServlet {
     write(response, 200, "{\"result\":" + PRINTER.print(answer) + "}\n");
   }
 
-  private void watch(HttpServletRequest request, HttpServletResponse response, EtcdApi api) throws IOException {
+  private void watch(HttpServletRequest request, HttpServletResponse response, EtcdApi api)
+      throws IOException {
     WatchRequest.Builder body = WatchRequest.newBuilder();
     if (!parse(request, response, body)) {
       return;
@@ -169,23 +239,24 @@ public class JsonGateway extends HttpServlet {
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
     WatchSession session = api.watch().open(new JsonLines(async), refusal);
-    async.addListener(new AsyncListener() {
-      @Override
-      public void onComplete(AsyncEvent e) {
-        session.onError(new IOException("the client left"));
-      }
+    async.addListener(
+        new AsyncListener() {
+          @Override
+          public void onComplete(AsyncEvent e) {
+            session.onError(new IOException("the client left"));
+          }
 
-      @Override
-      public void onTimeout(AsyncEvent e) {}
+          @Override
+          public void onTimeout(AsyncEvent e) {}
 
-      @Override
-      public void onError(AsyncEvent e) {
-        session.onError(e.getThrowable());
-      }
+          @Override
+          public void onError(AsyncEvent e) {
+            session.onError(e.getThrowable());
+          }
 
-      @Override
-      public void onStartAsync(AsyncEvent e) {}
-    });
+          @Override
+          public void onStartAsync(AsyncEvent e) {}
+        });
     session.onNext(body.build());
   }
 
@@ -219,14 +290,19 @@ public class JsonGateway extends HttpServlet {
     }
   }
 
-  private static boolean parse(HttpServletRequest request, HttpServletResponse response, Message.Builder body)
+  private static boolean parse(
+      HttpServletRequest request, HttpServletResponse response, Message.Builder body)
       throws IOException {
     String json = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       String text = json.isBlank() ? "{}" : json;
-      Optional<String> misTyped = StrictJson.misTypedBytes(JsonParser.parseString(text), body.getDescriptorForType());
+      Optional<String> misTyped =
+          StrictJson.misTypedBytes(JsonParser.parseString(text), body.getDescriptorForType());
       if (misTyped.isPresent()) {
-        error(response, Status.INVALID_ARGUMENT.withDescription("json: " + misTyped.get() + " must be base64 text"));
+        error(
+            response,
+            Status.INVALID_ARGUMENT.withDescription(
+                "json: " + misTyped.get() + " must be base64 text"));
         return false;
       }
       PARSER.merge(text, body);
@@ -237,11 +313,23 @@ public class JsonGateway extends HttpServlet {
     }
   }
 
-  /** An error as etcd 3.4's gateway answers it: the HTTP status of the gRPC code, and both in the body. */
+  /**
+   * An error as etcd 3.4's gateway answers it: the HTTP status of the gRPC code, and both in the
+   * body.
+   */
   private static void error(HttpServletResponse response, Status status) throws IOException {
-    String message = Json.createValue(status.getDescription() == null ? "" : status.getDescription()).toString();
-    write(response, httpStatus(status.getCode()),
-        "{\"error\":" + message + ",\"message\":" + message + ",\"code\":" + status.getCode().value() + "}");
+    String message =
+        Json.createValue(status.getDescription() == null ? "" : status.getDescription()).toString();
+    write(
+        response,
+        httpStatus(status.getCode()),
+        "{\"error\":"
+            + message
+            + ",\"message\":"
+            + message
+            + ",\"code\":"
+            + status.getCode().value()
+            + "}");
   }
 
   /** grpc-gateway v1's mapping of gRPC codes to HTTP statuses (the one etcd 3.4 uses). */
@@ -263,7 +351,8 @@ public class JsonGateway extends HttpServlet {
     };
   }
 
-  private static void write(HttpServletResponse response, int status, String json) throws IOException {
+  private static void write(HttpServletResponse response, int status, String json)
+      throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
     response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));

@@ -24,8 +24,10 @@ final class KeyRange {
   private static final ByteString FROM_KEY = ByteString.copyFrom(new byte[] {0});
 
   private final byte[] from;
+
   /** Null: no upper bound. */
   private final byte[] end;
+
   private final boolean single;
 
   private KeyRange(byte[] from, byte[] end, boolean single) {
@@ -38,7 +40,8 @@ final class KeyRange {
     if (rangeEnd.isEmpty()) {
       return new KeyRange(key.toByteArray(), null, true);
     }
-    return new KeyRange(key.toByteArray(), rangeEnd.equals(FROM_KEY) ? null : rangeEnd.toByteArray(), false);
+    return new KeyRange(
+        key.toByteArray(), rangeEnd.equals(FROM_KEY) ? null : rangeEnd.toByteArray(), false);
   }
 
   boolean isSingleKey() {
@@ -72,17 +75,20 @@ final class KeyRange {
     if (single) {
       return Arrays.equals(k, from);
     }
-    return Arrays.compareUnsigned(k, from) >= 0 && (end == null || Arrays.compareUnsigned(k, end) < 0);
+    return Arrays.compareUnsigned(k, from) >= 0
+        && (end == null || Arrays.compareUnsigned(k, end) < 0);
   }
 
   /** The key as a store key: strict UTF-8, else empty (the store cannot hold it). */
   static Optional<String> decode(byte[] bytes) {
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

@@ -50,7 +50,8 @@ final class KvService extends KVGrpc.KVImplBase {
   }
 
   @Override
-  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> response) {
+  public void deleteRange(
+      DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> response) {
     answer(response, () -> deleteRange(request));
   }
 
@@ -66,7 +67,9 @@ final class KvService extends KVGrpc.KVImplBase {
 
   RangeResponse range(RangeRequest request) {
     RangeResult result = store.range(StoreRequests.range(request));
-    return rangeResponse(result, request.getKeysOnly()).setHeader(member.header(result.revision())).build();
+    return rangeResponse(result, request.getKeysOnly())
+        .setHeader(member.header(result.revision()))
+        .build();
   }
 
   PutResponse put(PutRequest request) {
@@ -74,17 +77,24 @@ final class KvService extends KVGrpc.KVImplBase {
     PutResult result;
     if (put.ignoreValue() || put.ignoreLease()) {
       // the key must exist and keep its value or lease: the store checks and writes that in one txn
-      result = (PutResult) store.txn(new io.keywatch.kv.TxnRequest(List.of(), List.of(put), List.of()))
-          .responses().get(0);
+      result =
+          (PutResult)
+              store
+                  .txn(new io.keywatch.kv.TxnRequest(List.of(), List.of(put), List.of()))
+                  .responses()
+                  .get(0);
     } else {
       result = store.put(put.key(), put.value(), put.lease());
     }
-    return putResponse(result, request.getPrevKv()).setHeader(member.header(result.revision())).build();
+    return putResponse(result, request.getPrevKv())
+        .setHeader(member.header(result.revision()))
+        .build();
   }
 
   DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
     io.keywatch.kv.TxnRequest.DeleteRange delete = StoreRequests.deleteRange(request);
-    DeleteRangeResult result = store.deleteRange(delete.range().key(), delete.range().rangeEnd(), delete.prevKv());
+    DeleteRangeResult result =
+        store.deleteRange(delete.range().key(), delete.range().rangeEnd(), delete.prevKv());
     return deleteResponse(result).setHeader(member.header(result.revision())).build();
   }
 
@@ -102,7 +112,9 @@ final class KvService extends KVGrpc.KVImplBase {
       throw EtcdErrors.COMPACTED.asRuntimeException();
     }
     store.compact(request.getRevision());
-    return CompactionResponse.newBuilder().setHeader(member.header(store.revisions().current())).build();
+    return CompactionResponse.newBuilder()
+        .setHeader(member.header(store.revisions().current()))
+        .build();
   }
 
   /**
@@ -111,8 +123,7 @@ final class KvService extends KVGrpc.KVImplBase {
    * revision it read, and a nested transaction's response an empty header.
    */
   private TxnResponse.Builder txnResponse(io.keywatch.kv.TxnResponse result, TxnRequest request) {
-    TxnResponse.Builder b = TxnResponse.newBuilder()
-        .setSucceeded(result.succeeded());
+    TxnResponse.Builder b = TxnResponse.newBuilder().setSucceeded(result.succeeded());
     List<RequestOp> ran = result.succeeded() ? request.getSuccessList() : request.getFailureList();
     for (int i = 0; i < result.responses().size(); i++) {
       b.addResponses(responseOp(result.responses().get(i), ran.get(i), result.revision()));
@@ -125,20 +136,23 @@ final class KvService extends KVGrpc.KVImplBase {
     ResponseOp.Builder b = ResponseOp.newBuilder();
     if (r instanceof RangeResult range) {
       // a read's header is the revision it saw: before the transaction's writes that follow it
-      b.setResponseRange(rangeResponse(range, op.getRequestRange().getKeysOnly())
-          .setHeader(ResponseHeader.newBuilder().setRevision(range.revision())));
+      b.setResponseRange(
+          rangeResponse(range, op.getRequestRange().getKeysOnly())
+              .setHeader(ResponseHeader.newBuilder().setRevision(range.revision())));
     } else if (r instanceof PutResult put) {
       b.setResponsePut(putResponse(put, op.getRequestPut().getPrevKv()).setHeader(header));
     } else if (r instanceof DeleteRangeResult delete) {
       b.setResponseDeleteRange(deleteResponse(delete).setHeader(header));
     } else if (r instanceof io.keywatch.kv.TxnResponse nested) {
-      b.setResponseTxn(txnResponse(nested, op.getRequestTxn()).setHeader(ResponseHeader.getDefaultInstance()));
+      b.setResponseTxn(
+          txnResponse(nested, op.getRequestTxn()).setHeader(ResponseHeader.getDefaultInstance()));
     }
     return b.build();
   }
 
   private static RangeResponse.Builder rangeResponse(RangeResult result, boolean keysOnly) {
-    RangeResponse.Builder b = RangeResponse.newBuilder().setCount(result.count()).setMore(result.more());
+    RangeResponse.Builder b =
+        RangeResponse.newBuilder().setCount(result.count()).setMore(result.more());
     result.kvs().forEach(kv -> b.addKvs(EtcdMessages.kv(kv, keysOnly)));
     return b;
   }

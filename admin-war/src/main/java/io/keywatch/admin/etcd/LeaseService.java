@@ -44,22 +44,26 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
   }
 
   @Override
-  public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> response) {
+  public void leaseRevoke(
+      LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> response) {
     KvService.answer(response, () -> revoke(request));
   }
 
   @Override
-  public void leaseTimeToLive(LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> response) {
+  public void leaseTimeToLive(
+      LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> response) {
     KvService.answer(response, () -> timeToLive(request));
   }
 
   @Override
-  public void leaseLeases(LeaseLeasesRequest request, StreamObserver<LeaseLeasesResponse> response) {
+  public void leaseLeases(
+      LeaseLeasesRequest request, StreamObserver<LeaseLeasesResponse> response) {
     KvService.answer(response, () -> leases(request));
   }
 
   @Override
-  public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> response) {
+  public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(
+      StreamObserver<LeaseKeepAliveResponse> response) {
     return new StreamObserver<>() {
       @Override
       public void onNext(LeaseKeepAliveRequest request) {
@@ -91,8 +95,11 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   LeaseGrantResponse grant(LeaseGrantRequest request) {
     Lease lease = leases.grant(request.getID(), request.getTTL());
-    return LeaseGrantResponse.newBuilder().setHeader(member.header(store.revisions().current()))
-        .setID(lease.id()).setTTL(lease.ttl()).build();
+    return LeaseGrantResponse.newBuilder()
+        .setHeader(member.header(store.revisions().current()))
+        .setID(lease.id())
+        .setTTL(lease.ttl())
+        .build();
   }
 
   LeaseRevokeResponse revoke(LeaseRevokeRequest request) {
@@ -107,8 +114,11 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     } catch (LeaseNotFoundException e) {
       ttl = 0;
     }
-    return LeaseKeepAliveResponse.newBuilder().setHeader(member.header(store.revisions().current()))
-        .setID(request.getID()).setTTL(ttl).build();
+    return LeaseKeepAliveResponse.newBuilder()
+        .setHeader(member.header(store.revisions().current()))
+        .setID(request.getID())
+        .setTTL(ttl)
+        .build();
   }
 
   LeaseTimeToLiveResponse timeToLive(LeaseTimeToLiveRequest request) {

@@ -9,9 +9,9 @@ import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Range;
 
 /**
- * etcd's Maintenance.Status. This member is its own leader; the raft indexes are the store revision.
- * The store reports no size of its own yet, so the database size is the bytes of the live keys and
- * values (it reads them all: phase 2 gives the store a size operation).
+ * etcd's Maintenance.Status. This member is its own leader; the raft indexes are the store
+ * revision. The store reports no size of its own yet, so the database size is the bytes of the live
+ * keys and values (it reads them all: phase 2 gives the store a size operation).
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
@@ -27,20 +27,22 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
-    KvService.answer(response, () -> {
-      Range all = store.list("/");
-      long size = all.kvs().stream().mapToLong(MaintenanceService::bytes).sum();
-      return StatusResponse.newBuilder()
-          .setHeader(member.header(all.revision()))
-          .setVersion(version)
-          .setDbSize(size)
-          .setDbSizeInUse(size)
-          .setLeader(member.memberId())
-          .setRaftIndex(all.revision())
-          .setRaftAppliedIndex(all.revision())
-          .setRaftTerm(EtcdMember.RAFT_TERM)
-          .build();
-    });
+    KvService.answer(
+        response,
+        () -> {
+          Range all = store.list("/");
+          long size = all.kvs().stream().mapToLong(MaintenanceService::bytes).sum();
+          return StatusResponse.newBuilder()
+              .setHeader(member.header(all.revision()))
+              .setVersion(version)
+              .setDbSize(size)
+              .setDbSizeInUse(size)
+              .setLeader(member.memberId())
+              .setRaftIndex(all.revision())
+              .setRaftAppliedIndex(all.revision())
+              .setRaftTerm(EtcdMember.RAFT_TERM)
+              .build();
+        });
   }
 
   private static long bytes(KeyValue kv) {

@@ -17,16 +17,30 @@ final class StoreRequests {
   private StoreRequests() {}
 
   static RangeQuery range(RangeRequest r) {
-    return new RangeQuery(KeyRange.ofBytes(r.getKey().toByteArray(), r.getRangeEnd().toByteArray()),
-        r.getRevision(), r.getLimit(), r.getCountOnly(), r.getKeysOnly(),
-        RangeQuery.SortOrder.values()[Math.max(0, r.getSortOrderValue()) % RangeQuery.SortOrder.values().length],
-        RangeQuery.SortTarget.values()[Math.max(0, r.getSortTargetValue()) % RangeQuery.SortTarget.values().length],
-        r.getMinModRevision(), r.getMaxModRevision(), r.getMinCreateRevision(), r.getMaxCreateRevision());
+    return new RangeQuery(
+        KeyRange.ofBytes(r.getKey().toByteArray(), r.getRangeEnd().toByteArray()),
+        r.getRevision(),
+        r.getLimit(),
+        r.getCountOnly(),
+        r.getKeysOnly(),
+        RangeQuery.SortOrder.values()[
+            Math.max(0, r.getSortOrderValue()) % RangeQuery.SortOrder.values().length],
+        RangeQuery.SortTarget.values()[
+            Math.max(0, r.getSortTargetValue()) % RangeQuery.SortTarget.values().length],
+        r.getMinModRevision(),
+        r.getMaxModRevision(),
+        r.getMinCreateRevision(),
+        r.getMaxCreateRevision());
   }
 
   static TxnRequest.Put put(PutRequest r) {
-    return new TxnRequest.Put(writableKey(r.getKey().toByteArray()), r.getValue().toByteArray(), r.getLease(),
-        r.getPrevKv(), r.getIgnoreValue(), r.getIgnoreLease());
+    return new TxnRequest.Put(
+        writableKey(r.getKey().toByteArray()),
+        r.getValue().toByteArray(),
+        r.getLease(),
+        r.getPrevKv(),
+        r.getIgnoreValue(),
+        r.getIgnoreLease());
   }
 
   static TxnRequest.DeleteRange deleteRange(DeleteRangeRequest r) {
@@ -35,8 +49,10 @@ final class StoreRequests {
   }
 
   static TxnRequest txn(io.keywatch.etcd.etcdserverpb.TxnRequest r) {
-    return new TxnRequest(r.getCompareList().stream().map(StoreRequests::compare).toList(),
-        ops(r.getSuccessList()), ops(r.getFailureList()));
+    return new TxnRequest(
+        r.getCompareList().stream().map(StoreRequests::compare).toList(),
+        ops(r.getSuccessList()),
+        ops(r.getFailureList()));
   }
 
   private static List<TxnOp> ops(List<RequestOp> ops) {
@@ -56,13 +72,21 @@ final class StoreRequests {
 
   private static TxnRequest.Compare compare(Compare c) {
     KeyRange range = KeyRange.ofBytes(c.getKey().toByteArray(), c.getRangeEnd().toByteArray());
-    TxnRequest.Compare.Result result = TxnRequest.Compare.Result.values()[Math.max(0, c.getResultValue()) % 4];
+    TxnRequest.Compare.Result result =
+        TxnRequest.Compare.Result.values()[Math.max(0, c.getResultValue()) % 4];
     return switch (c.getTarget()) {
       case VALUE -> TxnRequest.Compare.value(range, result, c.getValue().toByteArray());
-      case CREATE -> TxnRequest.Compare.number(range, TxnRequest.Compare.Target.CREATE, result, c.getCreateRevision());
-      case MOD -> TxnRequest.Compare.number(range, TxnRequest.Compare.Target.MOD, result, c.getModRevision());
-      case LEASE -> TxnRequest.Compare.number(range, TxnRequest.Compare.Target.LEASE, result, c.getLease());
-      default -> TxnRequest.Compare.number(range, TxnRequest.Compare.Target.VERSION, result, c.getVersion());
+      case CREATE ->
+          TxnRequest.Compare.number(
+              range, TxnRequest.Compare.Target.CREATE, result, c.getCreateRevision());
+      case MOD ->
+          TxnRequest.Compare.number(
+              range, TxnRequest.Compare.Target.MOD, result, c.getModRevision());
+      case LEASE ->
+          TxnRequest.Compare.number(range, TxnRequest.Compare.Target.LEASE, result, c.getLease());
+      default ->
+          TxnRequest.Compare.number(
+              range, TxnRequest.Compare.Target.VERSION, result, c.getVersion());
     };
   }
 
@@ -71,7 +95,11 @@ final class StoreRequests {
     if (key.length == 0) {
       throw EtcdErrors.EMPTY_KEY.asRuntimeException();
     }
-    return io.keywatch.admin.etcd.KeyRange.decode(key).orElseThrow(() -> io.grpc.Status.INVALID_ARGUMENT
-        .withDescription("etcdserver: key is not valid UTF-8").asRuntimeException());
+    return io.keywatch.admin.etcd.KeyRange.decode(key)
+        .orElseThrow(
+            () ->
+                io.grpc.Status.INVALID_ARGUMENT
+                    .withDescription("etcdserver: key is not valid UTF-8")
+                    .asRuntimeException());
   }
 }

@@ -26,7 +26,8 @@ final class StrictJson {
       if (field == null || e.getValue().isJsonNull()) {
         continue;
       }
-      if (field.getType() == FieldDescriptor.Type.BYTES && !field.isRepeated()
+      if (field.getType() == FieldDescriptor.Type.BYTES
+          && !field.isRepeated()
           && !(e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isString())) {
         return Optional.of(field.getName());
       }
@@ -45,6 +46,9 @@ final class StrictJson {
     if (f != null) {
       return f;
     }
-    return type.getFields().stream().filter(x -> x.getJsonName().equals(name)).findFirst().orElse(null);
+    return type.getFields().stream()
+        .filter(x -> x.getJsonName().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -37,6 +37,7 @@ final class Tokens {
     if (apiKey.isEmpty() || dot < 0) {
       return false;
     }
-    return ApiKey.matches(ApiKey.hmac(apiKey.get(), token.substring(0, dot)), token.substring(dot + 1));
+    return ApiKey.matches(
+        ApiKey.hmac(apiKey.get(), token.substring(0, dot)), token.substring(dot + 1));
   }
 }

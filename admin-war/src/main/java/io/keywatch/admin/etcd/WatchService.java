@@ -21,7 +21,12 @@ final class WatchService extends WatchGrpc.WatchImplBase {
   private final Duration progressInterval;
   private final Set<WatchSession> open = ConcurrentHashMap.newKeySet();
 
-  WatchService(WatchHub hub, KvStore store, EtcdMember member, ThreadFactory threads, Duration progressInterval) {
+  WatchService(
+      WatchHub hub,
+      KvStore store,
+      EtcdMember member,
+      ThreadFactory threads,
+      Duration progressInterval) {
     this.hub = hub;
     this.store = store;
     this.member = member;
@@ -31,12 +36,18 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-    return open(responses, Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get()) ? null : WatchRefusal.GRPC);
+    return open(
+        responses, Boolean.TRUE.equals(AuthCheck.AUTHENTICATED.get()) ? null : WatchRefusal.GRPC);
   }
 
-  /** A watch stream for any transport (the JSON gateway too); a refusal cancels every watch it creates. */
+  /**
+   * A watch stream for any transport (the JSON gateway too); a refusal cancels every watch it
+   * creates.
+   */
   WatchSession open(StreamObserver<WatchResponse> responses, WatchRefusal refusal) {
-    WatchSession session = new WatchSession(hub, store, member, threads, progressInterval, responses, refusal, open::remove);
+    WatchSession session =
+        new WatchSession(
+            hub, store, member, threads, progressInterval, responses, refusal, open::remove);
     open.add(session);
     return session;
   }

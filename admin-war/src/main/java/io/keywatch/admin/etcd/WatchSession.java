@@ -22,10 +22,10 @@ import java.util.function.Consumer;
  * stream is not thread-safe), with header revisions that never go backwards on the stream (a
  * compaction cancel carries none, as in etcd).
  *
- * <p>As in etcd 3.4: a create is answered with {@code created} before any event of that watch
- * (ids from 0 unless the client picks one; a taken id is answered created and canceled); a cancel
- * of a known watch with {@code canceled}; a progress request with watch id -1 and the revision up
- * to which every watch of the stream has been sent all its events.
+ * <p>As in etcd 3.4: a create is answered with {@code created} before any event of that watch (ids
+ * from 0 unless the client picks one; a taken id is answered created and canceled); a cancel of a
+ * known watch with {@code canceled}; a progress request with watch id -1 and the revision up to
+ * which every watch of the stream has been sent all its events.
  */
 final class WatchSession implements StreamObserver<WatchRequest> {
 
@@ -37,20 +37,31 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   private final ThreadFactory threads;
   private final Duration progressInterval;
   private final StreamObserver<WatchResponse> responses;
+
   /** Why every create on this stream is canceled (no valid token), or null. */
   private final WatchRefusal refusal;
+
   private final Consumer<WatchSession> onEnd;
   private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
 
   /** Guarded by this. */
   private long nextId;
+
   /** Guarded by this. */
   private long headerRevision;
+
   /** Guarded by this. */
   private boolean ended;
 
-  WatchSession(WatchHub hub, KvStore store, EtcdMember member, ThreadFactory threads, Duration progressInterval,
-      StreamObserver<WatchResponse> responses, WatchRefusal refusal, Consumer<WatchSession> onEnd) {
+  WatchSession(
+      WatchHub hub,
+      KvStore store,
+      EtcdMember member,
+      ThreadFactory threads,
+      Duration progressInterval,
+      StreamObserver<WatchResponse> responses,
+      WatchRefusal refusal,
+      Consumer<WatchSession> onEnd) {
     this.hub = hub;
     this.store = store;
     this.member = member;
@@ -68,7 +79,7 @@ final class WatchSession implements StreamObserver<WatchRequest> {
         case CREATE_REQUEST -> create(request.getCreateRequest());
         case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
         case PROGRESS_REQUEST -> progress();
-        default -> { }
+        default -> {}
       }
     } catch (RuntimeException e) {
       fail(EtcdErrors.from(e).getStatus());
@@ -79,7 +90,11 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     long current = store.revisions().current();
     if (refusal != null) {
       long id = refusal.withoutId() ? -1 : request.getWatchId();
-      send(response(id, current).setCreated(true).setCanceled(true).setCancelReason(refusal.reason()));
+      send(
+          response(id, current)
+              .setCreated(true)
+              .setCanceled(true)
+              .setCancelReason(refusal.reason()));
       return;
     }
     long id;
@@ -87,12 +102,15 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     synchronized (this) {
       id = request.getWatchId() != 0 ? request.getWatchId() : freeId();
       if (watchers.containsKey(id)) {
-        send(response(-1, current).setCreated(true).setCanceled(true).setCancelReason(DUPLICATE_ID));
+        send(
+            response(-1, current).setCreated(true).setCanceled(true).setCancelReason(DUPLICATE_ID));
         return;
       }
       // start_revision 0 is "now": every change after the current revision
       long after = request.getStartRevision() > 0 ? request.getStartRevision() - 1 : current;
-      Watch watch = hub.watch(KeyRange.of(request.getKey(), request.getRangeEnd()).listPrefix().orElse("/"), after);
+      Watch watch =
+          hub.watch(
+              KeyRange.of(request.getKey(), request.getRangeEnd()).listPrefix().orElse("/"), after);
       watcher = new Watcher(id, request, watch, after, this, progressInterval);
       watchers.put(id, watcher);
       send(response(id, current).setCreated(true));
@@ -118,7 +136,11 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   }
 
   private void progress() {
-    long upTo = watchers.values().stream().mapToLong(Watcher::position).min().orElseGet(() -> store.revisions().current());
+    long upTo =
+        watchers.values().stream()
+            .mapToLong(Watcher::position)
+            .min()
+            .orElseGet(() -> store.revisions().current());
     send(response(-1, upTo));
   }
 

@@ -12,14 +12,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One watch of an etcd watch stream: polls its hub {@link Watch} (of the range's list prefix) on its
- * own thread, keeps the events of its range that its filters let through, and hands them to the
+ * One watch of an etcd watch stream: polls its hub {@link Watch} (of the range's list prefix) on
+ * its own thread, keeps the events of its range that its filters let through, and hands them to the
  * {@link WatchSession}. {@link #position} is its bookmark: every change of the range up to it was
  * sent.
  */
 final class Watcher implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(Watcher.class.getName());
+
   /** How long a poll waits before the watcher looks whether it was stopped. */
   private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -37,7 +38,13 @@ final class Watcher implements Runnable {
   private volatile boolean stopped;
   private volatile Thread thread;
 
-  Watcher(long id, WatchCreateRequest request, Watch watch, long after, WatchSession session, Duration progressInterval) {
+  Watcher(
+      long id,
+      WatchCreateRequest request,
+      Watch watch,
+      long after,
+      WatchSession session,
+      Duration progressInterval) {
     this.id = id;
     this.range = KeyRange.of(request.getKey(), request.getRangeEnd());
     this.prevKv = request.getPrevKv();
@@ -73,10 +80,11 @@ final class Watcher implements Runnable {
     try (watch) {
       while (!stopped) {
         EventBatch batch = watch.poll(POLL);
-        List<Event> events = batch.events().stream()
-            .filter(e -> e.revision() > position && range.contains(e.key()) && passes(e))
-            .map(e -> EtcdMessages.event(e, prevKv))
-            .toList();
+        List<Event> events =
+            batch.events().stream()
+                .filter(e -> e.revision() > position && range.contains(e.key()) && passes(e))
+                .map(e -> EtcdMessages.event(e, prevKv))
+                .toList();
         position = Math.max(position, batch.revision());
         if (!events.isEmpty()) {
           session.events(id, events, position);

@@ -21,8 +21,8 @@ import java.util.OptionalLong;
 public final class Bodies {
 
   /**
-   * What {@code curl -d} sends when told no type. The JSON endpoints take it as JSON, as APISIX does,
-   * so the seed's own commands work unchanged; the body is still parsed, and a form is a 400.
+   * What {@code curl -d} sends when told no type. The JSON endpoints take it as JSON, as APISIX
+   * does, so the seed's own commands work unchanged; the body is still parsed, and a form is a 400.
    */
   public static final String CURL_DEFAULT_TYPE = MediaType.APPLICATION_FORM_URLENCODED;
 
@@ -45,14 +45,20 @@ public final class Bodies {
   public static JsonObject object(byte[] body) {
     JsonValue v = value(body);
     if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-      throw Problems.invalidRequest("the body must be a JSON object, not " + v.getValueType().name().toLowerCase()).exception();
+      throw Problems.invalidRequest(
+              "the body must be a JSON object, not " + v.getValueType().name().toLowerCase())
+          .exception();
     }
     return v.asJsonObject();
   }
 
-  /** The value if it is a JSON whole number between {@code min} and Long.MAX_VALUE ({@code 5.0} counts, {@code 5.5} not). */
+  /**
+   * The value if it is a JSON whole number between {@code min} and Long.MAX_VALUE ({@code 5.0}
+   * counts, {@code 5.5} not).
+   */
   public static OptionalLong wholeNumber(JsonValue v, long min) {
-    if (v instanceof JsonNumber n && n.isIntegral()
+    if (v instanceof JsonNumber n
+        && n.isIntegral()
         && n.bigDecimalValue().compareTo(BigDecimal.valueOf(min)) >= 0
         && n.bigDecimalValue().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
       return OptionalLong.of(n.longValue());
@@ -65,8 +71,11 @@ public final class Bodies {
     if (body.length == 0) {
       throw Problems.invalidRequest("the body is empty; a JSON document is required").exception();
     }
-    // a Reader, not the stream: the parser's encoding detection refuses a one-byte document such as 1
-    try (var reader = JSON.createReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+    // a Reader, not the stream: the parser's encoding detection refuses a one-byte document such as
+    // 1
+    try (var reader =
+        JSON.createReader(
+            new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
       return reader.readValue();
     } catch (JsonException e) {
       throw Problems.invalidRequest("malformed JSON: " + e.getMessage()).exception();

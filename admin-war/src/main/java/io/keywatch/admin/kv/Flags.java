@@ -2,7 +2,10 @@ package io.keywatch.admin.kv;
 
 import io.keywatch.admin.problems.Problems;
 
-/** Boolean query parameters: {@code ?prefix}, {@code ?prefix=true} or {@code ?prefix=false}; nothing else. */
+/**
+ * Boolean query parameters: {@code ?prefix}, {@code ?prefix=true} or {@code ?prefix=false}; nothing
+ * else.
+ */
 public final class Flags {
 
   private Flags() {}
@@ -14,6 +17,8 @@ public final class Flags {
     if (raw.isEmpty() || raw.equals("true")) {
       return true;
     }
-    throw Problems.invalidRequest(name + " must be true or false, not '" + RevisionParams.printable(raw) + "'").exception();
+    throw Problems.invalidRequest(
+            name + " must be true or false, not '" + RevisionParams.printable(raw) + "'")
+        .exception();
   }
 }

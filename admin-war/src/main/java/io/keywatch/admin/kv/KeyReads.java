@@ -33,7 +33,10 @@ public class KeyReads {
     return new One(now, at, store.get(key, at));
   }
 
-  /** The live keys under a prefix at {@code rev}, or now; the range's revision is the store's when read. */
+  /**
+   * The live keys under a prefix at {@code rev}, or now; the range's revision is the store's when
+   * read.
+   */
   public Range list(String prefix, OptionalLong rev) {
     if (rev.isEmpty()) {
       return store.list(prefix);

@@ -40,7 +40,8 @@ public final class KeyRules {
     }
     for (String segment : rest.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new InvalidKeyException(what + " must not contain an empty, '.' or '..' segment: " + s);
+        throw new InvalidKeyException(
+            what + " must not contain an empty, '.' or '..' segment: " + s);
       }
     }
   }

@@ -11,11 +11,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The JSON shapes of the API, after etcd's: every answer starts with {@code "header":{"revision":R}}
- * (the store revision) and carries it in {@code X-Keywatch-Revision}; a key-value shows etcd's
- * per-key fields ({@code lease} only when the key is attached to one).
+ * The JSON shapes of the API, after etcd's: every answer starts with {@code
+ * "header":{"revision":R}} (the store revision) and carries it in {@code X-Keywatch-Revision}; a
+ * key-value shows etcd's per-key fields ({@code lease} only when the key is attached to one).
  *
- * <pre>{"key":"/routes/foo","value":{...},"createRevision":8,"modRevision":10,"version":2,"createdAt":"..."}</pre>
+ * <pre>
+ * {"key":"/routes/foo","value":{...},"createRevision":8,"modRevision":10,"version":2,"createdAt":"..."}
+ * </pre>
  */
 public final class KeyValueJson {
 
@@ -25,7 +27,8 @@ public final class KeyValueJson {
 
   /** A body that starts with the header of store revision {@code revision}. */
   public static JsonObjectBuilder envelope(long revision) {
-    return JSON.createObjectBuilder().add("header", JSON.createObjectBuilder().add("revision", revision));
+    return JSON.createObjectBuilder()
+        .add("header", JSON.createObjectBuilder().add("revision", revision));
   }
 
   /** One key's row; a tombstone has no value, version 0 and {@code "deleted":true}. */
@@ -68,7 +71,10 @@ public final class KeyValueJson {
 
   /** A JSON answer carrying the store revision in its header too. */
   public static Response.ResponseBuilder answer(int status, JsonObject body, long revision) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).header(REVISION_HEADER, revision);
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(body.toString())
+        .header(REVISION_HEADER, revision);
   }
 
   /** The ETag of a key's row: its mod revision, what {@code If-Match} compares with. */

@@ -32,17 +32,21 @@ public class KeyWrites {
     }
     if (lease != 0) {
       // the store's transactions have no lease yet (Txn.Put)
-      throw Problems.invalidRequest("a conditional put (If-Match, If-None-Match) cannot attach a lease; put without the condition")
+      throw Problems.invalidRequest(
+              "a conditional put (If-Match, If-None-Match) cannot attach a lease; put without the condition")
           .exception();
     }
-    KvEvent written = conditional(key, condition.modRevision().getAsLong(), new Txn.Put(key, value));
+    KvEvent written =
+        conditional(key, condition.modRevision().getAsLong(), new Txn.Put(key, value));
     return new PutResult(written.kv(), written.prevKv());
   }
 
   /** Deletes a key; 404 problem if it is absent, 412 if the condition fails. */
   public DeleteResult delete(String key, Precondition condition) {
     if (condition.modRevision().isEmpty()) {
-      return store.delete(key).orElseThrow(() -> Problems.notFound(key, store.revisions().current()).exception());
+      return store
+          .delete(key)
+          .orElseThrow(() -> Problems.notFound(key, store.revisions().current()).exception());
     }
     KvEvent written = conditional(key, condition.modRevision().getAsLong(), new Txn.Delete(key));
     if (written == null) {
@@ -52,9 +56,13 @@ public class KeyWrites {
     return new DeleteResult(written.kv(), written.prevKv());
   }
 
-  /** The event of {@code op} if the key's mod revision is {@code expected} (null if it wrote nothing). */
+  /**
+   * The event of {@code op} if the key's mod revision is {@code expected} (null if it wrote
+   * nothing).
+   */
   private KvEvent conditional(String key, long expected, Txn.Op op) {
-    TxnResult result = store.txn(new Txn(List.of(new Txn.Compare(key, expected)), List.of(op), List.of()));
+    TxnResult result =
+        store.txn(new Txn(List.of(new Txn.Compare(key, expected)), List.of(op), List.of()));
     if (!result.succeeded()) {
       long actual = store.get(key).map(KeyValue::modRevision).orElse(0L);
       throw Problems.preconditionFailed(key, expected, actual).exception();

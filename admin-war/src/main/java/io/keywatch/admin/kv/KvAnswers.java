@@ -1,11 +1,10 @@
 package io.keywatch.admin.kv;
 
-import static io.keywatch.config.JsonSupport.JSON;
-
 import static io.keywatch.admin.kv.KeyValueJson.answer;
 import static io.keywatch.admin.kv.KeyValueJson.envelope;
 import static io.keywatch.admin.kv.KeyValueJson.fields;
 import static io.keywatch.admin.kv.KeyValueJson.withPrev;
+import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.DeleteResult;
@@ -28,21 +27,28 @@ public final class KvAnswers {
       return notFound(key, read.at(), read.revision());
     }
     KeyValue kv = read.kv().get();
-    return answer(200, fields(kv, envelope(read.revision()).add("key", key)).build(), read.revision())
+    return answer(
+            200, fields(kv, envelope(read.revision()).add("key", key)).build(), read.revision())
         .tag(KeyValueJson.etag(kv))
         .build();
   }
 
   /** 404 problem, with the store revision the read was made at in its header too. */
   private static Response notFound(String key, long at, long revision) {
-    return Problems.notFound(key, at).toResponseBuilder().header(KeyValueJson.REVISION_HEADER, revision).build();
+    return Problems.notFound(key, at)
+        .toResponseBuilder()
+        .header(KeyValueJson.REVISION_HEADER, revision)
+        .build();
   }
 
   /** {@code {"header":..., "count":n, "kvs":[...]}}, etcd's range answer. */
   public static Response list(Range range) {
     JsonArrayBuilder kvs = JSON.createArrayBuilder();
     range.kvs().forEach(kv -> kvs.add(KeyValueJson.kv(kv)));
-    return answer(200, envelope(range.revision()).add("count", range.kvs().size()).add("kvs", kvs).build(), range.revision())
+    return answer(
+            200,
+            envelope(range.revision()).add("count", range.kvs().size()).add("kvs", kvs).build(),
+            range.revision())
         .build();
   }
 
@@ -53,7 +59,13 @@ public final class KvAnswers {
     }
     JsonArrayBuilder rows = JSON.createArrayBuilder();
     h.rows().forEach(kv -> rows.add(fields(kv, JSON.createObjectBuilder())));
-    return answer(200, envelope(h.revision()).add("key", key).add("compactRevision", h.compactRevision()).add("history", rows).build(),
+    return answer(
+            200,
+            envelope(h.revision())
+                .add("key", key)
+                .add("compactRevision", h.compactRevision())
+                .add("history", rows)
+                .build(),
             h.revision())
         .build();
   }
@@ -65,13 +77,19 @@ public final class KvAnswers {
 
   /** The same, with the value written already as JSON (a route the caller has just encoded). */
   public static Response put(PutResult r, JsonValue value) {
-    JsonObjectBuilder body = withPrev(fields(r.kv(), value, envelope(r.revision()).add("key", r.kv().key())), r.prevKv());
-    return answer(KeyValueJson.hadValue(r.prevKv()) ? 200 : 201, body.build(), r.revision()).tag(KeyValueJson.etag(r.kv())).build();
+    JsonObjectBuilder body =
+        withPrev(
+            fields(r.kv(), value, envelope(r.revision()).add("key", r.kv().key())), r.prevKv());
+    return answer(KeyValueJson.hadValue(r.prevKv()) ? 200 : 201, body.build(), r.revision())
+        .tag(KeyValueJson.etag(r.kv()))
+        .build();
   }
 
   /** 200 with the deleted value ({@code prevKv}) and the tombstone's revision. */
   public static Response delete(DeleteResult r) {
-    JsonObjectBuilder body = withPrev(envelope(r.revision()).add("key", r.tombstone().key()).add("deleted", 1), r.prevKv());
+    JsonObjectBuilder body =
+        withPrev(
+            envelope(r.revision()).add("key", r.tombstone().key()).add("deleted", 1), r.prevKv());
     return answer(200, body.build(), r.revision()).build();
   }
 }

@@ -52,9 +52,11 @@ public class KvResource {
   @GET
   @Path("{key: .+}")
   @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
-  @Operation(summary = "Read a key, list a prefix or show a key's history",
-      description = "?rev=N reads as of revision N; ?prefix=true lists the live keys under the path (which may end with '/');"
-          + " ?history=true lists the key's kept rows, tombstones included")
+  @Operation(
+      summary = "Read a key, list a prefix or show a key's history",
+      description =
+          "?rev=N reads as of revision N; ?prefix=true lists the live keys under the path (which may end with '/');"
+              + " ?history=true lists the key's kept rows, tombstones included")
   @APIResponse(responseCode = "200", description = "the key, with ETag = its mod revision")
   @APIResponse(responseCode = "404", description = "no live key")
   @APIResponse(responseCode = "410", description = "the revision is compacted")
@@ -77,7 +79,8 @@ public class KvResource {
     KeyRules.requireKey(key);
     if (isHistory) {
       if (at.isPresent()) {
-        throw Problems.invalidRequest("history shows every kept revision; it takes no rev").exception();
+        throw Problems.invalidRequest("history shows every kept revision; it takes no rev")
+            .exception();
       }
       return KvAnswers.history(key, reads.history(key));
     }
@@ -97,14 +100,18 @@ public class KvResource {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.kv.put", absolute = true, description = "PUT /kv/{key}")
-  @Operation(summary = "Put a value",
-      description = "Stores the body as sent (a JSON body, by Content-Type, must be well-formed). If-Match: <modRevision>"
-          + " puts only if the key is at that revision; If-None-Match: * only if it is absent. ?lease=ID attaches the key to a"
-          + " lease (see /leases); a put without it detaches the key, as in etcd.")
+  @Operation(
+      summary = "Put a value",
+      description =
+          "Stores the body as sent (a JSON body, by Content-Type, must be well-formed). If-Match: <modRevision>"
+              + " puts only if the key is at that revision; If-None-Match: * only if it is absent. ?lease=ID attaches the key to a"
+              + " lease (see /leases); a put without it detaches the key, as in etcd.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old value")
   @APIResponse(responseCode = "404", description = "no such lease; nothing was written")
-  @APIResponse(responseCode = "412", description = "the key is not at the If-Match revision; nothing was written")
+  @APIResponse(
+      responseCode = "412",
+      description = "the key is not at the If-Match revision; nothing was written")
   @APIResponse(responseCode = "413", description = "the value exceeds keywatch.value-limit")
   public Response put(
       @PathParam("key") String path,
@@ -118,7 +125,9 @@ public class KvResource {
     long leaseId = RevisionParams.lease(lease);
     byte[] value = Bodies.read(body, settings.valueLimit());
     MediaType type = headers.getMediaType();
-    if (type != null && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json"))) {
+    if (type != null
+        && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+            || type.getSubtype().endsWith("+json"))) {
       Bodies.value(value);
     }
     byte[] stored = Values.admit(key, value);
@@ -130,11 +139,14 @@ public class KvResource {
   @Path("{key: .+}")
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.kv.delete", absolute = true, description = "DELETE /kv/{key}")
-  @Operation(summary = "Delete a key", description = "Writes a tombstone; If-Match: <modRevision> deletes only at that revision.")
+  @Operation(
+      summary = "Delete a key",
+      description = "Writes a tombstone; If-Match: <modRevision> deletes only at that revision.")
   @APIResponse(responseCode = "200", description = "deleted; prevKv holds the value")
   @APIResponse(responseCode = "404", description = "no live key; nothing was written")
   @APIResponse(responseCode = "412", description = "the key is not at the If-Match revision")
-  public Response delete(@PathParam("key") String path, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+  public Response delete(
+      @PathParam("key") String path, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
     String key = KeyRules.requireKey("/" + path);
     return KvAnswers.delete(writes.delete(key, Precondition.ifMatch(ifMatch)));
   }

@@ -19,8 +19,11 @@ public record Precondition(OptionalLong modRevision) {
     }
     if (ifNoneMatch != null) {
       if (!ifNoneMatch.strip().equals("*")) {
-        throw Problems.invalidRequest("If-None-Match takes only '*' (create only), not '"
-            + RevisionParams.printable(ifNoneMatch) + "'").exception();
+        throw Problems.invalidRequest(
+                "If-None-Match takes only '*' (create only), not '"
+                    + RevisionParams.printable(ifNoneMatch)
+                    + "'")
+            .exception();
       }
       return new Precondition(OptionalLong.of(0));
     }
@@ -29,7 +32,9 @@ public record Precondition(OptionalLong modRevision) {
       if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
         tag = tag.substring(1, tag.length() - 1);
       }
-      return new Precondition(OptionalLong.of(RevisionParams.parse("If-Match (a mod revision, e.g. 12 or \"12\")", tag, 0)));
+      return new Precondition(
+          OptionalLong.of(
+              RevisionParams.parse("If-Match (a mod revision, e.g. 12 or \"12\")", tag, 0)));
     }
     return NONE;
   }

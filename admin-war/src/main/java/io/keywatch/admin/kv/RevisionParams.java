@@ -31,7 +31,13 @@ public final class RevisionParams {
       value = -1;
     }
     if (value < min) {
-      throw Problems.invalidRequest(name + " must be a whole number of at least " + min + ", not '" + printable(raw) + "'")
+      throw Problems.invalidRequest(
+              name
+                  + " must be a whole number of at least "
+                  + min
+                  + ", not '"
+                  + printable(raw)
+                  + "'")
           .exception();
     }
     return value;
@@ -40,7 +46,14 @@ public final class RevisionParams {
   /** At most 40 characters, control characters escaped: the raw value goes back into a message. */
   static String printable(String raw) {
     StringBuilder b = new StringBuilder();
-    raw.codePoints().limit(40).forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+    raw.codePoints()
+        .limit(40)
+        .forEach(
+            c ->
+                b.append(
+                    Character.isISOControl(c)
+                        ? String.format("\\u%04x", c)
+                        : Character.toString(c)));
     return raw.codePointCount(0, raw.length()) > 40 ? b.append("...").toString() : b.toString();
   }
 }

@@ -43,7 +43,8 @@ final class TxnCodec {
 
   static Txn parse(JsonObject o, int maxOps) {
     List<String> problems = new ArrayList<>();
-    o.keySet().stream().filter(f -> !FIELDS.contains(f))
+    o.keySet().stream()
+        .filter(f -> !FIELDS.contains(f))
         .forEach(f -> problems.add("unknown field '" + f + "' (known: compare, success, failure)"));
     List<Txn.Compare> compares = new ArrayList<>();
     int index = 0;
@@ -60,10 +61,15 @@ final class TxnCodec {
     List<Txn.Op> failure = ops(o, "failure", problems);
     int size = compares.size() + success.size() + failure.size();
     if (size > maxOps) {
-      problems.add("a transaction holds at most " + maxOps + " compares and operations (keywatch.txn.max-ops), this one " + size);
+      problems.add(
+          "a transaction holds at most "
+              + maxOps
+              + " compares and operations (keywatch.txn.max-ops), this one "
+              + size);
     }
     if (!problems.isEmpty()) {
-      throw Problems.invalidRequest("invalid transaction: " + String.join("; ", problems), problems).exception();
+      throw Problems.invalidRequest("invalid transaction: " + String.join("; ", problems), problems)
+          .exception();
     }
     return new Txn(compares, success, failure);
   }
@@ -146,13 +152,18 @@ final class TxnCodec {
   private static long modRevision(JsonObject o, String where, List<String> problems) {
     OptionalLong mod = Bodies.wholeNumber(o.get("modRevision"), 0);
     if (mod.isEmpty()) {
-      problems.add(where + ".modRevision is required and must be a whole number of at least 0 (0: the key is absent)");
+      problems.add(
+          where
+              + ".modRevision is required and must be a whole number of at least 0 (0: the key is absent)");
     }
     return mod.orElse(0);
   }
 
-  private static void unknown(JsonObject o, Set<String> known, String where, List<String> problems) {
-    o.keySet().stream().filter(f -> !known.contains(f)).forEach(f -> problems.add(where + ": unknown field '" + f + "'"));
+  private static void unknown(
+      JsonObject o, Set<String> known, String where, List<String> problems) {
+    o.keySet().stream()
+        .filter(f -> !known.contains(f))
+        .forEach(f -> problems.add(where + ": unknown field '" + f + "'"));
   }
 
   /** The answer: one response per operation of the branch that ran, in order. */
@@ -162,8 +173,10 @@ final class TxnCodec {
     KvEvent next = events.hasNext() ? events.next() : null;
     for (Txn.Op op : result.succeeded() ? txn.success() : txn.failure()) {
       // events are in operation order; only a delete of an absent key has none
-      boolean wrote = next != null && next.key().equals(op.key())
-          && (next.type() == KvEvent.Type.PUT) == (op instanceof Txn.Put);
+      boolean wrote =
+          next != null
+              && next.key().equals(op.key())
+              && (next.type() == KvEvent.Type.PUT) == (op instanceof Txn.Put);
       JsonObjectBuilder r = JSON.createObjectBuilder().add("key", op.key());
       if (op instanceof Txn.Delete) {
         r.add("deleted", wrote ? 1 : 0);

@@ -19,7 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** etcd's Txn: compares on mod revisions, then the success or the failure operations, atomically. */
+/**
+ * etcd's Txn: compares on mod revisions, then the success or the failure operations, atomically.
+ */
 @Path("txn")
 @ApplicationScoped
 @Tag(name = "txn", description = "Atomic compare-and-swap over several keys (etcd's Txn)")
@@ -33,12 +35,16 @@ public class TxnResource {
   @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Produces(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.txn", absolute = true, description = "POST /txn")
-  @Operation(summary = "Run a transaction",
-      description = "{compare:[{key, modRevision}], success:[{put:{key, value}} | {delete:{key}}], failure:[...]};"
-          + " values are base64, route keys take their route object")
+  @Operation(
+      summary = "Run a transaction",
+      description =
+          "{compare:[{key, modRevision}], success:[{put:{key, value}} | {delete:{key}}], failure:[...]};"
+              + " values are base64, route keys take their route object")
   @APIResponse(responseCode = "200", description = "ran; succeeded tells which branch")
   public Response txn(InputStream body) {
-    Txn txn = TxnCodec.parse(Bodies.object(Bodies.read(body, settings.txnMaxBytes())), settings.txnMaxOps());
+    Txn txn =
+        TxnCodec.parse(
+            Bodies.object(Bodies.read(body, settings.txnMaxBytes())), settings.txnMaxOps());
     guard.check(txn);
     TxnResult result = store.txn(txn);
     return KeyValueJson.answer(200, TxnCodec.answer(txn, result), result.revision()).build();

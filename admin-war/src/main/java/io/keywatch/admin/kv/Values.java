@@ -11,9 +11,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a route
- * (a JSON object, checked and stored in canonical form by {@link RouteCodec}); anywhere else it is
- * opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
+ * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a
+ * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}); anywhere else
+ * it is opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
 
@@ -43,7 +43,8 @@ public final class Values {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {
-        // written before the route rules existed, or by hand in SQL: show it rather than fail the read
+        // written before the route rules existed, or by hand in SQL: show it rather than fail the
+        // read
         return JSON.createValue(base64(value));
       }
     }
@@ -52,7 +53,8 @@ public final class Values {
 
   /**
    * The bytes of a value given in a JSON request (a transaction): a route key takes its route
-   * object, any other key a base64 string. Returns null and adds to {@code problems} if it does not fit.
+   * object, any other key a base64 string. Returns null and adds to {@code problems} if it does not
+   * fit.
    */
   public static byte[] fromJson(String key, JsonValue value, String where, List<String> problems) {
     if (isRouteKey(key)) {
@@ -63,7 +65,8 @@ public final class Values {
       return value.toString().getBytes(StandardCharsets.UTF_8);
     }
     if (!(value instanceof JsonString s)) {
-      problems.add(where + " must be a base64 string (route keys under /routes/ take a JSON object)");
+      problems.add(
+          where + " must be a base64 string (route keys under /routes/ take a JSON object)");
       return null;
     }
     try {

@@ -31,6 +31,7 @@ public class LeaseExpiry {
   @Resource ManagedScheduledExecutorService scheduler;
 
   private ScheduledFuture<?> checks;
+
   /** Only the checking thread touches it: a failing store is logged once, not every interval. */
   private boolean failing;
 
@@ -63,7 +64,11 @@ public class LeaseExpiry {
     } catch (RuntimeException e) {
       // the next check tries again; the store may be down for a while
       if (!failing) {
-        LOG.warning("EXPIRE failed, retrying every " + settings.leaseCheckInterval() + ": " + e.getMessage());
+        LOG.warning(
+            "EXPIRE failed, retrying every "
+                + settings.leaseCheckInterval()
+                + ": "
+                + e.getMessage());
         failing = true;
       }
     }

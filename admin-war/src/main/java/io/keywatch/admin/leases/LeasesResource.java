@@ -41,7 +41,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("leases")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "leases", description = "Leases: keys that go when their lease expires or is revoked (etcd's Lease service)")
+@Tag(
+    name = "leases",
+    description =
+        "Leases: keys that go when their lease expires or is revoked (etcd's Lease service)")
 public class LeasesResource {
 
   /** A grant's body is a few bytes; anything bigger is not a grant. */
@@ -53,48 +56,67 @@ public class LeasesResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Timed(name = "keywatch.admin.leases.grant", absolute = true, description = "POST /leases")
-  @Operation(summary = "Grant a lease",
-      description = "{\"ttl\": seconds, \"id\": n} (id optional: 0 or absent lets the server choose). A ttl below"
-          + " keywatch.lease.min-ttl is raised to it, as etcd raises it to its minimum.")
+  @Operation(
+      summary = "Grant a lease",
+      description =
+          "{\"ttl\": seconds, \"id\": n} (id optional: 0 or absent lets the server choose). A ttl below"
+              + " keywatch.lease.min-ttl is raised to it, as etcd raises it to its minimum.")
   @APIResponse(responseCode = "201", description = "granted; Location is the lease")
   @APIResponse(responseCode = "400", description = "bad body, or a ttl above etcd's maximum")
   @APIResponse(responseCode = "409", description = "the id is taken")
   public Response grant(InputStream body) {
     JsonObject o = Bodies.object(Bodies.read(body, MAX_BODY));
     if (!o.containsKey("ttl") || !Set.of("ttl", "id").containsAll(o.keySet())) {
-      throw Problems.invalidRequest("the body must hold \"ttl\" (seconds) and may hold \"id\", found " + o.keySet()).exception();
+      throw Problems.invalidRequest(
+              "the body must hold \"ttl\" (seconds) and may hold \"id\", found " + o.keySet())
+          .exception();
     }
     long ttl = wholeNumber(o, "ttl");
     long id = o.containsKey("id") ? wholeNumber(o, "id") : 0;
     Lease lease = leases.grant(id, ttl);
     long revision = store.revisions().current();
-    JsonObject answer = KeyValueJson.envelope(revision)
-        .add("id", lease.id())
-        .add("ttl", lease.ttl())
-        .add("expiresAt", lease.expiresAt().toString())
+    JsonObject answer =
+        KeyValueJson.envelope(revision)
+            .add("id", lease.id())
+            .add("ttl", lease.ttl())
+            .add("expiresAt", lease.expiresAt().toString())
+            .build();
+    return KeyValueJson.answer(201, answer, revision)
+        .location(URI.create("leases/" + lease.id()))
         .build();
-    return KeyValueJson.answer(201, answer, revision).location(URI.create("leases/" + lease.id())).build();
   }
 
   @GET
-  @Operation(summary = "List the leases", description = "the ids of the leases not yet expired, soonest expiring first")
+  @Operation(
+      summary = "List the leases",
+      description = "the ids of the leases not yet expired, soonest expiring first")
   public Response list() {
     long revision = store.revisions().current();
     var ids = JSON.createArrayBuilder();
     leases.leases().forEach(id -> ids.add(JSON.createObjectBuilder().add("id", id)));
-    return KeyValueJson.answer(200, KeyValueJson.envelope(revision).add("leases", ids).build(), revision).build();
+    return KeyValueJson.answer(
+            200, KeyValueJson.envelope(revision).add("leases", ids).build(), revision)
+        .build();
   }
 
   @GET
   @Path("{id}")
-  @Operation(summary = "A lease's time to live", description = "?keys=true lists the keys attached to it")
+  @Operation(
+      summary = "A lease's time to live",
+      description = "?keys=true lists the keys attached to it")
   @APIResponse(responseCode = "200", description = "grantedTtl and ttl (whole seconds left)")
-  @APIResponse(responseCode = "404", description = "no such lease (never granted, revoked, or expired)")
+  @APIResponse(
+      responseCode = "404",
+      description = "no such lease (never granted, revoked, or expired)")
   public Response timeToLive(@PathParam("id") String id, @QueryParam("keys") String keys) {
     boolean withKeys = Flags.flag("keys", keys);
     LeaseTimeToLive ttl = leases.timeToLive(leaseId(id), withKeys);
     long revision = store.revisions().current();
-    var answer = KeyValueJson.envelope(revision).add("id", ttl.id()).add("grantedTtl", ttl.grantedTtl()).add("ttl", ttl.ttl());
+    var answer =
+        KeyValueJson.envelope(revision)
+            .add("id", ttl.id())
+            .add("grantedTtl", ttl.grantedTtl())
+            .add("ttl", ttl.ttl());
     if (withKeys) {
       var attached = JSON.createArrayBuilder();
       ttl.keys().forEach(attached::add);
@@ -105,15 +127,24 @@ public class LeasesResource {
 
   @PUT
   @Path("{id}/keepalive")
-  @Timed(name = "keywatch.admin.leases.keepalive", absolute = true, description = "PUT /leases/{id}/keepalive")
-  @Operation(summary = "Keep a lease alive", description = "it expires its ttl from now; any admin server may be asked")
+  @Timed(
+      name = "keywatch.admin.leases.keepalive",
+      absolute = true,
+      description = "PUT /leases/{id}/keepalive")
+  @Operation(
+      summary = "Keep a lease alive",
+      description = "it expires its ttl from now; any admin server may be asked")
   @APIResponse(responseCode = "200", description = "renewed; ttl is the seconds left")
   @APIResponse(responseCode = "404", description = "no such lease, or it has expired already")
   public Response keepAlive(@PathParam("id") String id) {
     long leaseId = leaseId(id);
     long ttl = leases.keepAlive(leaseId);
     long revision = store.revisions().current();
-    return KeyValueJson.answer(200, KeyValueJson.envelope(revision).add("id", leaseId).add("ttl", ttl).build(), revision).build();
+    return KeyValueJson.answer(
+            200,
+            KeyValueJson.envelope(revision).add("id", leaseId).add("ttl", ttl).build(),
+            revision)
+        .build();
   }
 
   @POST
@@ -125,9 +156,14 @@ public class LeasesResource {
 
   @DELETE
   @Path("{id}")
-  @Timed(name = "keywatch.admin.leases.revoke", absolute = true, description = "DELETE /leases/{id}")
-  @Operation(summary = "Revoke a lease",
-      description = "deletes every key attached to it, as tombstones of one transaction with consecutive revisions")
+  @Timed(
+      name = "keywatch.admin.leases.revoke",
+      absolute = true,
+      description = "DELETE /leases/{id}")
+  @Operation(
+      summary = "Revoke a lease",
+      description =
+          "deletes every key attached to it, as tombstones of one transaction with consecutive revisions")
   @APIResponse(responseCode = "200", description = "revoked; keys lists the keys deleted")
   @APIResponse(responseCode = "404", description = "no such lease")
   public Response revoke(@PathParam("id") String id) {
@@ -135,11 +171,12 @@ public class LeasesResource {
     Revocation revoked = leases.revoke(leaseId);
     var keys = JSON.createArrayBuilder();
     revoked.deleted().forEach(d -> keys.add(d.tombstone().key()));
-    JsonObject answer = KeyValueJson.envelope(revoked.revision())
-        .add("id", leaseId)
-        .add("deleted", revoked.deleted().size())
-        .add("keys", keys)
-        .build();
+    JsonObject answer =
+        KeyValueJson.envelope(revoked.revision())
+            .add("id", leaseId)
+            .add("deleted", revoked.deleted().size())
+            .add("keys", keys)
+            .build();
     return KeyValueJson.answer(200, answer, revoked.revision()).build();
   }
 
@@ -149,6 +186,10 @@ public class LeasesResource {
 
   private static long wholeNumber(JsonObject o, String name) {
     return Bodies.wholeNumber(o.get(name), 0)
-        .orElseThrow(() -> Problems.invalidRequest(name + " must be a whole number of at least 0, not " + o.get(name)).exception());
+        .orElseThrow(
+            () ->
+                Problems.invalidRequest(
+                        name + " must be a whole number of at least 0, not " + o.get(name))
+                    .exception());
   }
 }

@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * An RFC 9457 problem document: {@code type}, {@code title}, {@code status}, {@code detail}, plus
- * extension members that let a client act without parsing the detail (e.g. {@code compactRevision}).
+ * extension members that let a client act without parsing the detail (e.g. {@code
+ * compactRevision}).
  */
-public record Problem(String type, String title, int status, String detail, Map<String, JsonValue> extensions) {
+public record Problem(
+    String type, String title, int status, String detail, Map<String, JsonValue> extensions) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
   public static final MediaType MEDIA_TYPE_TYPE = MediaType.valueOf(MEDIA_TYPE);
@@ -42,11 +44,12 @@ public record Problem(String type, String title, int status, String detail, Map<
   }
 
   public JsonObject toJson() {
-    JsonObjectBuilder b = JSON.createObjectBuilder()
-        .add("type", type)
-        .add("title", title)
-        .add("status", status)
-        .add("detail", detail);
+    JsonObjectBuilder b =
+        JSON.createObjectBuilder()
+            .add("type", type)
+            .add("title", title)
+            .add("status", status)
+            .add("detail", detail);
     extensions.forEach(b::add);
     return b.build();
   }

@@ -16,17 +16,21 @@ import java.util.Set;
 @ApplicationScoped
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
-  private static final Set<String> REPLACED = Set.of(HttpHeaders.CONTENT_TYPE.toLowerCase(), HttpHeaders.CONTENT_LENGTH.toLowerCase());
+  private static final Set<String> REPLACED =
+      Set.of(HttpHeaders.CONTENT_TYPE.toLowerCase(), HttpHeaders.CONTENT_LENGTH.toLowerCase());
 
   @Override
   public Response toResponse(Throwable t) {
     Response.ResponseBuilder answer = Problems.from(t).toResponseBuilder();
     if (t instanceof WebApplicationException e) {
-      e.getResponse().getHeaders().forEach((name, values) -> {
-        if (!REPLACED.contains(name.toLowerCase())) {
-          values.forEach(v -> answer.header(name, v));
-        }
-      });
+      e.getResponse()
+          .getHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!REPLACED.contains(name.toLowerCase())) {
+                  values.forEach(v -> answer.header(name, v));
+                }
+              });
     }
     return answer.build();
   }

@@ -45,14 +45,21 @@ public final class Problems {
   }
 
   public static Problem notFound(String key, long revision) {
-    return new Problem(TYPE + "not-found", "Key not found", 404, "no live key " + key + " at revision " + revision)
+    return new Problem(
+            TYPE + "not-found",
+            "Key not found",
+            404,
+            "no live key " + key + " at revision " + revision)
         .with("key", key)
         .with("revision", revision);
   }
 
   /** etcd's "requested lease not found": never granted, revoked, or expired. */
   public static Problem leaseNotFound(long id) {
-    return new Problem(TYPE + "lease-not-found", "Lease not found", 404,
+    return new Problem(
+            TYPE + "lease-not-found",
+            "Lease not found",
+            404,
             "no lease " + id + " (never granted, revoked, or expired)")
         .with("lease", id);
   }
@@ -60,14 +67,26 @@ public final class Problems {
   public static Problem preconditionFailed(String key, long expected, long actual) {
     String now = actual == 0 ? "absent" : "at mod revision " + actual;
     String wanted = expected == 0 ? "absent" : "at mod revision " + expected;
-    return new Problem(TYPE + "precondition-failed", "Precondition failed", 412,
-            "key " + key + " is " + now + ", the request required it " + wanted + "; nothing was written")
+    return new Problem(
+            TYPE + "precondition-failed",
+            "Precondition failed",
+            412,
+            "key "
+                + key
+                + " is "
+                + now
+                + ", the request required it "
+                + wanted
+                + "; nothing was written")
         .with("key", key)
         .with("modRevision", actual);
   }
 
   public static Problem bodyTooLarge(long limit) {
-    return new Problem(TYPE + "value-too-large", "Value too large", 413,
+    return new Problem(
+            TYPE + "value-too-large",
+            "Value too large",
+            413,
             "the request body exceeds the limit of " + limit + " bytes")
         .with("limit", limit);
   }
@@ -81,17 +100,27 @@ public final class Problems {
   }
 
   public static Problem tooManyWatchers(int limit) {
-    return new Problem(TYPE + "too-many-watchers", "Too many watchers", 503,
-            "this server already streams to " + limit + " watchers (keywatch.watch.max-clients); try again later")
+    return new Problem(
+            TYPE + "too-many-watchers",
+            "Too many watchers",
+            503,
+            "this server already streams to "
+                + limit
+                + " watchers (keywatch.watch.max-clients); try again later")
         .with("limit", limit);
   }
 
   public static Problem stopping() {
-    return new Problem(TYPE + "server-stopping", "Server stopping", 503,
+    return new Problem(
+        TYPE + "server-stopping",
+        "Server stopping",
+        503,
         "the server is stopping; reconnect with Last-Event-ID to resume");
   }
 
-  /** The problem an exception stands for; unexpected ones are logged and reported without detail. */
+  /**
+   * The problem an exception stands for; unexpected ones are logged and reported without detail.
+   */
   public static Problem from(Throwable t) {
     if (t instanceof EJBException e && e.getCause() != null) {
       return from(e.getCause());
@@ -125,11 +154,20 @@ public final class Problems {
       return leaseNotFound(e.id());
     }
     if (t instanceof LeaseExistsException e) {
-      return new Problem(TYPE + "lease-exists", "Lease exists", 409, "lease " + e.id() + " exists already; nothing was granted")
+      return new Problem(
+              TYPE + "lease-exists",
+              "Lease exists",
+              409,
+              "lease " + e.id() + " exists already; nothing was granted")
           .with("lease", e.id());
     }
     if (t instanceof LeaseTtlTooLargeException e) {
-      return invalidRequest("ttl " + e.ttl() + " exceeds etcd's largest lease TTL of " + LeaseStore.MAX_TTL + " seconds")
+      return invalidRequest(
+              "ttl "
+                  + e.ttl()
+                  + " exceeds etcd's largest lease TTL of "
+                  + LeaseStore.MAX_TTL
+                  + " seconds")
           .with("maxTtl", LeaseStore.MAX_TTL);
     }
     if (t instanceof KvException e) {
@@ -142,7 +180,10 @@ public final class Problems {
     }
     if (t instanceof StoreUnavailableException e) {
       LOG.warning(() -> "UNAVAILABLE " + e.getMessage());
-      return new Problem(TYPE + "store-unavailable", "Store unavailable", 503,
+      return new Problem(
+          TYPE + "store-unavailable",
+          "Store unavailable",
+          503,
           "the store's database cannot be reached; whether a write took effect is unknown, read before retrying");
     }
     if (t instanceof WebApplicationException e) {
@@ -150,16 +191,24 @@ public final class Problems {
       return new Problem("about:blank", s.getReasonPhrase(), s.getStatusCode(), jaxRsDetail(e));
     }
     LOG.log(Level.SEVERE, "UNEXPECTED " + t, t);
-    return new Problem(TYPE + "internal-error", "Internal error", 500, "an unexpected error occurred; see the server log");
+    return new Problem(
+        TYPE + "internal-error",
+        "Internal error",
+        500,
+        "an unexpected error occurred; see the server log");
   }
 
-  /** JAX-RS's messages are short and safe (e.g. "HTTP 405 Method Not Allowed"); say what to do where it helps. */
+  /**
+   * JAX-RS's messages are short and safe (e.g. "HTTP 405 Method Not Allowed"); say what to do where
+   * it helps.
+   */
   private static String jaxRsDetail(WebApplicationException e) {
     return switch (e.getResponse().getStatus()) {
       case 404 -> "no such resource; see the API reference at /openapi";
       case 405 -> "method not allowed here; allowed: " + e.getResponse().getAllowedMethods();
       case 415 -> "unsupported Content-Type; send Content-Type: application/json";
-      case 406 -> "cannot answer in any of the accepted media types; this API answers application/json";
+      case 406 ->
+          "cannot answer in any of the accepted media types; this API answers application/json";
       default -> e.getMessage();
     };
   }

@@ -47,16 +47,23 @@ public class RoutesResource {
   @Path("{id}")
   @Consumes({MediaType.APPLICATION_JSON, Bodies.CURL_DEFAULT_TYPE})
   @Timed(name = "keywatch.admin.routes.put", absolute = true, description = "PUT /routes/{id}")
-  @Operation(summary = "Create or replace a route",
-      description = "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","
-          + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
-          + " ?lease=ID attaches the route to a lease: it goes when the lease expires or is revoked.")
+  @Operation(
+      summary = "Create or replace a route",
+      description =
+          "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","
+              + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
+              + " ?lease=ID attaches the route to a lease: it goes when the lease expires or is revoked.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old route")
-  @APIResponse(responseCode = "400", description = "not a valid route, or one to this admin server or a link-local address;"
-      + " problems lists every reason")
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "not a valid route, or one to this admin server or a link-local address;"
+              + " problems lists every reason")
   @APIResponse(responseCode = "404", description = "no such lease; nothing was written")
-  @APIResponse(responseCode = "412", description = "the route is not at the If-Match revision; nothing was written")
+  @APIResponse(
+      responseCode = "412",
+      description = "the route is not at the If-Match revision; nothing was written")
   public Response put(
       @PathParam("id") String id,
       @QueryParam("lease") String lease,
@@ -70,7 +77,9 @@ public class RoutesResource {
     guard.check(route);
     // encoded once: the canonical JSON is both what is stored and what the answer shows
     JsonObject json = RouteCodec.toJson(route);
-    return KvAnswers.put(writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition, leaseId), json);
+    return KvAnswers.put(
+        writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition, leaseId),
+        json);
   }
 
   @GET
@@ -91,11 +100,17 @@ public class RoutesResource {
 
   @DELETE
   @Path("{id}")
-  @Timed(name = "keywatch.admin.routes.delete", absolute = true, description = "DELETE /routes/{id}")
-  @Operation(summary = "Delete a route", description = "If-Match: <modRevision> deletes only that revision")
+  @Timed(
+      name = "keywatch.admin.routes.delete",
+      absolute = true,
+      description = "DELETE /routes/{id}")
+  @Operation(
+      summary = "Delete a route",
+      description = "If-Match: <modRevision> deletes only that revision")
   @APIResponse(responseCode = "200", description = "deleted; prevKv holds the route")
   @APIResponse(responseCode = "404", description = "no such route; nothing was written")
-  public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+  public Response delete(
+      @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
     return KvAnswers.delete(writes.delete(Route.key(id), Precondition.ifMatch(ifMatch)));
   }
 

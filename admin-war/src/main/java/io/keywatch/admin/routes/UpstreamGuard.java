@@ -24,10 +24,10 @@ import java.util.stream.Stream;
  * Refuses a route whose upstream turns the gateway, which anyone may reach, against what stands
  * behind it: the admin server itself (this server's port or its etcd gRPC port on one of this
  * machine's addresses: the gateway would open the loopback-only admin API or the store to the
- * network) and link-local addresses
- * (169.254.0.0/16, where clouds serve instance metadata and credentials at 169.254.169.254, and
- * fe80::/10). {@code keywatch.routes.allow-private-upstreams} lets them through. Other loopback
- * upstreams stay allowed: a gateway in front of local services is the common case.
+ * network) and link-local addresses (169.254.0.0/16, where clouds serve instance metadata and
+ * credentials at 169.254.169.254, and fe80::/10). {@code keywatch.routes.allow-private-upstreams}
+ * lets them through. Other loopback upstreams stay allowed: a gateway in front of local services is
+ * the common case.
  *
  * <p>An address is judged as the JDK reads it (the gateway's HTTP client resolves hosts through the
  * JDK too), so {@code 2852039166}, {@code 169.254.43518} and {@code [::ffff:a9fe:a9fe]} are all
@@ -38,32 +38,47 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class UpstreamGuard {
 
-  /** At most four dot-separated decimal parts: the IPv4 spellings the JDK knows (a, a.b, a.b.c, a.b.c.d). */
+  /**
+   * At most four dot-separated decimal parts: the IPv4 spellings the JDK knows (a, a.b, a.b.c,
+   * a.b.c.d).
+   */
   private static final Pattern NUMERIC_HOST = Pattern.compile("[0-9.]+");
+
   private static final Pattern IPV4_SPELLING = Pattern.compile("\\d{1,10}(\\.\\d{1,10}){0,3}");
 
   @Inject AdminSettings settings;
   @Inject HttpServletRequest request;
 
-  /** @throws InvalidRouteException naming the upstream and the setting that would allow it */
+  /**
+   * @throws InvalidRouteException naming the upstream and the setting that would allow it
+   */
   public void check(Route route) {
     if (settings.allowPrivateUpstreams()) {
       return;
     }
     URI upstream = route.upstream();
-    problem(upstream).ifPresent(p -> {
-      throw new InvalidRouteException(List.of("upstream " + upstream + " " + p
-          + " (set keywatch.routes.allow-private-upstreams=true to allow it)"));
-    });
+    problem(upstream)
+        .ifPresent(
+            p -> {
+              throw new InvalidRouteException(
+                  List.of(
+                      "upstream "
+                          + upstream
+                          + " "
+                          + p
+                          + " (set keywatch.routes.allow-private-upstreams=true to allow it)"));
+            });
   }
 
   /** Checks every route a transaction would write. */
   public void check(Txn txn) {
-    Stream.concat(txn.success().stream(), txn.failure().stream()).forEach(op -> {
-      if (op instanceof Txn.Put put) {
-        check(put.key(), put.value());
-      }
-    });
+    Stream.concat(txn.success().stream(), txn.failure().stream())
+        .forEach(
+            op -> {
+              if (op instanceof Txn.Put put) {
+                check(put.key(), put.value());
+              }
+            });
   }
 
   /** Checks a value about to be stored under a key, if the key is a route's. */
@@ -75,22 +90,30 @@ public class UpstreamGuard {
 
   private Optional<String> problem(URI upstream) {
     String host = upstream.getHost().toLowerCase(Locale.ROOT);
-    int port = upstream.getPort() != -1 ? upstream.getPort() : "https".equals(upstream.getScheme()) ? 443 : 80;
+    int port =
+        upstream.getPort() != -1
+            ? upstream.getPort()
+            : "https".equals(upstream.getScheme()) ? 443 : 80;
     boolean local;
     if (host.equals("localhost") || host.endsWith(".localhost")) {
       local = true; // RFC 6761: always loopback
     } else if (host.startsWith("[") || NUMERIC_HOST.matcher(host).matches()) {
       if (!host.startsWith("[") && !IPV4_SPELLING.matcher(host).matches()) {
-        return Optional.of("has a numeric host that is no IP address (the gateway would look it up in DNS)");
+        return Optional.of(
+            "has a numeric host that is no IP address (the gateway would look it up in DNS)");
       }
       InetAddress address;
       try {
         address = InetAddress.getByName(host); // a literal: parsed, never looked up
       } catch (UnknownHostException e) {
-        return Optional.of("has a numeric host that is no IP address (the gateway would look it up in DNS)");
+        return Optional.of(
+            "has a numeric host that is no IP address (the gateway would look it up in DNS)");
       }
       if (address.isLinkLocalAddress()) {
-        return Optional.of("is link-local (" + address.getHostAddress() + "), where clouds serve instance metadata and credentials");
+        return Optional.of(
+            "is link-local ("
+                + address.getHostAddress()
+                + "), where clouds serve instance metadata and credentials");
       }
       local = isThisMachine(address);
     } else {
@@ -109,7 +132,9 @@ public class UpstreamGuard {
 
   private static boolean isThisMachine(InetAddress address) {
     try {
-      return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+      return address.isLoopbackAddress()
+          || address.isAnyLocalAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
     } catch (SocketException e) {
       return false;
     }

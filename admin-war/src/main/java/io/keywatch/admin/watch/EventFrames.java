@@ -38,9 +38,11 @@ public class EventFrames {
     if (kept != null && kept.event().get() == e) {
       return kept.bytes();
     }
-    JsonObjectBuilder data = JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
+    JsonObjectBuilder data =
+        JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
     KeyValueJson.withPrev(data, e.prevKv());
-    byte[] bytes = frame(e.type().name().toLowerCase(Locale.ROOT), e.revision(), data.build().toString());
+    byte[] bytes =
+        frame(e.type().name().toLowerCase(Locale.ROOT), e.revision(), data.build().toString());
     if (bytes.length <= LARGEST_KEPT) {
       recent.set(slot, new Frame(new WeakReference<>(e), bytes));
     }
@@ -49,7 +51,10 @@ public class EventFrames {
 
   /** {@code event: progress}, {@code data: {revision}}: nothing more under the prefix up to it. */
   static byte[] progress(long revision) {
-    return frame("progress", revision, JSON.createObjectBuilder().add("revision", revision).build().toString());
+    return frame(
+        "progress",
+        revision,
+        JSON.createObjectBuilder().add("revision", revision).build().toString());
   }
 
   /** {@code event: error} with a problem document and no id: the stream ends after it. */

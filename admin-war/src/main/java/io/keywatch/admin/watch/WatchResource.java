@@ -34,8 +34,8 @@ import org.glassfish.jersey.server.ChunkedOutput;
  *
  * Everything is checked before the stream opens, so a refusal is a plain problem answer: 410 when
  * the start lies in compacted history, 400 when it lies in the future or a parameter is bad. The
- * stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code SseEventSink},
- * which flushes each event on its own (see {@link WatchStream}).
+ * stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code
+ * SseEventSink}, which flushes each event on its own (see {@link WatchStream}).
  */
 @Path("watch")
 @ApplicationScoped
@@ -47,13 +47,22 @@ public class WatchResource {
 
   @GET
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  @Operation(summary = "Watch the changes under a prefix",
-      description = "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision."
-          + " Events: put/delete (id = revision, data = {type, kv, prevKv}), progress (id = revision, data = {revision}),"
-          + " error (a problem document, then the stream ends)")
-  @APIResponse(responseCode = "200", description = "the event stream",
-      content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
-  @APIResponse(responseCode = "410", description = "the start revision is compacted; read a snapshot and watch from its revision")
+  @Operation(
+      summary = "Watch the changes under a prefix",
+      description =
+          "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision."
+              + " Events: put/delete (id = revision, data = {type, kv, prevKv}), progress (id = revision, data = {revision}),"
+              + " error (a problem document, then the stream ends)")
+  @APIResponse(
+      responseCode = "200",
+      description = "the event stream",
+      content =
+          @Content(
+              mediaType = MediaType.SERVER_SENT_EVENTS,
+              schema = @Schema(type = SchemaType.STRING)))
+  @APIResponse(
+      responseCode = "410",
+      description = "the start revision is compacted; read a snapshot and watch from its revision")
   public ChunkedOutput<byte[]> watch(
       @QueryParam("prefix") String prefix,
       @QueryParam("rev") String rev,

@@ -39,13 +39,19 @@ final class WatchStream implements Runnable {
 
   /** Only the stream's thread touches these. */
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
   private long position;
   private long lastSentNanos;
 
   private volatile Thread thread;
   private volatile boolean stopping;
 
-  WatchStream(Watch watch, long after, ChunkedOutput<byte[]> out, EventFrames frames, Duration progressInterval,
+  WatchStream(
+      Watch watch,
+      long after,
+      ChunkedOutput<byte[]> out,
+      EventFrames frames,
+      Duration progressInterval,
       Consumer<WatchStream> onClose) {
     this.watch = watch;
     this.position = after;
@@ -92,7 +98,8 @@ final class WatchStream implements Runnable {
         if (pending.size() > 0 && !sendPending()) {
           return;
         }
-        if (System.nanoTime() - lastSentNanos >= progressNanos && !send(EventFrames.progress(position))) {
+        if (System.nanoTime() - lastSentNanos >= progressNanos
+            && !send(EventFrames.progress(position))) {
           return;
         }
       }

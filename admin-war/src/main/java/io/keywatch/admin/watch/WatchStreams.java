@@ -19,9 +19,10 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
- * The open watch streams of this server, each on a thread of its own (a managed thread, not a pooled
- * one: a stream lives as long as its client, and a bounded pool would make later clients queue).
- * Their number is capped by {@code keywatch.watch.max-clients}; on shutdown each is told and closed.
+ * The open watch streams of this server, each on a thread of its own (a managed thread, not a
+ * pooled one: a stream lives as long as its client, and a bounded pool would make later clients
+ * queue). Their number is capped by {@code keywatch.watch.max-clients}; on shutdown each is told
+ * and closed.
  */
 @ApplicationScoped
 public class WatchStreams {
@@ -34,8 +35,10 @@ public class WatchStreams {
   @Resource ManagedThreadFactory threads;
 
   private final Set<WatchStream> open = ConcurrentHashMap.newKeySet();
+
   /** Counts reservations too, so that concurrent opens cannot pass the cap together. */
   private final AtomicInteger count = new AtomicInteger();
+
   private final AtomicLong ids = new AtomicLong();
 
   /**
@@ -57,7 +60,8 @@ public class WatchStreams {
       throw e;
     }
     long id = ids.incrementAndGet();
-    WatchStream stream = new WatchStream(watch, after, out, frames, settings.progressInterval(), this::closed);
+    WatchStream stream =
+        new WatchStream(watch, after, out, frames, settings.progressInterval(), this::closed);
     open.add(stream);
     try {
       Thread thread = threads.newThread(stream);
@@ -68,7 +72,17 @@ public class WatchStreams {
       closed(stream);
       throw e;
     }
-    LOG.fine(() -> "WATCH open #" + id + " prefix " + prefix + " after " + after + ", " + count.get() + " open");
+    LOG.fine(
+        () ->
+            "WATCH open #"
+                + id
+                + " prefix "
+                + prefix
+                + " after "
+                + after
+                + ", "
+                + count.get()
+                + " open");
   }
 
   private void closed(WatchStream stream) {
@@ -78,7 +92,11 @@ public class WatchStreams {
   }
 
   /** Streams open now. */
-  @Gauge(name = "keywatch.admin.watch.streams", absolute = true, unit = MetricUnits.NONE, description = "open watch streams")
+  @Gauge(
+      name = "keywatch.admin.watch.streams",
+      absolute = true,
+      unit = MetricUnits.NONE,
+      description = "open watch streams")
   public int size() {
     return count.get();
   }

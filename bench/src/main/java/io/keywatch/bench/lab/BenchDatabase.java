@@ -28,10 +28,12 @@ public final class BenchDatabase implements AutoCloseable {
 
   /** The servers' defaults (shared-ejb microprofile-config.properties). */
   private static final long VALUE_LIMIT = 1 << 20;
+
   private static final int GROUP_COMMIT_LIMIT = 256;
   private static final int TXN_MAX_OPS = 128;
   private static final ChangeFeed.Settings FEED =
-      new ChangeFeed.Settings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), 1000);
+      new ChangeFeed.Settings(
+          Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), 1000);
 
   private static final Duration FEED_START = Duration.ofSeconds(60);
 
@@ -52,7 +54,8 @@ public final class BenchDatabase implements AutoCloseable {
   }
 
   /** A started feed on its own connection, delivering to {@code listener} on its own thread. */
-  public ChangeFeed startFeed(String applicationName, FeedListener listener) throws InterruptedException {
+  public ChangeFeed startFeed(String applicationName, FeedListener listener)
+      throws InterruptedException {
     return startFeed(applicationName, listener, feed -> {});
   }
 
@@ -62,26 +65,32 @@ public final class BenchDatabase implements AutoCloseable {
    * revision then. (The first batch is awaited through the listener rather than {@code
    * ChangeFeed.awaitRevision}, whose waiters the first positioning does not wake.)
    */
-  public ChangeFeed startFeed(String applicationName, FeedListener listener, Consumer<ChangeFeed> beforeStart)
+  public ChangeFeed startFeed(
+      String applicationName, FeedListener listener, Consumer<ChangeFeed> beforeStart)
       throws InterruptedException {
     CountDownLatch positioned = new CountDownLatch(1);
-    ChangeFeed feed = new ChangeFeed(new PgChangeLog(postgres.dataSource(name, applicationName)), FEED, new FeedListener() {
-      @Override
-      public void onBatch(EventBatch batch) {
-        listener.onBatch(batch);
-        positioned.countDown();
-      }
+    ChangeFeed feed =
+        new ChangeFeed(
+            new PgChangeLog(postgres.dataSource(name, applicationName)),
+            FEED,
+            new FeedListener() {
+              @Override
+              public void onBatch(EventBatch batch) {
+                listener.onBatch(batch);
+                positioned.countDown();
+              }
 
-      @Override
-      public void onReset(StoreReset reset) {
-        listener.onReset(reset);
-      }
-    });
+              @Override
+              public void onReset(StoreReset reset) {
+                listener.onReset(reset);
+              }
+            });
     beforeStart.accept(feed);
     feed.start(Executors.defaultThreadFactory());
     if (!positioned.await(FEED_START.toSeconds(), TimeUnit.SECONDS)) {
       feed.close();
-      throw new IllegalStateException("feed " + applicationName + " not positioned within " + FEED_START + ": " + feed.state());
+      throw new IllegalStateException(
+          "feed " + applicationName + " not positioned within " + FEED_START + ": " + feed.state());
     }
     return feed;
   }

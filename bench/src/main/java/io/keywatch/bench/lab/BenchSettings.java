@@ -62,7 +62,8 @@ public record BenchSettings(
         integer("bench.wrk.threads", 2),
         integer("bench.wrk.connections", 64),
         string("bench.server.java-options", ""),
-        Path.of(string("bench.keywatch.home", "../server-config/target/keywatch")).toAbsolutePath());
+        Path.of(string("bench.keywatch.home", "../server-config/target/keywatch"))
+            .toAbsolutePath());
   }
 
   private static String string(String name, String fallback) {
@@ -71,7 +72,10 @@ public record BenchSettings(
   }
 
   private static List<Integer> integers(String name, String fallback) {
-    return Arrays.stream(string(name, fallback).split(",")).map(String::trim).map(Integer::valueOf).toList();
+    return Arrays.stream(string(name, fallback).split(","))
+        .map(String::trim)
+        .map(Integer::valueOf)
+        .toList();
   }
 
   private static int integer(String name, int fallback) {

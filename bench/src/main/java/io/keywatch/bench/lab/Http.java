@@ -8,8 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Plain HTTP/1.1 calls with the JDK's keep-alive connection cache: a caller that reads every
- * answer whole reuses one connection per host, as a long-lived client does.
+ * Plain HTTP/1.1 calls with the JDK's keep-alive connection cache: a caller that reads every answer
+ * whole reuses one connection per host, as a long-lived client does.
  */
 public final class Http {
 

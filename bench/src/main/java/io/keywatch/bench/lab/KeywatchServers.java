@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * The admin and proxy servers, started as the launcher starts them ({@link KeywatchSystem}), on the
- * benchmark's PostgreSQL (the launcher's own embedded one runs with fsync off, see {@link Postgres}).
+ * benchmark's PostgreSQL (the launcher's own embedded one runs with fsync off, see {@link
+ * Postgres}).
  */
 public final class KeywatchServers implements AutoCloseable {
 
@@ -21,21 +22,26 @@ public final class KeywatchServers implements AutoCloseable {
   }
 
   public static KeywatchServers start(BenchSettings settings, Postgres postgres) {
-    KeywatchSystem.Builder options = KeywatchSystem.Options.builder()
-        .adminPort(settings.adminPort())
-        .proxyPort(settings.proxyPort())
-        .jdbcUrl(postgres.serverJdbcUrl())
-        .jdbcUser(postgres.user())
-        .apiKey(UUID.randomUUID().toString())
-        .workDir(settings.work().resolve("keywatch"))
-        .home(settings.keywatchHome());
-    Arrays.stream(settings.serverJavaOptions().split("\\s+")).filter(o -> !o.isBlank()).forEach(options::javaOption);
+    KeywatchSystem.Builder options =
+        KeywatchSystem.Options.builder()
+            .adminPort(settings.adminPort())
+            .proxyPort(settings.proxyPort())
+            .jdbcUrl(postgres.serverJdbcUrl())
+            .jdbcUser(postgres.user())
+            .apiKey(UUID.randomUUID().toString())
+            .workDir(settings.work().resolve("keywatch"))
+            .home(settings.keywatchHome());
+    Arrays.stream(settings.serverJavaOptions().split("\\s+"))
+        .filter(o -> !o.isBlank())
+        .forEach(options::javaOption);
     for (int attempt = 1; ; attempt++) {
       try {
         return new KeywatchServers(KeywatchSystem.start(options.build()));
       } catch (ServerStartException e) {
-        // the ports lie in Linux's ephemeral range: a busy machine's outgoing connection may hold one for a moment
-        if (attempt == PORT_ATTEMPTS || !String.valueOf(e.getMessage()).contains("already in use")) {
+        // the ports lie in Linux's ephemeral range: a busy machine's outgoing connection may hold
+        // one for a moment
+        if (attempt == PORT_ATTEMPTS
+            || !String.valueOf(e.getMessage()).contains("already in use")) {
           throw e;
         }
         System.out.println("  " + e.getMessage() + "; trying again");

@@ -33,9 +33,13 @@ public final class PgActivity implements AutoCloseable {
   }
 
   private void sample() {
-    String sql = "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' ' || coalesce(application_name, '')"
-        + " FROM pg_stat_activity WHERE datname = '" + database + "' AND state = 'active' AND pid <> pg_backend_pid()";
-    try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+    String sql =
+        "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' ' || coalesce(application_name, '')"
+            + " FROM pg_stat_activity WHERE datname = '"
+            + database
+            + "' AND state = 'active' AND pid <> pg_backend_pid()";
+    try (Connection c = admin.getConnection();
+        Statement s = c.createStatement()) {
       while (!stopped) {
         try (ResultSet rs = s.executeQuery(sql)) {
           synchronized (this) {

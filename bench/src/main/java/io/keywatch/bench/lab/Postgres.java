@@ -19,8 +19,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The PostgreSQL under Keywatch for the benchmarks: zonky's embedded server with the same binaries
  * the launcher uses. zonky starts {@code postgres -F -c synchronous_commit=off} (fsync off, commits
  * not waited for): fine for tests, not for a comparison with etcd, which fsyncs every commit. A
- * durable server here passes {@code -c fsync=on -c synchronous_commit=on}, which come after
- * {@code -F} on the command line and so win; {@link #durability()} reads back what is in force.
+ * durable server here passes {@code -c fsync=on -c synchronous_commit=on}, which come after {@code
+ * -F} on the command line and so win; {@link #durability()} reads back what is in force.
  */
 public final class Postgres implements AutoCloseable {
 
@@ -38,12 +38,13 @@ public final class Postgres implements AutoCloseable {
       Files.createDirectories(dataDir);
       Path binaries = dataDir.resolveSibling("postgres-binaries");
       Files.createDirectories(binaries);
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(dataDir)
-          .setCleanDataDirectory(true)
-          .setOverrideWorkingDirectory(binaries.toFile())
-          .setPort(port)
-          .setPGStartupWait(Duration.ofSeconds(60));
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDir)
+              .setCleanDataDirectory(true)
+              .setOverrideWorkingDirectory(binaries.toFile())
+              .setPort(port)
+              .setPGStartupWait(Duration.ofSeconds(60));
       if (durable) {
         builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
       }
@@ -67,9 +68,17 @@ public final class Postgres implements AutoCloseable {
   public String durability() {
     try (Connection c = admin().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()")) {
       rs.next();
-      return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + " (" + rs.getString(3).split(",")[0] + ")";
+      return "fsync="
+          + rs.getString(1)
+          + " synchronous_commit="
+          + rs.getString(2)
+          + " ("
+          + rs.getString(3).split(",")[0]
+          + ")";
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -85,7 +94,11 @@ public final class Postgres implements AutoCloseable {
       throw new IllegalStateException("cannot create database " + name, e);
     }
     BenchDatabase db = existing(name, poolSize);
-    Flyway.configure().dataSource(db.unpooled("flyway")).locations("classpath:db/migration").load().migrate();
+    Flyway.configure()
+        .dataSource(db.unpooled("flyway"))
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
     return db;
   }
 

@@ -37,18 +37,28 @@ public final class SseStream implements AutoCloseable {
   /**
    * @param after resume after this revision ({@code Last-Event-ID}); negative: from now
    */
-  public static SseStream open(URI admin, String apiKey, String prefix, long after, LongConsumer changes)
+  public static SseStream open(
+      URI admin, String apiKey, String prefix, long after, LongConsumer changes)
       throws IOException, InterruptedException {
     Socket socket = new Socket(admin.getHost(), admin.getPort());
     socket.setTcpNoDelay(true);
     SseStream stream = new SseStream(socket);
     try {
-      String request = "GET /watch?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
-          + "Host: " + admin.getHost() + ":" + admin.getPort() + "\r\n"
-          + "X-API-KEY: " + apiKey + "\r\n"
-          + "Accept: text/event-stream\r\n"
-          + (after >= 0 ? "Last-Event-ID: " + after + "\r\n" : "")
-          + "\r\n";
+      String request =
+          "GET /watch?prefix="
+              + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
+              + " HTTP/1.1\r\n"
+              + "Host: "
+              + admin.getHost()
+              + ":"
+              + admin.getPort()
+              + "\r\n"
+              + "X-API-KEY: "
+              + apiKey
+              + "\r\n"
+              + "Accept: text/event-stream\r\n"
+              + (after >= 0 ? "Last-Event-ID: " + after + "\r\n" : "")
+              + "\r\n";
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -72,9 +82,9 @@ public final class SseStream implements AutoCloseable {
   }
 
   /**
-   * The response, read through one buffer: the head, then the body's lines (dechunked when the
-   * body is chunked, RFC 9112 7.1). Only {@code event:} and {@code id:} lines become strings; the
-   * reader of a hundred streams should cost the bench little.
+   * The response, read through one buffer: the head, then the body's lines (dechunked when the body
+   * is chunked, RFC 9112 7.1). Only {@code event:} and {@code id:} lines become strings; the reader
+   * of a hundred streams should cost the bench little.
    */
   private static final class Response {
 
@@ -123,9 +133,14 @@ public final class SseStream implements AutoCloseable {
             first.countDown();
             event = "message";
           } else if (startsWith(EVENT)) {
-            event = new String(line, EVENT.length, length - EVENT.length, StandardCharsets.UTF_8).trim();
+            event =
+                new String(line, EVENT.length, length - EVENT.length, StandardCharsets.UTF_8)
+                    .trim();
           } else if (startsWith(ID)) {
-            id = Long.parseLong(new String(line, ID.length, length - ID.length, StandardCharsets.US_ASCII).trim());
+            id =
+                Long.parseLong(
+                    new String(line, ID.length, length - ID.length, StandardCharsets.US_ASCII)
+                        .trim());
           }
         }
       } catch (IOException e) {
@@ -134,7 +149,8 @@ public final class SseStream implements AutoCloseable {
     }
 
     private boolean startsWith(byte[] prefix) {
-      return length >= prefix.length && Arrays.equals(line, 0, prefix.length, prefix, 0, prefix.length);
+      return length >= prefix.length
+          && Arrays.equals(line, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** The next line (without CR LF) into {@link #line}; false at the end of the stream. */
@@ -169,9 +185,9 @@ public final class SseStream implements AutoCloseable {
     }
 
     /**
-     * The size line of the next chunk (after the CR LF that ended the previous one), parsed
-     * without touching {@link #line}: a chunk may end in the middle of a line. 0 at the last
-     * chunk, -1 at the end of the stream.
+     * The size line of the next chunk (after the CR LF that ended the previous one), parsed without
+     * touching {@link #line}: a chunk may end in the middle of a line. 0 at the last chunk, -1 at
+     * the end of the stream.
      */
     private long chunkSize() throws IOException {
       long size = 0;

@@ -48,35 +48,58 @@ public final class ProxyThroughput {
     // 30-50 s of load; after 30 s the 1-route figure was still 3/4 of the same run a minute later
     wrk.run(servers.proxy().resolve(one).toString(), settings.wrkWarmup().multipliedBy(4));
     Wrk.Result kwOne = measure("keywatch", servers.proxy().resolve(one));
-    Wrk.Result nginxOne = measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + one));
+    Wrk.Result nginxOne =
+        measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + one));
     rows.addAll(rows("1 route", kwOne, nginxOne));
 
     String middle = "/svc" + many / 2 + "/hello";
     putRoutes(1, many);
     awaitServed("/svc" + (many - 1) + "/hello");
     Wrk.Result kwMany = measure("keywatch", servers.proxy().resolve(middle));
-    Wrk.Result nginxMany = measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxManyRoutesPort() + middle));
+    Wrk.Result nginxMany =
+        measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxManyRoutesPort() + middle));
     rows.addAll(rows(String.format("%,d routes", many), kwMany, nginxMany));
 
     // 1 and 10,000 routes are measured a minute apart, when the machine's other load may differ
-    // (single pairs gave 0.88x-1.65x): a second pair, the table cut back to one route and grown again
+    // (single pairs gave 0.88x-1.65x): a second pair, the table cut back to one route and grown
+    // again
     deleteRoutes(1, many);
     awaitGone(middle);
     Wrk.Result kwOneAgain = measure("keywatch", servers.proxy().resolve(one));
     putRoutes(1, many);
     awaitServed("/svc" + (many - 1) + "/hello");
     Wrk.Result kwManyAgain = measure("keywatch", servers.proxy().resolve(middle));
-    rows.add(Row.ratio(String.format("proxy req/s, %,d vs 1 route (Keywatch, 2 pairs)", many),
-        kwMany.requestsPerSecond() + kwManyAgain.requestsPerSecond(),
-        kwOne.requestsPerSecond() + kwOneAgain.requestsPerSecond(), "req/s", "no slowdown (>= 0.9x)", true, 0.9));
+    rows.add(
+        Row.ratio(
+            String.format("proxy req/s, %,d vs 1 route (Keywatch, 2 pairs)", many),
+            kwMany.requestsPerSecond() + kwManyAgain.requestsPerSecond(),
+            kwOne.requestsPerSecond() + kwOneAgain.requestsPerSecond(),
+            "req/s",
+            "no slowdown (>= 0.9x)",
+            true,
+            0.9));
     return rows;
   }
 
   private static List<Row> rows(String routes, Wrk.Result keywatch, Wrk.Result nginx) {
     return List.of(
-        Row.ratio("proxy req/s, " + routes, keywatch.requestsPerSecond(), nginx.requestsPerSecond(), "req/s", ">= 0.7x nginx", true, 0.7),
+        Row.ratio(
+            "proxy req/s, " + routes,
+            keywatch.requestsPerSecond(),
+            nginx.requestsPerSecond(),
+            "req/s",
+            ">= 0.7x nginx",
+            true,
+            0.7),
         Row.context("proxy p50, " + routes, keywatch.p50Millis(), nginx.p50Millis(), "ms"),
-        Row.ratio("proxy p99, " + routes, keywatch.p99Millis(), nginx.p99Millis(), "ms", "<= 2x nginx", false, 2.0));
+        Row.ratio(
+            "proxy p99, " + routes,
+            keywatch.p99Millis(),
+            nginx.p99Millis(),
+            "ms",
+            "<= 2x nginx",
+            false,
+            2.0));
   }
 
   private Wrk.Result measure(String who, URI url) throws Exception {
@@ -89,13 +112,22 @@ public final class ProxyThroughput {
     return r;
   }
 
-  /** Routes /svcN/* for N in [from, to), written to the store directly by a few writers (group commit). */
+  /**
+   * Routes /svcN/* for N in [from, to), written to the store directly by a few writers (group
+   * commit).
+   */
   private void putRoutes(int from, int to) throws Exception {
     URI upstream = URI.create("http://127.0.0.1:" + settings.upstreamPort());
-    forEachRoute(from, to, (store, i) -> {
-      Route route = RouteCodec.parse(("{\"uri\":\"/svc" + i + "/*\",\"upstream\":\"" + upstream + "\"}").getBytes(StandardCharsets.UTF_8));
-      store.put(Route.key("svc" + i), RouteCodec.toBytes(route));
-    });
+    forEachRoute(
+        from,
+        to,
+        (store, i) -> {
+          Route route =
+              RouteCodec.parse(
+                  ("{\"uri\":\"/svc" + i + "/*\",\"upstream\":\"" + upstream + "\"}")
+                      .getBytes(StandardCharsets.UTF_8));
+          store.put(Route.key("svc" + i), RouteCodec.toBytes(route));
+        });
   }
 
   private void deleteRoutes(int from, int to) throws Exception {
@@ -136,7 +168,8 @@ public final class ProxyThroughput {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (Http.get(probe).status() != status) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the proxy does not answer " + path + " with " + status + " after 60 s");
+        throw new IllegalStateException(
+            "the proxy does not answer " + path + " with " + status + " after 60 s");
       }
       Thread.sleep(10);
     }

@@ -12,16 +12,25 @@ import java.util.regex.Pattern;
 final class Wrk {
 
   /** One wrk run's figures. */
-  record Result(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx, long socketErrors, String raw) {
+  record Result(
+      double requestsPerSecond,
+      double p50Millis,
+      double p99Millis,
+      long non2xx,
+      long socketErrors,
+      String raw) {
     @Override
     public String toString() {
-      return String.format("%.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, socket errors %d", requestsPerSecond, p50Millis, p99Millis, non2xx, socketErrors);
+      return String.format(
+          "%.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, socket errors %d",
+          requestsPerSecond, p50Millis, p99Millis, non2xx, socketErrors);
     }
   }
 
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
-  private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+  private static final Pattern SOCKET_ERRORS =
+      Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
   private final int threads;
   private final int connections;
@@ -32,8 +41,15 @@ final class Wrk {
   }
 
   Result run(String url, Duration duration) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
-        "-d" + duration.toSeconds() + "s", "--latency", url));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "wrk",
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + duration.toSeconds() + "s",
+                "--latency",
+                url));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
@@ -60,9 +76,12 @@ final class Wrk {
     return sum;
   }
 
-  /** A line of the latency distribution, e.g. "     99%    5.21ms", in milliseconds. */
+  /** A line of the latency distribution, e.g. " 99% 5.21ms", in milliseconds. */
   private static double percentile(String out, String label) {
-    Matcher m = Pattern.compile("^\\s+" + Pattern.quote(label) + "\\s+([\\d.]+)(us|ms|s)\\s*$", Pattern.MULTILINE).matcher(out);
+    Matcher m =
+        Pattern.compile(
+                "^\\s+" + Pattern.quote(label) + "\\s+([\\d.]+)(us|ms|s)\\s*$", Pattern.MULTILINE)
+            .matcher(out);
     if (!m.find()) {
       throw new IllegalStateException("no " + label + " in wrk's output:\n" + out);
     }

@@ -34,6 +34,7 @@ public final class Latencies {
 
   @Override
   public String toString() {
-    return String.format("n=%d p50=%.3f ms p99=%.3f ms max=%.3f ms", count(), p50Millis(), p99Millis(), maxMillis());
+    return String.format(
+        "n=%d p50=%.3f ms p99=%.3f ms max=%.3f ms", count(), p50Millis(), p99Millis(), maxMillis());
   }
 }

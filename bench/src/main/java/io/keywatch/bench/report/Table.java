@@ -22,14 +22,15 @@ public final class Table {
     List<String[]> cells = new ArrayList<>();
     cells.add(new String[] {"benchmark", "Keywatch", "anchor", "ratio", "target", "met"});
     for (Row r : rows) {
-      cells.add(new String[] {
-        r.benchmark(),
-        number(r.keywatch()) + " " + r.unit(),
-        r.anchor().map(a -> number(a) + " " + r.unit()).orElse("-"),
-        r.ratio().map(x -> String.format(Locale.ROOT, "%.2fx", x)).orElse("-"),
-        r.target(),
-        r.met().map(m -> m ? "yes" : "NO").orElse("-")
-      });
+      cells.add(
+          new String[] {
+            r.benchmark(),
+            number(r.keywatch()) + " " + r.unit(),
+            r.anchor().map(a -> number(a) + " " + r.unit()).orElse("-"),
+            r.ratio().map(x -> String.format(Locale.ROOT, "%.2fx", x)).orElse("-"),
+            r.target(),
+            r.met().map(m -> m ? "yes" : "NO").orElse("-")
+          });
     }
     int[] width = new int[6];
     for (String[] row : cells) {
@@ -58,6 +59,8 @@ public final class Table {
     if (Double.isNaN(v)) {
       return "n/a";
     }
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    return Math.abs(v) >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
   }
 }

@@ -36,10 +36,16 @@ public final class RoutePropagation {
       String path = "/propagation/" + run + "/" + i;
       URI probe = servers.proxy().resolve(path);
       long start = System.nanoTime();
-      Http.Answer answer = Http.send(put, "PUT", servers.apiKey(), "{\"uri\":\"" + path + "\",\"upstream\":\"" + upstream + "\"}");
+      Http.Answer answer =
+          Http.send(
+              put,
+              "PUT",
+              servers.apiKey(),
+              "{\"uri\":\"" + path + "\",\"upstream\":\"" + upstream + "\"}");
       long answered = System.nanoTime();
       if (answer.status() / 100 != 2) {
-        throw new IllegalStateException("PUT /routes answered " + answer.status() + ": " + answer.body());
+        throw new IllegalStateException(
+            "PUT /routes answered " + answer.status() + ": " + answer.body());
       }
       while (true) {
         int status = Http.get(probe).status();
@@ -62,6 +68,11 @@ public final class RoutePropagation {
     System.out.println("  of which the PUT's answer:            " + putOnly);
     return List.of(
         Row.alone("route propagation p50", latencies.p50Millis(), "ms"),
-        Row.absolute("route propagation p99", latencies.p99Millis(), "ms", "< 10 ms", latencies.p99Millis() < 10));
+        Row.absolute(
+            "route propagation p99",
+            latencies.p99Millis(),
+            "ms",
+            "< 10 ms",
+            latencies.p99Millis() < 10));
   }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * When a watcher first saw each revision. Every watcher here receives events in revision order, so
- * the log keeps a watermark: an event for revision R means every revision up to R has arrived.
- * The time is taken on the watcher's thread the moment it has the event, before any locking.
+ * the log keeps a watermark: an event for revision R means every revision up to R has arrived. The
+ * time is taken on the watcher's thread the moment it has the event, before any locking.
  */
 public final class ArrivalLog {
 
@@ -27,12 +27,20 @@ public final class ArrivalLog {
   }
 
   /** The arrival time (System.nanoTime) of {@code revision}, waiting for it if needed. */
-  public synchronized long await(long revision, Duration timeout) throws InterruptedException, TimeoutException {
+  public synchronized long await(long revision, Duration timeout)
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (watermark < revision) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new TimeoutException("revision " + revision + " not seen by the watcher within " + timeout + " (at " + watermark + ")");
+        throw new TimeoutException(
+            "revision "
+                + revision
+                + " not seen by the watcher within "
+                + timeout
+                + " (at "
+                + watermark
+                + ")");
       }
       wait(Math.max(1, left / 1_000_000));
     }

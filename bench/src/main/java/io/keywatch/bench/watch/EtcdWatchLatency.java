@@ -6,7 +6,10 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import java.nio.charset.StandardCharsets;
 
-/** etcd's side: a jetcd put, and a jetcd watch on the prefix from a second client (its own connection). */
+/**
+ * etcd's side: a jetcd put, and a jetcd watch on the prefix from a second client (its own
+ * connection).
+ */
 final class EtcdWatchLatency {
 
   private EtcdWatchLatency() {}
@@ -19,10 +22,26 @@ final class EtcdWatchLatency {
         Client watcher = Client.builder().endpoints(endpoint).build()) {
       long from = writer.getKVClient().get(key).get().getHeader().getRevision() + 1;
       WatchOption option = WatchOption.builder().isPrefix(true).withRevision(from).build();
-      try (Watch.Watcher w = watcher.getWatchClient().watch(prefix, option, response -> response.getEvents()
-          .forEach(e -> log.arrived(e.getKeyValue().getModRevision())))) {
-        return SequentialPuts.measure(warmup, count,
-            i -> writer.getKVClient().put(key, ByteSequence.from(SequentialPuts.value(i))).get().getHeader().getRevision(),
+      try (Watch.Watcher w =
+          watcher
+              .getWatchClient()
+              .watch(
+                  prefix,
+                  option,
+                  response ->
+                      response
+                          .getEvents()
+                          .forEach(e -> log.arrived(e.getKeyValue().getModRevision())))) {
+        return SequentialPuts.measure(
+            warmup,
+            count,
+            i ->
+                writer
+                    .getKVClient()
+                    .put(key, ByteSequence.from(SequentialPuts.value(i)))
+                    .get()
+                    .getHeader()
+                    .getRevision(),
             log);
       }
     }

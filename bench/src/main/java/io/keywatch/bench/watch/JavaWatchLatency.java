@@ -19,19 +19,20 @@ final class JavaWatchLatency {
 
   static SequentialPuts.Timings run(BenchDatabase db, int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
-    FeedListener listener = new FeedListener() {
-      @Override
-      public void onBatch(EventBatch batch) {
-        for (KvEvent e : batch.events()) {
-          log.arrived(e.revision());
-        }
-      }
+    FeedListener listener =
+        new FeedListener() {
+          @Override
+          public void onBatch(EventBatch batch) {
+            for (KvEvent e : batch.events()) {
+              log.arrived(e.revision());
+            }
+          }
 
-      @Override
-      public void onReset(StoreReset reset) {
-        throw new IllegalStateException("store reset during the benchmark: " + reset);
-      }
-    };
+          @Override
+          public void onReset(StoreReset reset) {
+            throw new IllegalStateException("store reset during the benchmark: " + reset);
+          }
+        };
     try (ChangeFeed feed = db.startFeed("bench-watch", listener)) {
       SequentialPuts.Put put = i -> db.store().put(KEY, SequentialPuts.value(i)).kv().modRevision();
       return SequentialPuts.measure(warmup, count, put, log);

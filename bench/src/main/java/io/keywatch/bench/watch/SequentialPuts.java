@@ -22,7 +22,8 @@ final class SequentialPuts {
   record Timings(Latencies event, Latencies acknowledged) {
     @Override
     public String toString() {
-      return String.format("%s  (put acknowledged: p50=%.3f ms p99=%.3f ms)",
+      return String.format(
+          "%s  (put acknowledged: p50=%.3f ms p99=%.3f ms)",
           event, acknowledged.p50Millis(), acknowledged.p99Millis());
     }
   }
@@ -53,6 +54,7 @@ final class SequentialPuts {
 
   /** A small value that differs per put, the size of a route. */
   static byte[] value(int i) {
-    return ("{\"uri\":\"/bench/" + i + "\",\"upstream\":\"http://127.0.0.1:1\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"uri\":\"/bench/" + i + "\",\"upstream\":\"http://127.0.0.1:1\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

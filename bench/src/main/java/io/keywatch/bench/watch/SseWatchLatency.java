@@ -7,8 +7,8 @@ import java.net.URI;
 /**
  * Keywatch's side through the admin server: {@code GET /watch?prefix=} read as Server-Sent Events
  * (event id = revision), while the same {@code PgKvStore.put} as in the Java API variant writes to
- * the servers' database. The difference to that variant is the admin server's path: its WatchHub,
- * a pull watch and the SSE stream.
+ * the servers' database. The difference to that variant is the admin server's path: its WatchHub, a
+ * pull watch and the SSE stream.
  */
 public final class SseWatchLatency {
 
@@ -27,8 +27,11 @@ public final class SseWatchLatency {
   SequentialPuts.Timings run(int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
     try (SseStream stream = SseStream.open(admin, apiKey, PREFIX, -1, log::arrived)) {
-      return SequentialPuts.measure(warmup, count,
-          i -> serverDb.store().put(PREFIX + "key", SequentialPuts.value(i)).kv().modRevision(), log);
+      return SequentialPuts.measure(
+          warmup,
+          count,
+          i -> serverDb.store().put(PREFIX + "key", SequentialPuts.value(i)).kv().modRevision(),
+          log);
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Benchmark 1: one writer, one watcher on a prefix, sequential puts; p50 and p99 from the start of
  * the put to the event in the watcher. Keywatch through its Java API and, when the admin server
- * runs, through SSE; etcd through jetcd. Each Keywatch variant runs right after etcd's, so both
- * see the same machine.
+ * runs, through SSE; etcd through jetcd. Each Keywatch variant runs right after etcd's, so both see
+ * the same machine.
  */
 public final class WatchLatency {
 
@@ -40,7 +40,8 @@ public final class WatchLatency {
     System.out.println("  keywatch watch (Java API): " + java);
     rows.addAll(rows("Java API", java.event(), etcd.event()));
     if (sse.isPresent()) {
-      SequentialPuts.Timings etcdAgain = EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
+      SequentialPuts.Timings etcdAgain =
+          EtcdWatchLatency.run(settings.etcdEndpoint(), warmup, puts);
       System.out.println("  etcd watch:               " + etcdAgain);
       SequentialPuts.Timings overSse = sse.get().run(warmup, puts);
       System.out.println("  keywatch watch (SSE):      " + overSse);
@@ -51,7 +52,21 @@ public final class WatchLatency {
 
   private static List<Row> rows(String variant, Latencies keywatch, Latencies etcd) {
     return List.of(
-        Row.ratio("watch p50 (" + variant + ")", keywatch.p50Millis(), etcd.p50Millis(), "ms", "<= 1.2x etcd", false, 1.2),
-        Row.ratio("watch p99 (" + variant + ")", keywatch.p99Millis(), etcd.p99Millis(), "ms", "<= 0.5x etcd", false, 0.5));
+        Row.ratio(
+            "watch p50 (" + variant + ")",
+            keywatch.p50Millis(),
+            etcd.p50Millis(),
+            "ms",
+            "<= 1.2x etcd",
+            false,
+            1.2),
+        Row.ratio(
+            "watch p99 (" + variant + ")",
+            keywatch.p99Millis(),
+            etcd.p99Millis(),
+            "ms",
+            "<= 0.5x etcd",
+            false,
+            0.5));
   }
 }

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** N jetcd clients (N connections, as N data planes have), each watching the prefix from a revision. */
+/**
+ * N jetcd clients (N connections, as N data planes have), each watching the prefix from a revision.
+ */
 final class EtcdWatchers extends CountingWatchers {
 
   private final List<Client> clients = new ArrayList<>();
@@ -21,8 +23,15 @@ final class EtcdWatchers extends CountingWatchers {
       Client c = Client.builder().endpoints(endpoint).build();
       clients.add(c);
       EventCount count = newCount();
-      watchers.add(c.getWatchClient().watch(prefix, option,
-          response -> response.getEvents().forEach(e -> count.add(e.getKeyValue().getModRevision()))));
+      watchers.add(
+          c.getWatchClient()
+              .watch(
+                  prefix,
+                  option,
+                  response ->
+                      response
+                          .getEvents()
+                          .forEach(e -> count.add(e.getKeyValue().getModRevision()))));
     }
   }
 

@@ -20,19 +20,22 @@ final class FeedWatchers extends CountingWatchers {
   FeedWatchers(BenchDatabase db, int n) throws InterruptedException {
     for (int i = 0; i < n; i++) {
       EventCount count = newCount();
-      feeds.add(db.startFeed("bench-feed-" + i, new FeedListener() {
-        @Override
-        public void onBatch(EventBatch batch) {
-          for (KvEvent e : batch.events()) {
-            count.add(e.revision());
-          }
-        }
+      feeds.add(
+          db.startFeed(
+              "bench-feed-" + i,
+              new FeedListener() {
+                @Override
+                public void onBatch(EventBatch batch) {
+                  for (KvEvent e : batch.events()) {
+                    count.add(e.revision());
+                  }
+                }
 
-        @Override
-        public void onReset(StoreReset reset) {
-          throw new IllegalStateException("store reset during the benchmark: " + reset);
-        }
-      }));
+                @Override
+                public void onReset(StoreReset reset) {
+                  throw new IllegalStateException("store reset during the benchmark: " + reset);
+                }
+              }));
     }
   }
 

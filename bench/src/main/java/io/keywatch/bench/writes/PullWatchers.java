@@ -20,6 +20,7 @@ final class PullWatchers extends CountingWatchers {
 
   /** The servers' defaults (keywatch.watch.queue, keywatch.watch.batch-size). */
   private static final int QUEUE = 1024;
+
   private static final int HISTORY_BATCH = 1000;
   private static final Duration POLL = Duration.ofMillis(200);
 

@@ -15,7 +15,8 @@ final class SseWatchers extends CountingWatchers {
 
   private final List<SseStream> streams = new ArrayList<>();
 
-  SseWatchers(URI admin, String apiKey, int n, String prefix, long after) throws IOException, InterruptedException {
+  SseWatchers(URI admin, String apiKey, int n, String prefix, long after)
+      throws IOException, InterruptedException {
     for (int i = 0; i < n; i++) {
       EventCount count = newCount();
       streams.add(SseStream.open(admin, apiKey, prefix, after, count::add));

@@ -30,25 +30,31 @@ final class WriteLoad {
 
   private WriteLoad() {}
 
-  static Result run(int writers, Duration warmup, Duration window, Put put) throws InterruptedException {
+  static Result run(int writers, Duration warmup, Duration window, Put put)
+      throws InterruptedException {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    byte[] value = "{\"uri\":\"/bench/*\",\"upstream\":\"http://127.0.0.1:1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] value =
+        "{\"uri\":\"/bench/*\",\"upstream\":\"http://127.0.0.1:1\"}"
+            .getBytes(StandardCharsets.UTF_8);
     AtomicBoolean stop = new AtomicBoolean();
     for (int w = 0; w < writers; w++) {
       String prefix = PREFIX + w + "/";
-      Thread t = new Thread(() -> {
-        int n = 0;
-        try {
-          while (!stop.get()) {
-            put.put(prefix + (n++ % KEYS_PER_WRITER), value);
-            done.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "writer-" + w);
+      Thread t =
+          new Thread(
+              () -> {
+                int n = 0;
+                try {
+                  while (!stop.get()) {
+                    put.put(prefix + (n++ % KEYS_PER_WRITER), value);
+                    done.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "writer-" + w);
       threads.add(t);
       t.start();
     }

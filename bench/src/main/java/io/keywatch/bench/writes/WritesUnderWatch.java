@@ -44,14 +44,27 @@ public final class WritesUnderWatch {
       for (int writers : settings.writerCounts()) {
         double etcd = etcd(writers, watchers);
         double feeds = keywatch(writers, watchers, "feeds", n -> db -> new FeedWatchers(db, n));
-        rows.add(row(String.format("writes %2dw/%3d watchers (LISTEN each)", writers, watchers), feeds, etcd,
-            writers == 32 && watchers == 1));
+        rows.add(
+            row(
+                String.format("writes %2dw/%3d watchers (LISTEN each)", writers, watchers),
+                feeds,
+                etcd,
+                writers == 32 && watchers == 1));
         if (watchers > 1) {
           double sse = overSse(writers, watchers);
-          rows.add(row(String.format("writes %2dw/%3d SSE streams, 1 admin", writers, watchers), sse, etcd,
-              writers == 8 && watchers == 100));
+          rows.add(
+              row(
+                  String.format("writes %2dw/%3d SSE streams, 1 admin", writers, watchers),
+                  sse,
+                  etcd,
+                  writers == 8 && watchers == 100));
           double pull = keywatch(writers, watchers, "pull", n -> db -> new PullWatchers(db, n));
-          rows.add(row(String.format("writes %2dw/%3d pull watches, 1 feed", writers, watchers), pull, etcd, false));
+          rows.add(
+              row(
+                  String.format("writes %2dw/%3d pull watches, 1 feed", writers, watchers),
+                  pull,
+                  etcd,
+                  false));
         }
       }
     }
@@ -69,14 +82,26 @@ public final class WritesUnderWatch {
     WatcherGroup start(BenchDatabase db) throws Exception;
   }
 
-  private double keywatch(int writers, int watchers, String kind, IntFunction<WatcherFactory> factory) throws Exception {
+  private double keywatch(
+      int writers, int watchers, String kind, IntFunction<WatcherFactory> factory)
+      throws Exception {
     try (BenchDatabase db = postgres.freshDatabase("bench_writes", POOL_SIZE);
         WatcherGroup group = factory.apply(watchers).start(db)) {
       Checked c = writeAndCheck(db, "bench_writes", group, writers);
-      String extra = String.format(", %.1f puts/transaction", c.result().total() / (double) db.writeTransactions())
-          + (group instanceof PullWatchers p ? ", victims " + p.victims() : "");
-      System.out.printf("  keywatch %-5s %2d writers %3d watchers: %8.0f puts/s, %d puts, revision %d, all watchers complete%s%n    %s%n",
-          kind, writers, watchers, c.result().putsPerSecond(), c.result().total(), c.revision(), extra, c.activity());
+      String extra =
+          String.format(
+                  ", %.1f puts/transaction", c.result().total() / (double) db.writeTransactions())
+              + (group instanceof PullWatchers p ? ", victims " + p.victims() : "");
+      System.out.printf(
+          "  keywatch %-5s %2d writers %3d watchers: %8.0f puts/s, %d puts, revision %d, all watchers complete%s%n    %s%n",
+          kind,
+          writers,
+          watchers,
+          c.result().putsPerSecond(),
+          c.result().total(),
+          c.revision(),
+          extra,
+          c.activity());
       return c.result().putsPerSecond();
     }
   }
@@ -88,23 +113,34 @@ public final class WritesUnderWatch {
    */
   private double overSse(int writers, int watchers) throws Exception {
     try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE);
-        SseWatchers group = new SseWatchers(servers.admin(), servers.apiKey(), watchers, WriteLoad.PREFIX,
-            db.store().revisions().current())) {
+        SseWatchers group =
+            new SseWatchers(
+                servers.admin(),
+                servers.apiKey(),
+                watchers,
+                WriteLoad.PREFIX,
+                db.store().revisions().current())) {
       Checked c = writeAndCheck(db, "postgres", group, writers);
-      System.out.printf("  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n    %s%n",
+      System.out.printf(
+          "  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n    %s%n",
           writers, watchers, c.result().putsPerSecond(), c.result().total(), c.activity());
       return c.result().putsPerSecond();
     }
   }
 
-  /** A write run that passed its checks, the store's revision after it and what PostgreSQL was busy with. */
+  /**
+   * A write run that passed its checks, the store's revision after it and what PostgreSQL was busy
+   * with.
+   */
   private record Checked(WriteLoad.Result result, long revision, String activity) {}
 
   /**
-   * Runs the writers while the group watches, then checks that the store's revision moved by exactly
-   * the acknowledged puts (gap-free) and waits until every watcher has received each of them.
+   * Runs the writers while the group watches, then checks that the store's revision moved by
+   * exactly the acknowledged puts (gap-free) and waits until every watcher has received each of
+   * them.
    */
-  private Checked writeAndCheck(BenchDatabase db, String dbName, WatcherGroup group, int writers) throws Exception {
+  private Checked writeAndCheck(BenchDatabase db, String dbName, WatcherGroup group, int writers)
+      throws Exception {
     long before = db.store().revisions().current();
     WriteLoad.Result r;
     String activity;
@@ -114,7 +150,12 @@ public final class WritesUnderWatch {
     }
     long current = db.store().revisions().current();
     if (current - before != r.total()) {
-      throw new IllegalStateException("revisions are not gap-free: the store moved " + (current - before) + " for " + r.total() + " puts");
+      throw new IllegalStateException(
+          "revisions are not gap-free: the store moved "
+              + (current - before)
+              + " for "
+              + r.total()
+              + " puts");
     }
     group.awaitAll(r.total(), CATCH_UP);
     return new Checked(r, current, activity);
@@ -126,16 +167,27 @@ public final class WritesUnderWatch {
       long before = client.getKVClient().get(probe).get().getHeader().getRevision();
       WriteLoad.Result r;
       try (EtcdWatchers group = new EtcdWatchers(settings.etcdEndpoint(), watchers, before + 1)) {
-        r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(),
-            (key, value) -> client.getKVClient()
-                .put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value)).get());
+        r =
+            WriteLoad.run(
+                writers,
+                settings.writesWarmup(),
+                settings.writesRun(),
+                (key, value) ->
+                    client
+                        .getKVClient()
+                        .put(
+                            ByteSequence.from(key, StandardCharsets.UTF_8),
+                            ByteSequence.from(value))
+                        .get());
         long after = client.getKVClient().get(probe).get().getHeader().getRevision();
         if (after - before != r.total()) {
-          throw new IllegalStateException("etcd moved " + (after - before) + " revisions for " + r.total() + " puts");
+          throw new IllegalStateException(
+              "etcd moved " + (after - before) + " revisions for " + r.total() + " puts");
         }
         group.awaitAll(r.total(), CATCH_UP);
       }
-      System.out.printf("  etcd            %2d writers %3d watchers: %8.0f puts/s, %d puts, all watchers complete%n",
+      System.out.printf(
+          "  etcd            %2d writers %3d watchers: %8.0f puts/s, %d puts, all watchers complete%n",
           writers, watchers, r.putsPerSecond(), r.total());
       return r.putsPerSecond();
     }

@@ -14,12 +14,12 @@ import java.util.logging.Logger;
 /**
  * The longest a request body may stay silent (nginx's {@code client_body_timeout}). A blocking
  * servlet read on Payara waits in Grizzly's {@code TemporarySelectorReader} for as long as the
- * client connection's read timeout, which every connection takes from its transport
- * ({@code read-timeout-millis}, 30 s); the Servlet API has no say in it, so this sets it on the
- * Grizzly connection under the request ({@link GrizzlyRequest}):
- * {@code getConnection().setReadTimeout(ms, MILLISECONDS)}. A read that waits longer fails with an
- * IOException caused by a {@link TimeoutException}. Only HTTP/1: an HTTP/2 stream's body is not
- * read from the connection by the request's thread.
+ * client connection's read timeout, which every connection takes from its transport ({@code
+ * read-timeout-millis}, 30 s); the Servlet API has no say in it, so this sets it on the Grizzly
+ * connection under the request ({@link GrizzlyRequest}): {@code getConnection().setReadTimeout(ms,
+ * MILLISECONDS)}. A read that waits longer fails with an IOException caused by a {@link
+ * TimeoutException}. Only HTTP/1: an HTTP/2 stream's body is not read from the connection by the
+ * request's thread.
  */
 final class BodyTimeout {
 
@@ -42,13 +42,25 @@ final class BodyTimeout {
       Object coyote = GrizzlyRequest.of(req);
       Way w = way;
       if (w == null) {
-        way = w = new Way(method(coyote, "org.glassfish.grizzly.http.server.Request", "getConnection"),
-            method(coyote, "org.glassfish.grizzly.Connection", "setReadTimeout", long.class, TimeUnit.class));
+        way =
+            w =
+                new Way(
+                    method(coyote, "org.glassfish.grizzly.http.server.Request", "getConnection"),
+                    method(
+                        coyote,
+                        "org.glassfish.grizzly.Connection",
+                        "setReadTimeout",
+                        long.class,
+                        TimeUnit.class));
       }
-      w.setReadTimeout().invoke(w.connection().invoke(coyote), timeout.toMillis(), TimeUnit.MILLISECONDS);
+      w.setReadTimeout()
+          .invoke(w.connection().invoke(coyote), timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (WARNED.compareAndSet(false, true)) {
-        LOG.log(Level.WARNING, "cannot set the request body timeout on this container: the transport's read timeout holds", e);
+        LOG.log(
+            Level.WARNING,
+            "cannot set the request body timeout on this container: the transport's read timeout holds",
+            e);
       }
     }
   }

@@ -5,12 +5,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Cuts or closes a client's connection. When an upstream fails after the client got the status line, the
- * only honest signal left in HTTP/1.1 is to close the connection without ending the body: a clean
- * end (the last chunk, or the container closing the response) would pass a truncated body off as
- * whole. The Servlet API has no call for this, and on Payara neither an exception nor completing
- * the response does it (the connection stays open, or the last chunk is written), so this reaches
- * the Grizzly connection under Payara's response facade ({@link GrizzlyResponse}):
+ * Cuts or closes a client's connection. When an upstream fails after the client got the status
+ * line, the only honest signal left in HTTP/1.1 is to close the connection without ending the body:
+ * a clean end (the last chunk, or the container closing the response) would pass a truncated body
+ * off as whole. The Servlet API has no call for this, and on Payara neither an exception nor
+ * completing the response does it (the connection stays open, or the last chunk is written), so
+ * this reaches the Grizzly connection under Payara's response facade ({@link GrizzlyResponse}):
  * {@code getRequest().getConnection().terminateSilently()}.
  */
 final class ClientConnection {

@@ -36,8 +36,8 @@ import org.eclipse.jetty.io.Content;
 /**
  * One client request forwarded to its upstream and the answer passed back: the container's thread
  * leaves once the request, with its body if it has one ({@link RequestBody}), is handed to the
- * upstream client; the response body, with no thread held while either side is silent, flows as
- * the upstream sends it and the client's connection takes it.
+ * upstream client; the response body, with no thread held while either side is silent, flows as the
+ * upstream sends it and the client's connection takes it.
  *
  * <pre>
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
@@ -57,7 +57,10 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
-  /** Request headers the proxy writes itself, besides the forwarding ones ({@link ForwardedHeaders}). */
+  /**
+   * Request headers the proxy writes itself, besides the forwarding ones ({@link
+   * ForwardedHeaders}).
+   */
   private static final Set<String> SET_BY_PROXY = Set.of("host", "content-length", "expect");
 
   private final HttpServletRequest req;
@@ -68,11 +71,15 @@ final class Exchange implements WriteListener, AsyncListener {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean clientGone;
   private Request upstream;
+
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
+
   private ServletOutputStream out;
+
   /** Bytes read before the client's connection could take them, and whether they end the body. */
   private byte[] pending;
+
   private boolean pendingLast;
 
   Exchange(HttpServletRequest req, HttpServletResponse res, Target target, int bufferSize) {
@@ -83,14 +90,23 @@ final class Exchange implements WriteListener, AsyncListener {
     this.async = req.startAsync(req, res);
   }
 
-  /** Hands the request to the upstream client; returns once its body, if any, has been passed on. */
-  void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout) throws IOException {
+  /**
+   * Hands the request to the upstream client; returns once its body, if any, has been passed on.
+   */
+  void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout)
+      throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
     String query = req.getQueryString();
     ForwardedHeaders forwarded = client.forwardedHeaders();
-    upstream = client.newRequest(target, req.getMethod(), target.basePath() + path + (query == null ? "" : "?" + query), timeout)
-        .headers(h -> requestHead(h, forwarded));
+    upstream =
+        client
+            .newRequest(
+                target,
+                req.getMethod(),
+                target.basePath() + path + (query == null ? "" : "?" + query),
+                timeout)
+            .headers(h -> requestHead(h, forwarded));
     RequestBody requestBody = null;
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
@@ -99,7 +115,10 @@ final class Exchange implements WriteListener, AsyncListener {
       requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
-    upstream.onResponseHeaders(this::responseHead).onResponseContentSource(this::responseBody).send(this::completed);
+    upstream
+        .onResponseHeaders(this::responseHead)
+        .onResponseContentSource(this::responseBody)
+        .send(this::completed);
     if (requestBody != null) {
       try {
         requestBody.pass();
@@ -124,7 +143,9 @@ final class Exchange implements WriteListener, AsyncListener {
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (hop.drops(lower) || SET_BY_PROXY.contains(lower) || ForwardedHeaders.NAMES.contains(lower)) {
+      if (hop.drops(lower)
+          || SET_BY_PROXY.contains(lower)
+          || ForwardedHeaders.NAMES.contains(lower)) {
         continue;
       }
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
@@ -147,12 +168,15 @@ final class Exchange implements WriteListener, AsyncListener {
     }
     if (response.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
       // the proxy asks for no upgrade (Upgrade is hop-by-hop): such an answer is not HTTP any more
-      upstream.abort(new HttpResponseException("101 Switching Protocols without an upgrade asked for", response));
+      upstream.abort(
+          new HttpResponseException(
+              "101 Switching Protocols without an upgrade asked for", response));
       return;
     }
     StatusLine.set(res, response.getStatus(), response.getReason());
     HttpFields fields = response.getHeaders();
-    HopByHop hop = HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
+    HopByHop hop =
+        HopByHop.of(Collections.enumeration(fields.getValuesList(HttpHeader.CONNECTION)));
     Set<String> seen = new HashSet<>();
     for (HttpField f : fields) {
       String lower = f.getLowerCaseName();
@@ -182,7 +206,9 @@ final class Exchange implements WriteListener, AsyncListener {
     // waiting for the client's connection (the common small answer); anything else is streamed
     ByteArrayOutputStream early = new ByteArrayOutputStream();
     boolean last = false;
-    for (Content.Chunk chunk = source.read(); chunk != null && !Content.Chunk.isFailure(chunk); chunk = source.read()) {
+    for (Content.Chunk chunk = source.read();
+        chunk != null && !Content.Chunk.isFailure(chunk);
+        chunk = source.read()) {
       last = copy(chunk, early);
       if (last || early.size() > res.getBufferSize()) {
         break;
@@ -197,7 +223,8 @@ final class Exchange implements WriteListener, AsyncListener {
       }
       pending = early.toByteArray();
       pendingLast = last;
-      out.setWriteListener(this); // the container calls onWritePossible when the client can take bytes
+      out.setWriteListener(
+          this); // the container calls onWritePossible when the client can take bytes
     } catch (IOException | IllegalStateException e) {
       clientFailed(e);
     }
@@ -239,7 +266,10 @@ final class Exchange implements WriteListener, AsyncListener {
     }
   }
 
-  /** Copies a chunk out (the container may keep what it is given), releases it; whether it was the last. */
+  /**
+   * Copies a chunk out (the container may keep what it is given), releases it; whether it was the
+   * last.
+   */
   private static boolean copy(Content.Chunk chunk, ByteArrayOutputStream to) {
     byte[] bytes = new byte[chunk.getByteBuffer().remaining()];
     boolean last = copy(chunk, ByteBuffer.wrap(bytes));
@@ -272,13 +302,27 @@ final class Exchange implements WriteListener, AsyncListener {
       return;
     }
     if (res.isCommitted() || (out != null && !out.isReady())) {
-      LOG.warning(() -> "UPSTREAM " + target.key() + " failed in the middle of the response, cutting the client off: " + failure);
+      LOG.warning(
+          () ->
+              "UPSTREAM "
+                  + target.key()
+                  + " failed in the middle of the response, cutting the client off: "
+                  + failure);
       ClientConnection.cut(res);
       finish();
       return;
     }
     int status = status(failure);
-    LOG.info(() -> "UPSTREAM " + target.key() + " " + target.hostHeader() + " answered " + status + ": " + failure);
+    LOG.info(
+        () ->
+            "UPSTREAM "
+                + target.key()
+                + " "
+                + target.hostHeader()
+                + " answered "
+                + status
+                + ": "
+                + failure);
     res.reset();
     if (chunked()) {
       res.setHeader("Connection", "close"); // see ForwardingFilter: the connection is not trusted
@@ -324,11 +368,13 @@ final class Exchange implements WriteListener, AsyncListener {
    */
   private synchronized void bodyTimedOut(IOException failure) {
     if (!finished.get() && !res.isCommitted()) {
-      LOG.info(() -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
+      LOG.info(
+          () -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
       res.reset();
       UntrustedConnections.closeAfter(req, res);
       try {
-        ForwardingFilter.reply(res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
+        ForwardingFilter.reply(
+            res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
         res.flushBuffer();
         ClientConnection.close(res);
       } catch (IOException e) {

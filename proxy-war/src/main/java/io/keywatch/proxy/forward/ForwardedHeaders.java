@@ -23,14 +23,21 @@ import org.eclipse.jetty.http.HttpFields;
  * </pre>
  *
  * X-Real-IP and Forwarded are written only when the client sent one, so the common request carries
- * no more than the X-Forwarded headers. Costs per request: with no trusted proxies set, a few header
- * lookups; with some, one address parse besides.
+ * no more than the X-Forwarded headers. Costs per request: with no trusted proxies set, a few
+ * header lookups; with some, one address parse besides.
  */
 final class ForwardedHeaders {
 
   /** The request headers this class writes; the client's are never copied as they came. */
-  static final Set<String> NAMES = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-      "x-forwarded-port", "x-forwarded-prefix", "x-real-ip", "forwarded");
+  static final Set<String> NAMES =
+      Set.of(
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host",
+          "x-forwarded-port",
+          "x-forwarded-prefix",
+          "x-real-ip",
+          "forwarded");
 
   private final TrustedProxies trusted;
 
@@ -60,9 +67,11 @@ final class ForwardedHeaders {
     if ((!trust || !copy(req, "X-Real-IP", h)) && req.getHeader("X-Real-IP") != null) {
       h.put("X-Real-IP", peer);
     }
-    String forwarded = req.getHeader("Forwarded") == null ? null : trust ? joined(req, "Forwarded") : "";
+    String forwarded =
+        req.getHeader("Forwarded") == null ? null : trust ? joined(req, "Forwarded") : "";
     if (forwarded != null) {
-      h.put("Forwarded", (forwarded.isEmpty() ? "" : forwarded + ", ") + element(peer, host, proto));
+      h.put(
+          "Forwarded", (forwarded.isEmpty() ? "" : forwarded + ", ") + element(peer, host, proto));
     }
   }
 

@@ -17,11 +17,12 @@ import java.util.Collections;
 import java.util.Enumeration;
 
 /**
- * The proxy's hot path: every request is matched against the route table and, if a route serves
- * it, handed to an {@link Exchange} with the route's upstream; the container's thread is free again
- * as soon as the request is on its way.
+ * The proxy's hot path: every request is matched against the route table and, if a route serves it,
+ * handed to an {@link Exchange} with the route's upstream; the container's thread is free again as
+ * soon as the request is on its way.
  *
- * Every path is a route's: health, metrics and OpenAPI are on the status port (see {@link DataPortServlet}).
+ * <p>Every path is a route's: health, metrics and OpenAPI are on the status port (see {@link
+ * DataPortServlet}).
  *
  * <pre>
  * connection marked untrusted ─ an earlier request on it closes it: cut, nothing forwarded
@@ -39,10 +40,10 @@ import java.util.Enumeration;
  * Request smuggling is stopped in layers: the container (Grizzly) refuses two different
  * Content-Length headers (400) and, when Transfer-Encoding comes with Content-Length, drops the
  * length and decodes the chunks, so the proxy cannot tell such a request from a plain chunked one;
- * the proxy therefore answers every request with a transfer coding, and every request it refuses
- * as malformed, with {@code Connection: close} (RFC 9112 section 6.3) and marks its connection
- * ({@link UntrustedConnections}), so bytes hidden after it are never forwarded as a request; and it
- * sends upstream exactly the body it read, re-chunked, never the client's framing.
+ * the proxy therefore answers every request with a transfer coding, and every request it refuses as
+ * malformed, with {@code Connection: close} (RFC 9112 section 6.3) and marks its connection ({@link
+ * UntrustedConnections}), so bytes hidden after it are never forwarded as a request; and it sends
+ * upstream exactly the body it read, re-chunked, never the client's framing.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ForwardingFilter extends HttpFilter {
@@ -64,7 +65,8 @@ public class ForwardingFilter extends HttpFilter {
     }
   }
 
-  private void route(HttpServletRequest req, HttpServletResponse res) throws IOException, ServletException {
+  private void route(HttpServletRequest req, HttpServletResponse res)
+      throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
     Target target = table.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
@@ -73,23 +75,36 @@ public class ForwardingFilter extends HttpFilter {
     }
     Duration timeout = target.route().timeout().orElse(settings.timeout());
     if (target.route().websocket() && WebSocketUpgrade.requested(req)) {
-      WebSocketUpgrade.pass(req, res, target, path, client.forwardedHeaders(), settings.connectTimeout(), timeout,
-          settings.maxResponseHeaderBytes(), settings.bufferSize());
+      WebSocketUpgrade.pass(
+          req,
+          res,
+          target,
+          path,
+          client.forwardedHeaders(),
+          settings.connectTimeout(),
+          timeout,
+          settings.maxResponseHeaderBytes(),
+          settings.bufferSize());
       return;
     }
-    new Exchange(req, res, target, settings.bufferSize()).send(client, path, timeout, settings.bodyTimeout());
+    new Exchange(req, res, target, settings.bufferSize())
+        .send(client, path, timeout, settings.bodyTimeout());
   }
 
   /** Answers and returns true when a part of the request breaks its grammar or a size limit. */
-  private boolean refusedAsMalformed(HttpServletRequest req, HttpServletResponse res) throws IOException {
+  private boolean refusedAsMalformed(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
     if (!RequestSyntax.isToken(req.getMethod())) {
       return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "method is not a token");
     }
     String uri = req.getRequestURI();
     String query = req.getQueryString();
     if (uri.length() + (query == null ? 0 : query.length() + 1) > settings.maxUriBytes()) {
-      return refuse(req, res, HttpServletResponse.SC_REQUEST_URI_TOO_LONG, "request target longer than "
-          + settings.maxUriBytes() + " bytes");
+      return refuse(
+          req,
+          res,
+          HttpServletResponse.SC_REQUEST_URI_TOO_LONG,
+          "request target longer than " + settings.maxUriBytes() + " bytes");
     }
     String targetProblem = RequestSyntax.targetProblem(uri, query);
     if (targetProblem != null) {
@@ -98,10 +113,15 @@ public class ForwardingFilter extends HttpFilter {
     if (req.isRequestedSessionIdFromURL()) {
       // the container has cut ";jsessionid=..." out of the path before any filter runs, in place:
       // the path as sent is gone, and another one must not be forwarded in its place
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "a ;jsessionid= path parameter cannot be forwarded");
+      return refuse(
+          req,
+          res,
+          HttpServletResponse.SC_BAD_REQUEST,
+          "a ;jsessionid= path parameter cannot be forwarded");
     }
     if (HostHeaderGuard.malformed(req)) {
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+      return refuse(
+          req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
     }
     int hosts = 0;
     long headerBytes = 0;
@@ -114,19 +134,26 @@ public class ForwardingFilter extends HttpFilter {
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
         String value = values.nextElement();
         if (!RequestSyntax.isFieldValue(value)) {
-          return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "header value with a control character");
+          return refuse(
+              req,
+              res,
+              HttpServletResponse.SC_BAD_REQUEST,
+              "header value with a control character");
         }
         if (host && (++hosts > 1 || !RequestSyntax.isHost(value))) {
-          return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+          return refuse(
+              req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
         }
         headerBytes += name.length() + value.length() + 4; // ": " and CRLF
       }
     }
     if (headerBytes > settings.maxHeaderBytes()) {
-      return refuse(req, res, 431, "request headers larger than " + settings.maxHeaderBytes() + " bytes");
+      return refuse(
+          req, res, 431, "request headers larger than " + settings.maxHeaderBytes() + " bytes");
     }
     if (hosts == 0 && "HTTP/1.1".equals(req.getProtocol())) {
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+      return refuse(
+          req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
     }
     return false;
   }
@@ -135,35 +162,44 @@ public class ForwardingFilter extends HttpFilter {
    * Answers and returns true when the body's framing is not one the proxy forwards; marks the
    * connection of every request with a transfer coding, forwarded or not (see the class comment).
    */
-  private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res) throws IOException {
+  private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
     if (req.getHeader("Transfer-Encoding") == null) {
       return false;
     }
     Enumeration<String> codings = req.getHeaders("Transfer-Encoding");
     if ("HTTP/1.0".equals(req.getProtocol())) {
       // RFC 9112 section 6.1: a 1.0 recipient could not have framed it as the container did
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+      return refuse(
+          req, res, HttpServletResponse.SC_BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
     }
     String te = codings.nextElement();
     // several headers are one list (RFC 9110 section 5.3): chunked, then identity is as unknown as
     // "chunked, identity" in one header
     if (codings.hasMoreElements() || !te.strip().equalsIgnoreCase("chunked")) {
-      return refuse(req, res, HttpServletResponse.SC_NOT_IMPLEMENTED, "transfer coding not supported: "
-          + String.join(", ", Collections.list(req.getHeaders("Transfer-Encoding"))));
+      return refuse(
+          req,
+          res,
+          HttpServletResponse.SC_NOT_IMPLEMENTED,
+          "transfer coding not supported: "
+              + String.join(", ", Collections.list(req.getHeaders("Transfer-Encoding"))));
     }
     UntrustedConnections.closeAfter(req, res);
     return false;
   }
 
   /** Answers with the status and closes the connection: what follows the request is not trusted. */
-  private static boolean refuse(HttpServletRequest req, HttpServletResponse res, int status, String text)
-      throws IOException {
+  private static boolean refuse(
+      HttpServletRequest req, HttpServletResponse res, int status, String text) throws IOException {
     UntrustedConnections.closeAfter(req, res);
     reply(res, status, text);
     return true;
   }
 
-  /** The Host the route matcher compares: without port, and without the trailing dot of an absolute name. */
+  /**
+   * The Host the route matcher compares: without port, and without the trailing dot of an absolute
+   * name.
+   */
   private static String hostName(HttpServletRequest req) {
     String host = req.getServerName();
     return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;

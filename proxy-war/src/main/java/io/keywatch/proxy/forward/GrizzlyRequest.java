@@ -18,7 +18,9 @@ final class GrizzlyRequest {
 
   private GrizzlyRequest() {}
 
-  /** The Grizzly request; a ReflectiveOperationException or RuntimeException on another container. */
+  /**
+   * The Grizzly request; a ReflectiveOperationException or RuntimeException on another container.
+   */
   static Object of(ServletRequest req) throws ReflectiveOperationException {
     while (req instanceof ServletRequestWrapper w) {
       req = w.getRequest();
@@ -40,7 +42,8 @@ final class GrizzlyRequest {
    */
   static Method method(Object fromContainer, String type, String name, Class<?>... parameters)
       throws ReflectiveOperationException {
-    Method m = fromContainer.getClass().getClassLoader().loadClass(type).getMethod(name, parameters);
+    Method m =
+        fromContainer.getClass().getClassLoader().loadClass(type).getMethod(name, parameters);
     m.setAccessible(true);
     return m;
   }

@@ -26,8 +26,12 @@ final class GrizzlyResponse {
     return of(res, handles(res));
   }
 
-  /** Sets the status with a reason phrase of our choosing (Grizzly's {@code Response.setStatus(int, String)}). */
-  static void setStatus(ServletResponse res, int status, String reason) throws ReflectiveOperationException {
+  /**
+   * Sets the status with a reason phrase of our choosing (Grizzly's {@code Response.setStatus(int,
+   * String)}).
+   */
+  static void setStatus(ServletResponse res, int status, String reason)
+      throws ReflectiveOperationException {
     res = unwrapped(res);
     Handles h = handles(res);
     h.setStatus().invoke(of(res, h), status, reason);

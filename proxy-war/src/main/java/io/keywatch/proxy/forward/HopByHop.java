@@ -34,6 +34,8 @@ final class HopByHop {
 
   /** Whether a header, by its lower-case name, stays on this hop. */
   boolean drops(String lowerName) {
-    return ALWAYS.contains(lowerName) || lowerName.startsWith("proxy-") || named.contains(lowerName);
+    return ALWAYS.contains(lowerName)
+        || lowerName.startsWith("proxy-")
+        || named.contains(lowerName);
   }
 }

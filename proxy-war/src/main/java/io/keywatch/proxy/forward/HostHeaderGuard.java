@@ -14,10 +14,10 @@ import java.util.logging.Logger;
 /**
  * Keeps a malformed Host header from failing inside the container. Payara parses Host before any
  * filter runs (to pick the virtual server): {@code Host: a: 80} throws in Grizzly's host parser and
- * an empty Host in its mapper, each logged as SEVERE with a stack trace, and the client gets an empty
- * 200. So a Grizzly probe, called for each request before the container handles it, checks the
- * Host headers ({@link RequestSyntax#isHost}, exactly one); a request that fails gets a harmless
- * Host and a request attribute, which {@link ForwardingFilter} answers with 400.
+ * an empty Host in its mapper, each logged as SEVERE with a stack trace, and the client gets an
+ * empty 200. So a Grizzly probe, called for each request before the container handles it, checks
+ * the Host headers ({@link RequestSyntax#isHost}, exactly one); a request that fails gets a
+ * harmless Host and a request attribute, which {@link ForwardingFilter} answers with 400.
  *
  * <p>The probe is added to the listener's {@code HttpServerFilter} on the first request that comes
  * through it (the launcher's readiness probe, before the gateway is announced), reached under
@@ -28,14 +28,17 @@ final class HostHeaderGuard {
 
   /** The request attribute that says the Host headers were malformed or repeated. */
   static final String MALFORMED = HostHeaderGuard.class.getName() + ".malformed";
+
   /** What the container gets instead (RFC 6761 reserves .invalid). */
   private static final String STAND_IN = "malformed-host.invalid";
 
   private static final Logger LOG = Logger.getLogger(HostHeaderGuard.class.getName());
   private static final String REQUEST = "org.glassfish.grizzly.http.server.Request";
   private static final String MIME_HEADERS = "org.glassfish.grizzly.http.util.MimeHeaders";
+
   /** The listeners' filters the probe is on; replaced, never changed, under the class's lock. */
   private static volatile Object[] guarded = {};
+
   private static volatile Method httpFilter;
   private static volatile boolean unavailable;
 
@@ -69,12 +72,28 @@ final class HostHeaderGuard {
         more[guarded.length] = filter;
         guarded = more;
       }
-      Object config = method(filter, "org.glassfish.grizzly.monitoring.MonitoringAware", "getMonitoringConfig").invoke(filter);
-      Class<?> probeType = coyote.getClass().getClassLoader().loadClass("org.glassfish.grizzly.http.server.HttpServerProbe");
+      Object config =
+          method(filter, "org.glassfish.grizzly.monitoring.MonitoringAware", "getMonitoringConfig")
+              .invoke(filter);
+      Class<?> probeType =
+          coyote
+              .getClass()
+              .getClassLoader()
+              .loadClass("org.glassfish.grizzly.http.server.HttpServerProbe");
       Object probes = Array.newInstance(probeType, 1);
-      Array.set(probes, 0, Proxy.newProxyInstance(probeType.getClassLoader(), new Class<?>[] {probeType}, new Probe(coyote)));
-      method(config, "org.glassfish.grizzly.monitoring.MonitoringConfig", "addProbes", Object[].class).invoke(config, probes);
-      LOG.info("HOST guard on the listener's HttpServerFilter: malformed Host headers are answered with 400");
+      Array.set(
+          probes,
+          0,
+          Proxy.newProxyInstance(
+              probeType.getClassLoader(), new Class<?>[] {probeType}, new Probe(coyote)));
+      method(
+              config,
+              "org.glassfish.grizzly.monitoring.MonitoringConfig",
+              "addProbes",
+              Object[].class)
+          .invoke(config, probes);
+      LOG.info(
+          "HOST guard on the listener's HttpServerFilter: malformed Host headers are answered with 400");
     } catch (ReflectiveOperationException | RuntimeException e) {
       unavailable = true;
       LOG.log(Level.WARNING, "cannot check Host headers before this container parses them", e);
@@ -91,8 +110,8 @@ final class HostHeaderGuard {
   }
 
   /**
-   * The probe: on each request received, checks its Host headers through Grizzly's request
-   * ({@code getRequest().getHeaders()}, a {@code MimeHeaders}); every other event is ignored.
+   * The probe: on each request received, checks its Host headers through Grizzly's request ({@code
+   * getRequest().getHeaders()}, a {@code MimeHeaders}); every other event is ignored.
    */
   private static final class Probe implements InvocationHandler {
 
@@ -109,7 +128,8 @@ final class HostHeaderGuard {
       headers = method(coyote, "org.glassfish.grizzly.http.HttpHeader", "getHeaders");
       values = method(coyote, MIME_HEADERS, "values", String.class);
       setValue = method(coyote, MIME_HEADERS, "setValue", String.class);
-      setString = method(coyote, "org.glassfish.grizzly.http.util.DataChunk", "setString", String.class);
+      setString =
+          method(coyote, "org.glassfish.grizzly.http.util.DataChunk", "setString", String.class);
     }
 
     @Override
@@ -119,7 +139,10 @@ final class HostHeaderGuard {
           try {
             check(args[2]);
           } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot check the Host headers of a request", e); // never fail the container
+            LOG.log(
+                Level.WARNING,
+                "cannot check the Host headers of a request",
+                e); // never fail the container
           }
         }
         case "equals" -> {

@@ -10,14 +10,14 @@ import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * Interim responses (1xx but 101) from an upstream are dropped; the exchange goes on waiting for
- * the final answer. Without a handler for them Jetty's client takes an interim response for the
- * end of the response and then ignores everything after it, the final answer, the upstream
- * closing and the idle timeout alike: the client waited forever.
+ * the final answer. Without a handler for them Jetty's client takes an interim response for the end
+ * of the response and then ignores everything after it, the final answer, the upstream closing and
+ * the idle timeout alike: the client waited forever.
  *
  * <p>None is passed on: Servlet 6.0 has no way to send one ({@code sendEarlyHints} comes with
- * Servlet 6.1), 100 and 102 only ever answer the hop that asked for them (the proxy sends no
- * {@code Expect}), and a 103's hints are optional by definition (RFC 8297): the client loses a
- * head start, never the answer.
+ * Servlet 6.1), 100 and 102 only ever answer the hop that asked for them (the proxy sends no {@code
+ * Expect}), and a 103's hints are optional by definition (RFC 8297): the client loses a head start,
+ * never the answer.
  *
  * <p>Interim responses are not an answer: the final one must follow within the route's timeout of
  * the first, or the request fails as a silent upstream's does (504), however often they come.
@@ -45,7 +45,8 @@ final class InterimResponses extends ProcessingProtocolHandler {
     if (first == null) {
       request.attribute(FIRST, now);
     } else if (now - (Long) first > TimeUnit.MILLISECONDS.toNanos(request.getIdleTimeout())) {
-      request.abort(new TimeoutException("only interim responses for " + request.getIdleTimeout() + " ms"));
+      request.abort(
+          new TimeoutException("only interim responses for " + request.getIdleTimeout() + " ms"));
     }
   }
 }

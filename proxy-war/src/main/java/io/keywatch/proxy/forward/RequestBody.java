@@ -17,9 +17,9 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>The body is read with the servlet API's blocking reads on the container's request thread,
  * which is held while the body flows (bounded by the route's timeout for each buffer). The
- * non-blocking way ({@code ReadListener}) holds no thread, but with it Grizzly now and then runs
- * a connection's filter chain on two threads at once during a chunked upload, even when every read
- * is made in its own callback: its stored remainder gets mixed up ({@code ClassCastException} in
+ * non-blocking way ({@code ReadListener}) holds no thread, but with it Grizzly now and then runs a
+ * connection's filter chain on two threads at once during a chunked upload, even when every read is
+ * made in its own callback: its stored remainder gets mixed up ({@code ClassCastException} in
  * {@code DefaultFilterChain}) and the client's connection is dropped (6 of 75 chunked 100 MiB
  * uploads from the JDK's HttpClient; none of 75 with blocking reads).
  */

@@ -14,13 +14,16 @@ final class RequestSyntax {
 
   /** RFC 9110 section 5.6.2: {@code tchar}. */
   private static final boolean[] TCHAR = table("!#$%&'*+-.^_`|~");
+
   /** RFC 3986 {@code pchar} without {@code %} (checked with its two hex digits), plus {@code /}. */
   private static final boolean[] PATH = table("-._~!$&'()*+,;=:@/");
+
   /**
    * RFC 3986 {@code query}: {@code pchar}, {@code /} and {@code ?}; and {@code [ ]}, RFC 3986
    * characters that browsers leave unencoded there ({@code ids[]=1}).
    */
   private static final boolean[] QUERY = table("-._~!$&'()*+,;=:@/?[]");
+
   /** RFC 3986 {@code reg-name} and {@code IP-literal} characters of a Host, without the port. */
   private static final boolean[] HOST = table("-._~!$&'()*+,;=[]:");
 
@@ -97,12 +100,12 @@ final class RequestSyntax {
    * path of RFC 3986 characters with well-formed percent-encodings and no dot segment, its query
    * RFC 3986 characters.
    *
-   * <p>A dot segment is {@code .} or {@code ..}, each dot plain or as {@code %2e}, ended by
-   * {@code /}, by the end of the path, by {@code ;} (servlet containers drop path parameters, so
-   * {@code ..;/} climbs there) or by an encoded slash or backslash ({@code %2f}, {@code %5c}, which
-   * some upstreams decode before they resolve the path): {@code /public/..%2fadmin} would be
-   * matched by {@code /public/*} and served from {@code /admin}. Such a path is refused rather than
-   * guessed at; an encoded slash inside a name ({@code /a%2Fb}) is passed on as it is.
+   * <p>A dot segment is {@code .} or {@code ..}, each dot plain or as {@code %2e}, ended by {@code
+   * /}, by the end of the path, by {@code ;} (servlet containers drop path parameters, so {@code
+   * ..;/} climbs there) or by an encoded slash or backslash ({@code %2f}, {@code %5c}, which some
+   * upstreams decode before they resolve the path): {@code /public/..%2fadmin} would be matched by
+   * {@code /public/*} and served from {@code /admin}. Such a path is refused rather than guessed
+   * at; an encoded slash inside a name ({@code /a%2Fb}) is passed on as it is.
    */
   static String targetProblem(String path, String query) {
     if (path.isEmpty() || path.charAt(0) != '/') {

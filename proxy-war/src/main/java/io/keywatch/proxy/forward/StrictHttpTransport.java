@@ -22,13 +22,14 @@ import org.eclipse.jetty.util.BufferUtil;
  * response (a second answer to one request, as an upstream that was handed a split request gives),
  * or while it sits idle. Jetty (12.1) drops bytes found after a response and keeps the connection;
  * it hands a connection back to the pool before it reads what came just after the exchange, so a
- * request taken in between gets those bytes as its answer (another client's request, in a
- * gateway); and bytes that come while a connection is idle it takes for an unsolicited response,
- * closing the connection, only if no request took the connection before its selector got to them.
- * Here such a connection is closed instead of used:
+ * request taken in between gets those bytes as its answer (another client's request, in a gateway);
+ * and bytes that come while a connection is idle it takes for an unsolicited response, closing the
+ * connection, only if no request took the connection before its selector got to them. Here such a
+ * connection is closed instead of used:
  *
  * <ol>
- *   <li>bytes left after a final response mark the connection shut down: closed as the exchange ends;
+ *   <li>bytes left after a final response mark the connection shut down: closed as the exchange
+ *       ends;
  *   <li>it goes back to the pool only once the read after the exchange found nothing;
  *   <li>before a request is sent on it, one non-blocking read: anything there, or the upstream's
  *       close, and it is closed and the request sent on another connection.
@@ -55,9 +56,16 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
   private static final class StrictConnection extends HttpConnectionOverHTTP {
 
     private final ByteBuffer probe = BufferUtil.allocate(1);
-    /** A final response has succeeded: the next fill interest means all that came with it was read. */
+
+    /**
+     * A final response has succeeded: the next fill interest means all that came with it was read.
+     */
     private volatile boolean draining;
-    /** Of the two things the hand-back waits for, the exchange being over and that read: how many happened. */
+
+    /**
+     * Of the two things the hand-back waits for, the exchange being over and that read: how many
+     * happened.
+     */
     private final AtomicInteger handBack = new AtomicInteger();
 
     StrictConnection(EndPoint endPoint, Map<String, Object> context) {
@@ -106,7 +114,9 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
         read = -1;
       }
       if (read != 0) {
-        IOException stale = new IOException(read > 0 ? "upstream sent bytes while idle" : "upstream closed while idle");
+        IOException stale =
+            new IOException(
+                read > 0 ? "upstream sent bytes while idle" : "upstream closed while idle");
         close(stale);
         return new SendFailure(stale, true);
       }
@@ -116,11 +126,15 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
     }
   }
 
-  /** Marks its connection shut down, so it is closed and not reused, once a final response has more behind it. */
+  /**
+   * Marks its connection shut down, so it is closed and not reused, once a final response has more
+   * behind it.
+   */
   private static final class StrictReceiver extends HttpReceiverOverHTTP {
 
     /** A final response has ended, and a new one has not begun. */
     private boolean ended;
+
     /** Bytes came after the end of a final response. */
     private boolean surplus;
 
@@ -132,7 +146,9 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
     public boolean messageComplete() {
       HttpExchange exchange = getHttpExchange();
       boolean complete = super.messageComplete();
-      if (complete && exchange != null && !HttpStatus.isInformational(exchange.getResponse().getStatus())) {
+      if (complete
+          && exchange != null
+          && !HttpStatus.isInformational(exchange.getResponse().getStatus())) {
         ended = true;
         noteSurplus();
       }
@@ -151,7 +167,8 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
       if (ended) {
         ((StrictConnection) getHttpChannel().getHttpConnection()).draining = true;
       }
-      ended = false; // from here on, bytes are Jetty's to judge: no exchange, an unsolicited response
+      ended =
+          false; // from here on, bytes are Jetty's to judge: no exchange, an unsolicited response
       super.reset();
     }
 
@@ -176,7 +193,10 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
       }
       for (int i = rest.position(); i < rest.limit() && !surplus; i++) {
         byte b = rest.get(i);
-        surplus = b != '\r' && b != '\n'; // a stray line end after a response is tolerated, as Jetty's parser does
+        surplus =
+            b != '\r'
+                && b != '\n'; // a stray line end after a response is tolerated, as Jetty's parser
+        // does
       }
     }
   }

@@ -55,7 +55,8 @@ final class TrustedProxies {
         }
       }
       if (network == null || bits < 0 || bits > network.length * 8) {
-        throw new IllegalArgumentException("keywatch.proxy.trusted-proxies: not a CIDR block (address/bits): " + cidr);
+        throw new IllegalArgumentException(
+            "keywatch.proxy.trusted-proxies: not a CIDR block (address/bits): " + cidr);
       }
       blocks.add(new Block(network, bits));
     }
@@ -97,7 +98,10 @@ final class TrustedProxies {
     for (int i = 0; i < a.length(); i++) {
       char ch = a.charAt(i);
       dots += ch == '.' ? 1 : 0;
-      boolean ok = (ch >= '0' && ch <= '9') || ch == '.' || (v6 && (ch == ':' || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
+      boolean ok =
+          (ch >= '0' && ch <= '9')
+              || ch == '.'
+              || (v6 && (ch == ':' || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
       if (!ok) {
         return null;
       }

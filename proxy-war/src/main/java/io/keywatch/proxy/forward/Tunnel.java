@@ -42,7 +42,9 @@ public class Tunnel implements HttpUpgradeHandler {
     return OPEN.get();
   }
 
-  /** Called before the container hands over the connection: the upstream's side, switched already. */
+  /**
+   * Called before the container hands over the connection: the upstream's side, switched already.
+   */
   void attach(Socket upstream, InputStream fromUpstream, int bufferSize) {
     this.upstream = upstream;
     this.fromUpstream = fromUpstream;
@@ -57,7 +59,9 @@ public class Tunnel implements HttpUpgradeHandler {
       ServletOutputStream toClient = connection.getOutputStream();
       OutputStream toUpstream = upstream.getOutputStream();
       ServletInputStream fromClient = connection.getInputStream();
-      Thread pump = new Thread(() -> upstreamToClient(toClient), "websocket-tunnel-" + upstream.getLocalPort());
+      Thread pump =
+          new Thread(
+              () -> upstreamToClient(toClient), "websocket-tunnel-" + upstream.getLocalPort());
       pump.setDaemon(true);
       pump.start();
       fromClient.setReadListener(new ClientToUpstream(fromClient, toUpstream));
@@ -70,7 +74,9 @@ public class Tunnel implements HttpUpgradeHandler {
   private void upstreamToClient(ServletOutputStream toClient) {
     byte[] buffer = new byte[bufferSize];
     try {
-      for (int n = fromUpstream.read(buffer); n >= 0 && !closed.get(); n = fromUpstream.read(buffer)) {
+      for (int n = fromUpstream.read(buffer);
+          n >= 0 && !closed.get();
+          n = fromUpstream.read(buffer)) {
         toClient.write(buffer, 0, n);
         toClient.flush();
       }

@@ -13,7 +13,11 @@ public class TunnelMetrics {
   /** Gauges are registered when the bean is created: create it at start-up, not at first use. */
   void startUp(@Observes @Initialized(ApplicationScoped.class) Object application) {}
 
-  @Gauge(absolute = true, name = "keywatch_websocket_tunnels", unit = MetricUnits.NONE, description = "open WebSocket tunnels")
+  @Gauge(
+      absolute = true,
+      name = "keywatch_websocket_tunnels",
+      unit = MetricUnits.NONE,
+      description = "open WebSocket tunnels")
   public int tunnels() {
     return Tunnel.open();
   }

@@ -19,8 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * never holds a thread while an upstream is silent. It is set up as a proxy's client, not a
  * browser's: no redirects followed, no cookies kept, no content decoded, no 100-continue or
  * authentication handled, no User-Agent added; what the upstream sends is what the client gets, but
- * for interim responses ({@link InterimResponses}). A connection that sends more than the answer
- * to its request is closed ({@link StrictHttpTransport}).
+ * for interim responses ({@link InterimResponses}). A connection that sends more than the answer to
+ * its request is closed ({@link StrictHttpTransport}).
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -33,8 +33,10 @@ public class UpstreamClient {
   @PostConstruct
   void start() {
     forwardedHeaders = new ForwardedHeaders(TrustedProxies.of(settings.trustedProxies()));
-    // Jetty's own pool: its selectors are long-running tasks a container-managed executor should not
-    // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a callback later
+    // Jetty's own pool: its selectors are long-running tasks a container-managed executor should
+    // not
+    // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a
+    // callback later
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("keywatch-upstream");
     threads.setDaemon(true);
@@ -56,7 +58,8 @@ public class UpstreamClient {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the upstream HTTP client", e);
     }
-    // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects, 100-continue)
+    // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects,
+    // 100-continue)
     client.getContentDecoderFactories().clear();
     client.getProtocolHandlers().clear();
     client.getProtocolHandlers().put(new InterimResponses());
@@ -77,13 +80,14 @@ public class UpstreamClient {
   }
 
   /**
-   * A request to the target's upstream with the raw path and query as given; an upstream silent
-   * for longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
+   * A request to the target's upstream with the raw path and query as given; an upstream silent for
+   * longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
    * {@link java.util.concurrent.TimeoutException}.
    */
   Request newRequest(Target target, String method, String pathAndQuery, Duration timeout) {
     Target.Address a = target.address();
-    return client.newRequest(a.host(), a.port())
+    return client
+        .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")
         .method(method)
         .path(pathAndQuery)

@@ -29,25 +29,30 @@ import org.eclipse.jetty.http.HttpFields;
 /**
  * A WebSocket upgrade (RFC 6455) on a route with {@code enable_websocket}: the handshake is passed
  * to the upstream on a socket of its own (Jetty's client pools connections for request and answer,
- * a tunnel would never go back), and only an upstream 101 that accepts the client's key (its
- * {@code Sec-WebSocket-Accept}) switches the client's connection over to a {@link Tunnel}; a 101
- * that does not is 502. Any other answer (401, 426, ...) is passed on and the socket closed.
+ * a tunnel would never go back), and only an upstream 101 that accepts the client's key (its {@code
+ * Sec-WebSocket-Accept}) switches the client's connection over to a {@link Tunnel}; a 101 that does
+ * not is 502. Any other answer (401, 426, ...) is passed on and the socket closed.
  */
 final class WebSocketUpgrade {
 
   private static final Logger LOG = Logger.getLogger(WebSocketUpgrade.class.getName());
   private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
   /** Request headers written here, besides the forwarding ones and hop-by-hop ones. */
   private static final Set<String> SET_BY_PROXY = Set.of("host", "content-length", "expect");
+
   /** Response headers of a 101 that the client needs from the upstream. */
-  private static final Set<String> NEGOTIATED = Set.of("sec-websocket-protocol", "sec-websocket-extensions");
+  private static final Set<String> NEGOTIATED =
+      Set.of("sec-websocket-protocol", "sec-websocket-extensions");
 
   private WebSocketUpgrade() {}
 
   /** Whether the request asks for a WebSocket (HTTP/1.1 GET with Upgrade: websocket and a key). */
   static boolean requested(HttpServletRequest req) {
-    return "HTTP/1.1".equals(req.getProtocol()) && "GET".equals(req.getMethod())
-        && "websocket".equalsIgnoreCase(req.getHeader("Upgrade")) && req.getHeader("Sec-WebSocket-Key") != null
+    return "HTTP/1.1".equals(req.getProtocol())
+        && "GET".equals(req.getMethod())
+        && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))
+        && req.getHeader("Sec-WebSocket-Key") != null
         && connectionNamesUpgrade(req);
   }
 
@@ -62,8 +67,17 @@ final class WebSocketUpgrade {
     return false;
   }
 
-  static void pass(HttpServletRequest req, HttpServletResponse res, Target target, String path, ForwardedHeaders forwarded,
-      Duration connectTimeout, Duration timeout, int maxHeadBytes, int bufferSize) throws IOException, ServletException {
+  static void pass(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      Target target,
+      String path,
+      ForwardedHeaders forwarded,
+      Duration connectTimeout,
+      Duration timeout,
+      int maxHeadBytes,
+      int bufferSize)
+      throws IOException, ServletException {
     Socket upstream;
     InputStream in;
     Head head;
@@ -77,8 +91,14 @@ final class WebSocketUpgrade {
     try {
       upstream.setSoTimeout((int) timeout.toMillis());
       String query = req.getQueryString();
-      upstream.getOutputStream().write(requestHead(req, target, target.basePath() + path + (query == null ? "" : "?" + query),
-          forwarded));
+      upstream
+          .getOutputStream()
+          .write(
+              requestHead(
+                  req,
+                  target,
+                  target.basePath() + path + (query == null ? "" : "?" + query),
+                  forwarded));
       upstream.getOutputStream().flush();
       in = new BufferedInputStream(upstream.getInputStream(), bufferSize);
       head = Head.read(in, maxHeadBytes);
@@ -86,7 +106,9 @@ final class WebSocketUpgrade {
       upstream.close();
       LOG.info(() -> "UPSTREAM " + target.key() + " failed the WebSocket handshake: " + e);
       boolean late = e instanceof SocketTimeoutException;
-      ForwardingFilter.reply(res, late ? HttpServletResponse.SC_GATEWAY_TIMEOUT : HttpServletResponse.SC_BAD_GATEWAY,
+      ForwardingFilter.reply(
+          res,
+          late ? HttpServletResponse.SC_GATEWAY_TIMEOUT : HttpServletResponse.SC_BAD_GATEWAY,
           late ? "upstream timed out" : "upstream failed the WebSocket handshake");
       return;
     }
@@ -97,10 +119,18 @@ final class WebSocketUpgrade {
       return;
     }
     String expected = accept(req.getHeader("Sec-WebSocket-Key"));
-    if (!"websocket".equalsIgnoreCase(head.header("upgrade")) || !expected.equals(head.header("sec-websocket-accept"))) {
+    if (!"websocket".equalsIgnoreCase(head.header("upgrade"))
+        || !expected.equals(head.header("sec-websocket-accept"))) {
       upstream.close();
-      LOG.info(() -> "UPSTREAM " + target.key() + " answered 101 without accepting the client's WebSocket key");
-      ForwardingFilter.reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream's 101 does not accept the WebSocket key");
+      LOG.info(
+          () ->
+              "UPSTREAM "
+                  + target.key()
+                  + " answered 101 without accepting the client's WebSocket key");
+      ForwardingFilter.reply(
+          res,
+          HttpServletResponse.SC_BAD_GATEWAY,
+          "upstream's 101 does not accept the WebSocket key");
       return;
     }
     upstream.setSoTimeout(0); // a WebSocket may stay quiet as long as its ends like
@@ -108,11 +138,13 @@ final class WebSocketUpgrade {
     res.setHeader("Upgrade", "websocket");
     res.setHeader("Connection", "Upgrade");
     res.setHeader("Sec-WebSocket-Accept", expected);
-    head.headers().forEach((name, value) -> {
-      if (NEGOTIATED.contains(name)) {
-        res.setHeader(name, value);
-      }
-    });
+    head.headers()
+        .forEach(
+            (name, value) -> {
+              if (NEGOTIATED.contains(name)) {
+                res.setHeader(name, value);
+              }
+            });
     req.upgrade(Tunnel.class).attach(upstream, in, bufferSize);
     res.flushBuffer(); // Payara holds an upgraded response back until it is flushed
   }
@@ -120,19 +152,25 @@ final class WebSocketUpgrade {
   /** The value a server must answer to a key (RFC 6455 section 4.2.2). */
   static String accept(String key) {
     try {
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key.strip() + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
+      byte[] sha1 =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key.strip() + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
       return Base64.getEncoder().encodeToString(sha1);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-1", e);
     }
   }
 
-  private static Socket connect(Target.Address address, Duration connectTimeout) throws IOException {
+  private static Socket connect(Target.Address address, Duration connectTimeout)
+      throws IOException {
     Socket plain = new Socket();
     try {
-      plain.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
+      plain.connect(
+          new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
       plain.setTcpNoDelay(true);
-      return address.tls() ? ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, address.host(), address.port(), true)
+      return address.tls()
+          ? ((SSLSocketFactory) SSLSocketFactory.getDefault())
+              .createSocket(plain, address.host(), address.port(), true)
           : plain;
     } catch (IOException e) {
       plain.close();
@@ -140,14 +178,19 @@ final class WebSocketUpgrade {
     }
   }
 
-  /** The client's end-to-end headers (the Sec-WebSocket-* ones among them) and the forwarding ones. */
-  private static byte[] requestHead(HttpServletRequest req, Target target, String pathAndQuery, ForwardedHeaders forwarded) {
+  /**
+   * The client's end-to-end headers (the Sec-WebSocket-* ones among them) and the forwarding ones.
+   */
+  private static byte[] requestHead(
+      HttpServletRequest req, Target target, String pathAndQuery, ForwardedHeaders forwarded) {
     HttpFields.Mutable h = HttpFields.build();
     HopByHop hop = HopByHop.of(req.getHeaders("Connection"));
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (hop.drops(lower) || SET_BY_PROXY.contains(lower) || ForwardedHeaders.NAMES.contains(lower)) {
+      if (hop.drops(lower)
+          || SET_BY_PROXY.contains(lower)
+          || ForwardedHeaders.NAMES.contains(lower)) {
         continue;
       }
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
@@ -155,8 +198,12 @@ final class WebSocketUpgrade {
       }
     }
     forwarded.write(req, h);
-    StringBuilder b = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\nHost: ").append(target.hostHeader())
-        .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
+    StringBuilder b =
+        new StringBuilder("GET ")
+            .append(pathAndQuery)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(target.hostHeader())
+            .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
     for (HttpField f : h) {
       b.append(f.getName()).append(": ").append(f.getValue()).append("\r\n");
     }
@@ -164,7 +211,8 @@ final class WebSocketUpgrade {
   }
 
   /** An upstream that did not switch: its status, content type and Content-Length body go back. */
-  private static void passRefusal(Head head, InputStream in, HttpServletResponse res, int maxBodyBytes) throws IOException {
+  private static void passRefusal(
+      Head head, InputStream in, HttpServletResponse res, int maxBodyBytes) throws IOException {
     res.setStatus(head.status());
     String type = head.header("content-type");
     if (type != null) {
@@ -212,7 +260,9 @@ final class WebSocketUpgrade {
         if (colon <= 0) {
           throw new IOException("upstream sent a malformed header line");
         }
-        headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+        headers.put(
+            lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).strip());
       }
       return new Head(Integer.parseInt(lines[0].substring(9, 12)), headers);
     }

@@ -18,8 +18,8 @@ import java.util.function.BiConsumer;
  *
  * So an exact route beats any prefix, a longer prefix beats a shorter one, and a lookup costs one
  * hash probe per path segment however many routes there are. Several routes may share a uri; the
- * first that accepts the method and host wins ({@link Target#SPECIFIC_FIRST}), and if none does
- * the search goes on to shorter prefixes.
+ * first that accepts the method and host wins ({@link Target#SPECIFIC_FIRST}), and if none does the
+ * search goes on to shorter prefixes.
  */
 public final class RouteIndex {
 
@@ -60,7 +60,10 @@ public final class RouteIndex {
     byKey.forEach((key, target) -> action.accept(key, target.route()));
   }
 
-  /** Starts a set of changes; each touched part of the index is copied once, in {@link Editor#build}. */
+  /**
+   * Starts a set of changes; each touched part of the index is copied once, in {@link
+   * Editor#build}.
+   */
   public Editor edit() {
     return new Editor();
   }

@@ -56,7 +56,9 @@ final class ShardedMap<K, V> {
     return new Editor();
   }
 
-  /** Collects changes; {@link #build()} copies each touched shard once, however many changes hit it. */
+  /**
+   * Collects changes; {@link #build()} copies each touched shard once, however many changes hit it.
+   */
   final class Editor {
     private final Map<K, V>[] next = shards.clone();
     private final boolean[] copied = new boolean[SHARDS];

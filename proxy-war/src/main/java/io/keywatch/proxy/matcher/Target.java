@@ -16,9 +16,9 @@ import java.util.Comparator;
 public record Target(String key, Route route, Address address, String basePath, String hostHeader) {
 
   /**
-   * Among routes with the same uri, the most specific is tried first: one for a host before one
-   * for any host, one for some methods before one for all; ties are broken by key so the choice
-   * never depends on the order routes arrived in.
+   * Among routes with the same uri, the most specific is tried first: one for a host before one for
+   * any host, one for some methods before one for all; ties are broken by key so the choice never
+   * depends on the order routes arrived in.
    */
   static final Comparator<Target> SPECIFIC_FIRST =
       Comparator.<Target, Boolean>comparing(t -> t.route().host().isEmpty())

@@ -37,8 +37,8 @@ public record RouteSnapshot(UUID storeId, long revision, boolean live, RouteInde
   }
 
   /**
-   * Whether {@code batch} cannot be applied and the table must be read again: it is not live, or the
-   * batch starts above it (changes in between were never seen).
+   * Whether {@code batch} cannot be applied and the table must be read again: it is not live, or
+   * the batch starts above it (changes in between were never seen).
    */
   public boolean needsReload(EventBatch batch) {
     return !live || batch.after() > revision;
@@ -60,9 +60,18 @@ public record RouteSnapshot(UUID storeId, long revision, boolean live, RouteInde
       long delay = Duration.between(e.kv().createdAt(), appliedAt).toMillis();
       if (e.type() == KvEvent.Type.DELETE) {
         edit.remove(e.key());
-        LOG.info(() -> "ROUTE delete " + e.key() + " rev=" + e.revision() + " watch_delay=" + delay + "ms");
+        LOG.info(
+            () ->
+                "ROUTE delete "
+                    + e.key()
+                    + " rev="
+                    + e.revision()
+                    + " watch_delay="
+                    + delay
+                    + "ms");
       } else if (put(edit, e.kv())) {
-        LOG.info(() -> "ROUTE put " + e.key() + " rev=" + e.revision() + " watch_delay=" + delay + "ms");
+        LOG.info(
+            () -> "ROUTE put " + e.key() + " rev=" + e.revision() + " watch_delay=" + delay + "ms");
       }
     }
     return new RouteSnapshot(storeId, batch.revision(), live, edit.build());
@@ -79,7 +88,8 @@ public record RouteSnapshot(UUID storeId, long revision, boolean live, RouteInde
       return true;
     } catch (InvalidRouteException e) {
       edit.remove(kv.key());
-      LOG.warning(() -> "ROUTE skip " + kv.key() + " rev=" + kv.modRevision() + ": " + e.getMessage());
+      LOG.warning(
+          () -> "ROUTE skip " + kv.key() + " rev=" + kv.modRevision() + ": " + e.getMessage());
       return false;
     }
   }

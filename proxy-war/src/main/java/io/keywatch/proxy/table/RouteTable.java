@@ -51,6 +51,7 @@ public class RouteTable {
   private volatile RouteSnapshot current = RouteSnapshot.EMPTY;
   private final AtomicBoolean saveScheduled = new AtomicBoolean();
   private SnapshotFile file;
+
   /** The table last written to {@link #file}. Guarded by {@link #file}. */
   private RouteSnapshot saved;
 
@@ -58,10 +59,21 @@ public class RouteTable {
   void loadFromDisk() {
     file = new SnapshotFile(settings.snapshotFile());
     try {
-      file.read().ifPresent(s -> {
-        current = s;
-        LOG.info(() -> "ROUTE load " + s.size() + " routes rev=" + s.revision() + " store=" + s.storeId() + " from " + file.path());
-      });
+      file.read()
+          .ifPresent(
+              s -> {
+                current = s;
+                LOG.info(
+                    () ->
+                        "ROUTE load "
+                            + s.size()
+                            + " routes rev="
+                            + s.revision()
+                            + " store="
+                            + s.storeId()
+                            + " from "
+                            + file.path());
+              });
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "ROUTE snapshot file unreadable, starting empty: " + e.getMessage());
     }
@@ -73,7 +85,12 @@ public class RouteTable {
     try {
       loaded = readStore();
     } catch (RuntimeException e) {
-      LOG.info(() -> "ROUTE serving " + current.size() + " routes from disk until the store is reachable: " + e.getMessage());
+      LOG.info(
+          () ->
+              "ROUTE serving "
+                  + current.size()
+                  + " routes from disk until the store is reachable: "
+                  + e.getMessage());
       return;
     }
     synchronized (this) {
@@ -109,16 +126,28 @@ public class RouteTable {
     reload();
   }
 
-  /** Reads every route again; on failure keeps serving the table it has, and retries at the next batch. */
+  /**
+   * Reads every route again; on failure keeps serving the table it has, and retries at the next
+   * batch.
+   */
   private void reload() {
     try {
       install(readStore(), "store");
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "ROUTE reload failed, keeping " + current.size() + " routes rev=" + current.revision() + ": " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "ROUTE reload failed, keeping "
+              + current.size()
+              + " routes rev="
+              + current.revision()
+              + ": "
+              + e.getMessage());
     }
   }
 
-  /** Every route at the watch's position; fails at once while the watch has not reached the store. */
+  /**
+   * Every route at the watch's position; fails at once while the watch has not reached the store.
+   */
   private RouteSnapshot readStore() {
     Range routes = hub.snapshot(RouteCodec.PREFIX);
     return RouteSnapshot.load(store.revisions().storeId(), routes);
@@ -126,11 +155,22 @@ public class RouteTable {
 
   private void install(RouteSnapshot s, String from) {
     current = s;
-    LOG.info(() -> "ROUTE load " + s.size() + " routes rev=" + s.revision() + " store=" + s.storeId() + " from " + from);
+    LOG.info(
+        () ->
+            "ROUTE load "
+                + s.size()
+                + " routes rev="
+                + s.revision()
+                + " store="
+                + s.storeId()
+                + " from "
+                + from);
     scheduleSave();
   }
 
-  /** Saves to disk a moment later, off the watch's thread; the changes meanwhile are saved together. */
+  /**
+   * Saves to disk a moment later, off the watch's thread; the changes meanwhile are saved together.
+   */
   private void scheduleSave() {
     if (saveScheduled.compareAndSet(false, true)) {
       scheduler.schedule(this::save, settings.snapshotDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -148,7 +188,9 @@ public class RouteTable {
         file.write(s);
         saved = s;
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "ROUTE cannot save the snapshot to " + file.path() + ": " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "ROUTE cannot save the snapshot to " + file.path() + ": " + e.getMessage());
       }
     }
   }

@@ -26,7 +26,9 @@ import java.util.logging.Logger;
 /**
  * The last route table on disk, so that the proxy can start and serve while PostgreSQL is down.
  *
- * <pre>{"storeId": "…", "revision": 42, "savedAt": "…", "routes": {"/routes/foo": {"uri": "/get", …}}}</pre>
+ * <pre>
+ * {"storeId": "…", "revision": 42, "savedAt": "…", "routes": {"/routes/foo": {"uri": "/get", …}}}
+ * </pre>
  *
  * A write goes to a temporary file beside the target and is then moved over it, so a crash never
  * leaves a half-written snapshot where the next start would read it.
@@ -85,12 +87,14 @@ public final class SnapshotFile {
     RouteIndex.Editor edit = RouteIndex.EMPTY.edit();
     for (Map.Entry<String, JsonValue> e : o.getJsonObject("routes").entrySet()) {
       try {
-        edit.put(e.getKey(), RouteCodec.parse(e.getValue().toString().getBytes(StandardCharsets.UTF_8)));
+        edit.put(
+            e.getKey(), RouteCodec.parse(e.getValue().toString().getBytes(StandardCharsets.UTF_8)));
       } catch (InvalidRouteException ex) {
         LOG.warning(() -> "ROUTE skip " + e.getKey() + " from " + path + ": " + ex.getMessage());
       }
     }
     UUID storeId = o.containsKey("storeId") ? UUID.fromString(o.getString("storeId")) : null;
-    return Optional.of(new RouteSnapshot(storeId, o.getJsonNumber("revision").longValue(), false, edit.build()));
+    return Optional.of(
+        new RouteSnapshot(storeId, o.getJsonNumber("revision").longValue(), false, edit.build()));
   }
 }

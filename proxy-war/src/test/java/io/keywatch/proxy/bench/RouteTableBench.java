@@ -32,13 +32,15 @@ public final class RouteTableBench {
 
     List<KeyValue> kvs = new ArrayList<>(routes);
     for (int i = 0; i < routes; i++) {
-      kvs.add(kv("/routes/r" + i, routeJson(i, i % 2 == 0 ? "/svc/" + i : "/svc/" + i + "/*"), i + 1));
+      kvs.add(
+          kv("/routes/r" + i, routeJson(i, i % 2 == 0 ? "/svc/" + i : "/svc/" + i + "/*"), i + 1));
     }
     Range range = new Range(kvs, routes);
     long before = usedHeap();
     RouteSnapshot table = RouteSnapshot.load(UUID.randomUUID(), range);
     long after = usedHeap();
-    System.out.printf("heap: %d routes take %.1f MiB (%.0f bytes each)%n",
+    System.out.printf(
+        "heap: %d routes take %.1f MiB (%.0f bytes each)%n",
         table.size(), (after - before) / 1048576.0, (double) (after - before) / table.size());
 
     for (int round = 1; round <= 5; round++) {
@@ -60,7 +62,8 @@ public final class RouteTableBench {
       s = s.apply(new EventBatch(first, first + changes, burst), Instant.now());
       long oneBatch = System.nanoTime() - t1;
       table = s;
-      System.out.printf("round %d: %d changes to %d routes: %.1f ms as %d batches, %.1f ms as one batch%n",
+      System.out.printf(
+          "round %d: %d changes to %d routes: %.1f ms as %d batches, %.1f ms as one batch%n",
           round, changes, table.size(), oneByOne / 1e6, changes, oneBatch / 1e6);
     }
 
@@ -69,10 +72,15 @@ public final class RouteTableBench {
     long t2 = System.nanoTime();
     for (int i = 0; i < lookups; i++) {
       int n = i % routes;
-      hits += table.index().match("GET", "h", n % 2 == 0 ? "/svc/" + n : "/svc/" + n + "/a/b/c") != null ? 1 : 0;
+      hits +=
+          table.index().match("GET", "h", n % 2 == 0 ? "/svc/" + n : "/svc/" + n + "/a/b/c") != null
+              ? 1
+              : 0;
     }
     long lookupNanos = System.nanoTime() - t2;
-    System.out.printf("lookups: %.2f million/s with %d routes (%d hits)%n", lookups / (lookupNanos / 1e3), table.size(), hits);
+    System.out.printf(
+        "lookups: %.2f million/s with %d routes (%d hits)%n",
+        lookups / (lookupNanos / 1e3), table.size(), hits);
   }
 
   private static KvEvent change(int i, long rev) {
@@ -90,7 +98,13 @@ public final class RouteTableBench {
   }
 
   private static String routeJson(int i, String uri) {
-    return "{\"uri\":\"" + uri + "\",\"upstream\":\"http://10.0." + (i % 250) + "." + (i % 200) + ":8080\"}";
+    return "{\"uri\":\""
+        + uri
+        + "\",\"upstream\":\"http://10.0."
+        + (i % 250)
+        + "."
+        + (i % 200)
+        + ":8080\"}";
   }
 
   private static long usedHeap() {

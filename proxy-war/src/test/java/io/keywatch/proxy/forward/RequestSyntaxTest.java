@@ -35,7 +35,8 @@ class RequestSyntaxTest {
     assertThat(RequestSyntax.targetProblem("/", null)).isNull();
     assertThat(RequestSyntax.targetProblem("/a;v=..;w=./b", null)).isNull();
     assertThat(RequestSyntax.targetProblem("/group%2Fproject/raw", "ref=a/b?c=%20d&e=.."))
-        .as("an encoded slash inside a name").isNull();
+        .as("an encoded slash inside a name")
+        .isNull();
     assertThat(RequestSyntax.targetProblem("/list", "ids[]=1&ids[]=2")).isNull();
   }
 
@@ -43,7 +44,8 @@ class RequestSyntaxTest {
   void aTargetOutsideRfc3986IsRefused() {
     assertThat(RequestSyntax.targetProblem("/a\u000bb", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("/a b", null)).isNotNull();
-    assertThat(RequestSyntax.targetProblem("/x HTTP/1.1\r\nHost: x\r\n\r\nDELETE /other", null)).isNotNull();
+    assertThat(RequestSyntax.targetProblem("/x HTTP/1.1\r\nHost: x\r\n\r\nDELETE /other", null))
+        .isNotNull();
     assertThat(RequestSyntax.targetProblem("/caf\u00e9", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("/a\\b", null)).isNotNull();
     assertThat(RequestSyntax.targetProblem("/a%zz", null)).isNotNull();

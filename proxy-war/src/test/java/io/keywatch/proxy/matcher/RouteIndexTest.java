@@ -29,11 +29,12 @@ class RouteIndexTest {
 
   @Test
   void exactBeatsPrefixAndLongestPrefixWins() {
-    RouteIndex index = index(
-        "/routes/root", route("/*", "http://a"),
-        "/routes/api", route("/api/*", "http://b"),
-        "/routes/v1", route("/api/v1/*", "http://c"),
-        "/routes/exact", route("/api/v1/users", "http://d"));
+    RouteIndex index =
+        index(
+            "/routes/root", route("/*", "http://a"),
+            "/routes/api", route("/api/*", "http://b"),
+            "/routes/v1", route("/api/v1/*", "http://c"),
+            "/routes/exact", route("/api/v1/users", "http://d"));
 
     assertThat(keyOf(index.match("GET", "h", "/api/v1/users"))).isEqualTo("/routes/exact");
     assertThat(keyOf(index.match("GET", "h", "/api/v1/users/7"))).isEqualTo("/routes/v1");
@@ -45,7 +46,8 @@ class RouteIndexTest {
 
   @Test
   void noRouteWithoutMatch() {
-    RouteIndex index = index("/routes/get", route("/get", "http://a"), "/routes/api", route("/api/*", "http://a"));
+    RouteIndex index =
+        index("/routes/get", route("/get", "http://a"), "/routes/api", route("/api/*", "http://a"));
     assertThat(index.match("GET", "h", "/get/more")).isNull();
     assertThat(index.match("GET", "h", "/gets")).isNull();
     assertThat(index.match("GET", "h", "/api")).isNull();
@@ -55,8 +57,12 @@ class RouteIndexTest {
   @Test
   void methodsAndHostNarrowARouteAndTheMostSpecificWins() {
     Route any = route("/x", "http://any");
-    Route posts = new Route("/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
-    Route onHost = new Route("/x", URI.create("http://host"), Set.of(), Optional.of("A.example"), Optional.empty());
+    Route posts =
+        new Route(
+            "/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
+    Route onHost =
+        new Route(
+            "/x", URI.create("http://host"), Set.of(), Optional.of("A.example"), Optional.empty());
     RouteIndex index = index("/routes/any", any, "/routes/post", posts, "/routes/host", onHost);
 
     assertThat(keyOf(index.match("GET", "other", "/x"))).isEqualTo("/routes/any");
@@ -66,7 +72,9 @@ class RouteIndexTest {
 
   @Test
   void aPrefixThatRefusesTheMethodFallsBackToAShorterOne() {
-    Route getOnly = new Route("/api/*", URI.create("http://b"), Set.of("GET"), Optional.empty(), Optional.empty());
+    Route getOnly =
+        new Route(
+            "/api/*", URI.create("http://b"), Set.of("GET"), Optional.empty(), Optional.empty());
     RouteIndex index = index("/routes/root", route("/*", "http://a"), "/routes/api", getOnly);
     assertThat(keyOf(index.match("GET", "h", "/api/x"))).isEqualTo("/routes/api");
     assertThat(keyOf(index.match("DELETE", "h", "/api/x"))).isEqualTo("/routes/root");
@@ -74,7 +82,8 @@ class RouteIndexTest {
 
   @Test
   void putReplacesAndRemoveForgetsWithoutTouchingTheOldIndex() {
-    RouteIndex first = index("/routes/a", route("/a", "http://one"), "/routes/b", route("/b/*", "http://one"));
+    RouteIndex first =
+        index("/routes/a", route("/a", "http://one"), "/routes/b", route("/b/*", "http://one"));
     RouteIndex.Editor edit = first.edit();
     edit.put("/routes/a", route("/moved", "http://two"));
     edit.remove("/routes/b");
@@ -92,7 +101,9 @@ class RouteIndexTest {
 
   @Test
   void twoRoutesOnOneUriLeaveTheOtherWhenOneGoes() {
-    Route posts = new Route("/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
+    Route posts =
+        new Route(
+            "/x", URI.create("http://post"), Set.of("POST"), Optional.empty(), Optional.empty());
     RouteIndex index = index("/routes/any", route("/x", "http://any"), "/routes/post", posts);
     RouteIndex.Editor edit = index.edit();
     edit.remove("/routes/post");
@@ -101,7 +112,13 @@ class RouteIndexTest {
 
   @Test
   void upstreamIsTakenApartOnce() {
-    Route r = new Route("/x", URI.create("http://127.0.0.1:8080/base/"), Set.of(), Optional.empty(), Optional.of(Duration.ofSeconds(2)));
+    Route r =
+        new Route(
+            "/x",
+            URI.create("http://127.0.0.1:8080/base/"),
+            Set.of(),
+            Optional.empty(),
+            Optional.of(Duration.ofSeconds(2)));
     Target t = Target.of("/routes/x", r);
     assertThat(t.address()).isEqualTo(new Target.Address(false, "127.0.0.1", 8080));
     assertThat(t.basePath()).isEqualTo("/base");
@@ -123,7 +140,8 @@ class RouteIndexTest {
     assertThat(index.size()).isEqualTo(40_000);
     for (int i = 0; i < 20_000; i += 7) {
       assertThat(keyOf(index.match("GET", "h", "/svc/" + i))).isEqualTo("/routes/e" + i);
-      assertThat(keyOf(index.match("GET", "h", "/svc/" + i + "/deep/path"))).isEqualTo("/routes/p" + i);
+      assertThat(keyOf(index.match("GET", "h", "/svc/" + i + "/deep/path")))
+          .isEqualTo("/routes/p" + i);
     }
     assertThat(index.match("GET", "h", "/svc/20000")).isNull();
   }

@@ -18,7 +18,13 @@ class RouteSnapshotTest {
   static final UUID STORE = UUID.randomUUID();
 
   static KeyValue kv(String key, String json, long rev) {
-    return new KeyValue(key, json == null ? null : json.getBytes(StandardCharsets.UTF_8), 1, rev, json == null ? 0 : 1, NOW);
+    return new KeyValue(
+        key,
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        1,
+        rev,
+        json == null ? 0 : 1,
+        NOW);
   }
 
   static String route(String uri, String upstream) {
@@ -39,7 +45,8 @@ class RouteSnapshotTest {
 
   @Test
   void loadSkipsRoutesThatDoNotParse() {
-    RouteSnapshot s = loaded(3, kv("/routes/a", route("/a", "http://a"), 1), kv("/routes/bad", "{\"uri\":1}", 2));
+    RouteSnapshot s =
+        loaded(3, kv("/routes/a", route("/a", "http://a"), 1), kv("/routes/bad", "{\"uri\":1}", 2));
     assertThat(s.size()).isEqualTo(1);
     assertThat(s.live()).isTrue();
     assertThat(s.revision()).isEqualTo(3);
@@ -49,10 +56,16 @@ class RouteSnapshotTest {
   @Test
   void aBatchAppliesAsOneNewTable() {
     RouteSnapshot s = loaded(1, kv("/routes/a", route("/a", "http://a"), 1));
-    RouteSnapshot next = s.apply(new EventBatch(1, 4, List.of(
-        put("/routes/b", route("/b", "http://b"), 2),
-        put("/routes/a", route("/a2", "http://a"), 3),
-        delete("/routes/b", 4))), NOW);
+    RouteSnapshot next =
+        s.apply(
+            new EventBatch(
+                1,
+                4,
+                List.of(
+                    put("/routes/b", route("/b", "http://b"), 2),
+                    put("/routes/a", route("/a2", "http://a"), 3),
+                    delete("/routes/b", 4))),
+            NOW);
 
     assertThat(next.revision()).isEqualTo(4);
     assertThat(next.index().match("GET", "h", "/a")).isNull();
@@ -85,7 +98,8 @@ class RouteSnapshotTest {
   @Test
   void aValueThatNoLongerParsesRemovesTheOldRoute() {
     RouteSnapshot s = loaded(1, kv("/routes/a", route("/a", "http://a"), 1));
-    RouteSnapshot next = s.apply(new EventBatch(1, 2, List.of(put("/routes/a", "not json", 2))), NOW);
+    RouteSnapshot next =
+        s.apply(new EventBatch(1, 2, List.of(put("/routes/a", "not json", 2))), NOW);
     assertThat(next.size()).isZero();
     assertThat(next.revision()).isEqualTo(2);
   }

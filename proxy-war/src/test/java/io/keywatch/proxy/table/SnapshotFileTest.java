@@ -19,9 +19,18 @@ class SnapshotFileTest {
   @Test
   void aWrittenTableReadsBackNotLive() throws IOException {
     UUID store = UUID.randomUUID();
-    RouteSnapshot s = RouteSnapshot.load(store, new Range(List.of(
-        RouteSnapshotTest.kv("/routes/a", "{\"uri\":\"/a/*\",\"upstream\":\"http://127.0.0.1:1/x\",\"methods\":[\"GET\"],\"host\":\"h.example\",\"timeout\":1.5}", 3),
-        RouteSnapshotTest.kv("/routes/b", RouteSnapshotTest.route("/b", "http://b"), 4)), 7));
+    RouteSnapshot s =
+        RouteSnapshot.load(
+            store,
+            new Range(
+                List.of(
+                    RouteSnapshotTest.kv(
+                        "/routes/a",
+                        "{\"uri\":\"/a/*\",\"upstream\":\"http://127.0.0.1:1/x\",\"methods\":[\"GET\"],\"host\":\"h.example\",\"timeout\":1.5}",
+                        3),
+                    RouteSnapshotTest.kv(
+                        "/routes/b", RouteSnapshotTest.route("/b", "http://b"), 4)),
+                7));
     SnapshotFile file = new SnapshotFile(dir.resolve("sub/routes.json"));
     file.write(s);
 
@@ -33,7 +42,9 @@ class SnapshotFileTest {
     assertThat(read.index().get("/routes/a").route()).isEqualTo(s.index().get("/routes/a").route());
     assertThat(read.index().match("GET", "h.example", "/a/z")).isNotNull();
     try (var files = Files.list(dir.resolve("sub"))) {
-      assertThat(files).as("no temporary file is left behind").containsExactly(dir.resolve("sub/routes.json"));
+      assertThat(files)
+          .as("no temporary file is left behind")
+          .containsExactly(dir.resolve("sub/routes.json"));
     }
   }
 
@@ -45,6 +56,7 @@ class SnapshotFileTest {
   @Test
   void aBrokenFileIsAnError() throws IOException {
     Files.writeString(dir.resolve("broken.json"), "{\"revision\":");
-    assertThatThrownBy(() -> new SnapshotFile(dir.resolve("broken.json")).read()).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> new SnapshotFile(dir.resolve("broken.json")).read())
+        .isInstanceOf(IOException.class);
   }
 }

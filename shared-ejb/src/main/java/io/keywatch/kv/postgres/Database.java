@@ -29,9 +29,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL behind the store: brings the schema up to date with Flyway, holds the connection
- * pool and produces the {@link KvStore}, the {@link LeaseStore} and the {@link ChangeLog} the watch follows. Starting while the database is down is allowed (a proxy
- * must keep serving): the pool connects lazily and the migration is retried by {@link #store()}'s
- * users through {@link #ensureSchema()}.
+ * pool and produces the {@link KvStore}, the {@link LeaseStore} and the {@link ChangeLog} the watch
+ * follows. Starting while the database is down is allowed (a proxy must keep serving): the pool
+ * connects lazily and the migration is retried by {@link #store()}'s users through {@link
+ * #ensureSchema()}.
  */
 @Singleton
 @Startup
@@ -39,12 +40,15 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class Database {
 
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
   /** One timer per statement name, told apart by the tag {@code statement}. */
-  private static final Metadata STATEMENT_TIMER = Metadata.builder()
-      .withName("keywatch_store_statement")
-      .withDescription("time of one run of the store's named SQL statement, from prepare to the last row read")
-      .withUnit(MetricUnits.SECONDS)
-      .build();
+  private static final Metadata STATEMENT_TIMER =
+      Metadata.builder()
+          .withName("keywatch_store_statement")
+          .withDescription(
+              "time of one run of the store's named SQL statement, from prepare to the last row read")
+          .withUnit(MetricUnits.SECONDS)
+          .build();
 
   @Inject Settings settings;
   @Inject MetricRegistry metrics;
@@ -64,8 +68,13 @@ public class Database {
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
-    store = new PgKvStore(
-        pool, settings.valueLimit(), settings.groupCommitLimit(), settings.txnMaxOps(), this::recordStatement);
+    store =
+        new PgKvStore(
+            pool,
+            settings.valueLimit(),
+            settings.groupCommitLimit(),
+            settings.txnMaxOps(),
+            this::recordStatement);
     leases = new PgLeaseStore(pool, settings.leaseMinTtl(), this::recordStatement);
     try {
       ensureSchema();
@@ -77,11 +86,12 @@ public class Database {
   /** Applies the Flyway migrations once per JVM; safe to call again and from several servers. */
   public synchronized void ensureSchema() {
     if (!migrated) {
-      var result = Flyway.configure(Database.class.getClassLoader())
-          .dataSource(pool)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      var result =
+          Flyway.configure(Database.class.getClassLoader())
+              .dataSource(pool)
+              .locations("classpath:db/migration")
+              .load()
+              .migrate();
       LOG.info(() -> "MIGRATE schema at version " + result.targetSchemaVersion);
       migrated = true;
     }
@@ -109,7 +119,8 @@ public class Database {
 
   private void recordStatement(String statement, long nanos) {
     statementTimers
-        .computeIfAbsent(statement, name -> metrics.timer(STATEMENT_TIMER, new Tag("statement", name)))
+        .computeIfAbsent(
+            statement, name -> metrics.timer(STATEMENT_TIMER, new Tag("statement", name)))
         .update(Duration.ofNanos(nanos));
   }
 

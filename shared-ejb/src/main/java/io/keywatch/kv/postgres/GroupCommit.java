@@ -2,7 +2,6 @@ package io.keywatch.kv.postgres;
 
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.PutResult;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,12 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GroupCommit {
 
-  private record Request(String key, byte[] value, long lease, Thread caller, CompletableFuture<PutResult> result) {}
+  private record Request(
+      String key, byte[] value, long lease, Thread caller, CompletableFuture<PutResult> result) {}
 
   private final Transactions transactions;
   private final PgStatements statements;
   private final int limit;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+
   /** Held by the one thread committing; the others park until it hands off. */
   private final ReentrantLock committer = new ReentrantLock();
 
@@ -50,7 +51,8 @@ final class GroupCommit {
 
   /** Puts a value attached to {@code lease} (0: none). */
   PutResult put(String key, byte[] value, long lease) {
-    Request mine = new Request(key, value, lease, Thread.currentThread(), new CompletableFuture<>());
+    Request mine =
+        new Request(key, value, lease, Thread.currentThread(), new CompletableFuture<>());
     queue.add(mine);
     while (!mine.result().isDone()) {
       if (committer.tryLock()) {
@@ -115,8 +117,9 @@ final class GroupCommit {
 
   /**
    * Whether the database refused the batch, so that nothing of it was written. Anything else may
-   * have come after the commit (a lost connection may have lost the commit's answer, not the commit)
-   * and retrying could write a put twice, so such a failure goes back to the callers as it is.
+   * have come after the commit (a lost connection may have lost the commit's answer, not the
+   * commit) and retrying could write a put twice, so such a failure goes back to the callers as it
+   * is.
    */
   private static boolean refusedByDatabase(RuntimeException e) {
     if (!(e.getCause() instanceof SQLException sql)) {
@@ -131,33 +134,43 @@ final class GroupCommit {
    * row it superseded (read by the function itself, see {@code kv_put_many_with_prev}).
    */
   private List<PutResult> putAll(List<Request> batch) {
-    return transactions.autocommit(c -> {
-      try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS); PreparedStatement s = t.statement()) {
-        s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
-        s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
-        if (batch.stream().allMatch(r -> r.lease() == 0)) {
-          s.setNull(3, Types.ARRAY); // no lease to look up
-        } else {
-          s.setArray(3, PgStatements.bigintArray(c, batch.stream().map(Request::lease).toList()));
-        }
-        List<PutResult> results = new ArrayList<>(batch.size());
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            KeyValue kv = PgStatements.keyValue(rs, 1);
-            long prevRevision = rs.getLong(6);
-            rs.getLong(1 + PgStatements.COLUMNS);
-            KeyValue prev = rs.wasNull() ? null : PgStatements.keyValue(rs, 1 + PgStatements.COLUMNS);
-            if (prev == null && prevRevision != 0) {
-              throw new IllegalStateException("superseded row " + prevRevision + " of revision " + kv.modRevision() + " not found");
+    return transactions.autocommit(
+        c -> {
+          try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS);
+              PreparedStatement s = t.statement()) {
+            s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
+            s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
+            if (batch.stream().allMatch(r -> r.lease() == 0)) {
+              s.setNull(3, Types.ARRAY); // no lease to look up
+            } else {
+              s.setArray(
+                  3, PgStatements.bigintArray(c, batch.stream().map(Request::lease).toList()));
             }
-            results.add(new PutResult(kv, prev));
+            List<PutResult> results = new ArrayList<>(batch.size());
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                KeyValue kv = PgStatements.keyValue(rs, 1);
+                long prevRevision = rs.getLong(6);
+                rs.getLong(1 + PgStatements.COLUMNS);
+                KeyValue prev =
+                    rs.wasNull() ? null : PgStatements.keyValue(rs, 1 + PgStatements.COLUMNS);
+                if (prev == null && prevRevision != 0) {
+                  throw new IllegalStateException(
+                      "superseded row "
+                          + prevRevision
+                          + " of revision "
+                          + kv.modRevision()
+                          + " not found");
+                }
+                results.add(new PutResult(kv, prev));
+              }
+            }
+            if (results.size() != batch.size()) {
+              throw new IllegalStateException(
+                  "kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
+            }
+            return results;
           }
-        }
-        if (results.size() != batch.size()) {
-          throw new IllegalStateException("kv_put_many wrote " + results.size() + " rows for " + batch.size() + " puts");
-        }
-        return results;
-      }
-    });
+        });
   }
 }

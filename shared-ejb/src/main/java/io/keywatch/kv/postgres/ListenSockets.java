@@ -15,11 +15,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>After reading a notification, pgjdbc looks for more by reading under a 1 ms socket timeout
  * ({@code PGStream.hasMessagePending}), so {@code getNotifications} returned every wake-up 1 ms
- * after it came: half of the watch's latency on this loopback (put acknowledged at 0.8 ms, event
- * at 2.0 ms). On these sockets that look-ahead does not wait: a read under a 1 ms timeout with
- * nothing received yet times out at once. Whatever arrives later wakes the feed's next wait.
- * (pgjdbc instantiates the factory by class name, so it is public; over TLS it wraps the socket and
- * waits as before.)
+ * after it came: half of the watch's latency on this loopback (put acknowledged at 0.8 ms, event at
+ * 2.0 ms). On these sockets that look-ahead does not wait: a read under a 1 ms timeout with nothing
+ * received yet times out at once. Whatever arrives later wakes the feed's next wait. (pgjdbc
+ * instantiates the factory by class name, so it is public; over TLS it wraps the socket and waits
+ * as before.)
  */
 public final class ListenSockets extends SocketFactory {
 
@@ -43,8 +43,10 @@ public final class ListenSockets extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localAddress, int localPort) throws IOException {
-    return connected(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(host, port));
+  public Socket createSocket(String host, int port, InetAddress localAddress, int localPort)
+      throws IOException {
+    return connected(
+        new InetSocketAddress(localAddress, localPort), new InetSocketAddress(host, port));
   }
 
   @Override
@@ -53,12 +55,15 @@ public final class ListenSockets extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-    return connected(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
+    return connected(
+        new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
   }
 
   /** A socket connected to {@code remote}, from {@code local} if given. */
-  private static Socket connected(InetSocketAddress local, InetSocketAddress remote) throws IOException {
+  private static Socket connected(InetSocketAddress local, InetSocketAddress remote)
+      throws IOException {
     Socket s = new PromptSocket();
     if (local != null) {
       s.bind(local);

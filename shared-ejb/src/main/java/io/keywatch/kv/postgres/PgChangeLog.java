@@ -11,8 +11,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * {@link ChangeLog} on PostgreSQL: each follower is one dedicated connection (never a pooled one:
- * a pool may hand a LISTEN to someone else) that LISTENs on the channel every write notifies (see
+ * {@link ChangeLog} on PostgreSQL: each follower is one dedicated connection (never a pooled one: a
+ * pool may hand a LISTEN to someone else) that LISTENs on the channel every write notifies (see
  * {@code kv_notify}) and reads with autocommit on, so each read is one statement and one snapshot.
  *
  * <p>A half-open connection, which a blocking wait for notifications never notices (pgjdbc issue
@@ -26,7 +26,9 @@ public final class PgChangeLog implements ChangeLog {
   private final PGSimpleDataSource dataSource;
   private final PgStatements statements;
 
-  /** Follows through {@code dataSource}'s connections, which it switches to {@link ListenSockets}. */
+  /**
+   * Follows through {@code dataSource}'s connections, which it switches to {@link ListenSockets}.
+   */
   public PgChangeLog(PGSimpleDataSource dataSource) {
     this(dataSource, StatementTimings.NONE);
   }
@@ -37,7 +39,10 @@ public final class PgChangeLog implements ChangeLog {
     this.statements = new PgStatements(timings);
   }
 
-  /** LISTENs before it returns, so a write that commits before the first read is either read by it or wakes the next wait. */
+  /**
+   * LISTENs before it returns, so a write that commits before the first read is either read by it
+   * or wakes the next wait.
+   */
   @Override
   public Follower follow() {
     try {

@@ -22,7 +22,6 @@ import io.keywatch.kv.TxnResponse;
 import io.keywatch.kv.TxnResult;
 import io.keywatch.kv.TxnRules;
 import io.keywatch.kv.ValueTooLargeException;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,9 +36,9 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * {@link KvStore} on PostgreSQL through JDBC. Writes call the SQL functions of the migrations; reads
- * at a revision run in one REPEATABLE READ snapshot that also reads the compacted revision, so a
- * read never sees history half removed.
+ * {@link KvStore} on PostgreSQL through JDBC. Writes call the SQL functions of the migrations;
+ * reads at a revision run in one REPEATABLE READ snapshot that also reads the compacted revision,
+ * so a read never sees history half removed.
  */
 public final class PgKvStore implements KvStore {
 
@@ -67,7 +66,11 @@ public final class PgKvStore implements KvStore {
    * @param timings told the time of every statement run
    */
   public PgKvStore(
-      DataSource dataSource, long valueLimit, int groupCommitLimit, int txnMaxOps, StatementTimings timings) {
+      DataSource dataSource,
+      long valueLimit,
+      int groupCommitLimit,
+      int txnMaxOps,
+      StatementTimings timings) {
     this.transactions = new Transactions(dataSource);
     this.statements = new PgStatements(timings);
     this.valueLimit = valueLimit;
@@ -98,12 +101,15 @@ public final class PgKvStore implements KvStore {
     return read(
         revision,
         (c, at) -> {
-          try (Timed t = statements.prepare(c, PgStatements.GET); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.GET);
+              PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setString(2, key);
             s.setLong(3, at);
             try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? Optional.of(PgStatements.keyValue(rs, 1)).filter(kv -> !kv.isTombstone()) : Optional.empty();
+              return rs.next()
+                  ? Optional.of(PgStatements.keyValue(rs, 1)).filter(kv -> !kv.isTombstone())
+                  : Optional.empty();
             }
           }
         });
@@ -121,7 +127,8 @@ public final class PgKvStore implements KvStore {
         revision,
         (c, at) -> {
           List<KeyValue> kvs = new ArrayList<>();
-          try (Timed t = statements.prepare(c, PgStatements.LIST); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.LIST);
+              PreparedStatement s = t.statement()) {
             s.setString(1, prefix);
             s.setString(2, PgStatements.prefixEnd(prefix));
             s.setLong(3, at);
@@ -142,7 +149,8 @@ public final class PgKvStore implements KvStore {
         c -> {
           KeyValue tombstone;
           long prevRevision;
-          try (Timed t = statements.prepare(c, PgStatements.DELETE); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.DELETE);
+              PreparedStatement s = t.statement()) {
             s.setString(1, key);
             s.setNull(2, Types.BIGINT);
             try (ResultSet rs = s.executeQuery()) {
@@ -164,7 +172,8 @@ public final class PgKvStore implements KvStore {
         Long.MAX_VALUE,
         (c, at) -> {
           List<KeyValue> rows = new ArrayList<>();
-          try (Timed t = statements.prepare(c, PgStatements.HISTORY); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.HISTORY);
+              PreparedStatement s = t.statement()) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
@@ -206,8 +215,11 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public DeleteRangeResult deleteRange(String key, String rangeEnd, boolean prevKv) {
-    TxnRequest alone = new TxnRequest(
-        List.of(), List.of(new TxnRequest.DeleteRange(new KeyRange(key, rangeEnd), prevKv)), List.of());
+    TxnRequest alone =
+        new TxnRequest(
+            List.of(),
+            List.of(new TxnRequest.DeleteRange(new KeyRange(key, rangeEnd), prevKv)),
+            List.of());
     return (DeleteRangeResult) txn(alone).responses().get(0);
   }
 
@@ -266,7 +278,8 @@ public final class PgKvStore implements KvStore {
           if (revision < 0) {
             throw new KvException("revision must not be negative: " + revision);
           }
-          try (Timed t = statements.prepare(c, PgStatements.COMPACT); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT);
+              PreparedStatement s = t.statement()) {
             s.setLong(1, revision);
             try (ResultSet rs = s.executeQuery()) {
               rs.next();
@@ -280,7 +293,8 @@ public final class PgKvStore implements KvStore {
   public OptionalLong compactBefore(Instant instant) {
     return write(
         c -> {
-          try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEFORE); PreparedStatement s = t.statement()) {
+          try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEFORE);
+              PreparedStatement s = t.statement()) {
             s.setTimestamp(1, Timestamp.from(instant));
             try (ResultSet rs = s.executeQuery()) {
               rs.next();

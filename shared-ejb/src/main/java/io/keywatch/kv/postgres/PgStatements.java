@@ -4,7 +4,6 @@ import io.keywatch.kv.Changes;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Revisions;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,14 +16,19 @@ import java.util.UUID;
 import org.postgresql.PGStatement;
 
 /**
- * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls of
- * the functions in {@code sql/}'s {@code R__kv_functions.sql}; this class adds no semantics of its
- * own.
+ * Every SQL statement Keywatch runs, by name, and the mapping of their rows. The writes are calls
+ * of the functions in {@code sql/}'s {@code R__kv_functions.sql}; this class adds no semantics of
+ * its own.
  */
 final class PgStatements {
 
-  private static final String ROW = "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at, lease";
-  /** The columns of {@link #ROW}, so that a row followed by another starts at {@code from + COLUMNS}. */
+  private static final String ROW =
+      "revision, key, value, create_revision, version, prev_revision, txn_revision, created_at, lease";
+
+  /**
+   * The columns of {@link #ROW}, so that a row followed by another starts at {@code from +
+   * COLUMNS}.
+   */
   static final int COLUMNS = 9;
 
   /**
@@ -37,49 +41,106 @@ final class PgStatements {
 
   /** A put: key, value, the transaction's revision (NULL: its own), lease (0: none). */
   static final Sql PUT = new Sql("put", "SELECT " + ROW + " FROM kv_put(?, ?, ?, ?)");
-  static final Sql PUT_MANY_WITH_PREVIOUS = new Sql("put_many", "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
-  static final Sql DELETE = new Sql("delete", "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL");
+
+  static final Sql PUT_MANY_WITH_PREVIOUS =
+      new Sql(
+          "put_many",
+          "SELECT (r.put).*, (r.prev).* FROM kv_put_many_with_prev(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
+  static final Sql DELETE =
+      new Sql("delete", "SELECT " + ROW + " FROM kv_delete(?, ?) WHERE revision IS NOT NULL");
   static final Sql LOCK = new Sql("lock", "SELECT kv_lock()");
-  static final Sql MOD_REVISION = new Sql("mod_revision", "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL");
+  static final Sql MOD_REVISION =
+      new Sql(
+          "mod_revision",
+          "SELECT CASE WHEN value IS NULL THEN 0 ELSE revision END FROM kv_latest(?) WHERE revision IS NOT NULL");
+
   /** A key's newest row at a revision; the key as a range, see {@code kv_latest}. */
-  static final Sql GET = new Sql("get", "SELECT " + ROW + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1");
-  static final Sql GET_REVISION = new Sql("get_revision", "SELECT " + ROW + " FROM kv WHERE revision = ?");
-  static final Sql LIST = new Sql("list", "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
-          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
-          + " WHERE value IS NOT NULL ORDER BY key");
-  static final Sql HISTORY = new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
+  static final Sql GET =
+      new Sql(
+          "get",
+          "SELECT "
+              + ROW
+              + " FROM kv WHERE key >= ? AND key <= ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1");
+
+  static final Sql GET_REVISION =
+      new Sql("get_revision", "SELECT " + ROW + " FROM kv WHERE revision = ?");
+  static final Sql LIST =
+      new Sql(
+          "list",
+          "SELECT * FROM (SELECT DISTINCT ON (key) "
+              + ROW
+              + " FROM kv"
+              + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
+              + " WHERE value IS NOT NULL ORDER BY key");
+  static final Sql HISTORY =
+      new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
   static final Sql COMPACT = new Sql("compact", "SELECT kv_compact(?)");
   static final Sql COMPACT_BEFORE = new Sql("compact_before", "SELECT kv_compact_before(?)");
+
   /**
    * An empty store is at revision 1 ({@code V6__etcd_ranges.sql}); a store created between the
    * migrations V1 and V6 is at 0 for a moment, and a follower that read 0 would then see the first
    * write, 2, as a gap.
    */
-  static final Sql REVISIONS = new Sql("revisions", "SELECT store_id, greatest(current, 1), compacted FROM kv_revision");
-  static final Sql CHANGES = new Sql("changes", "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
-          + " c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
-          + " p.txn_revision, p.created_at, p.lease"
-          + " FROM kv c" + JOIN_PREVIOUS.formatted("c")
-          + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
-          + " ORDER BY c.revision LIMIT ?");
-  /** The store's revisions and the changes after a revision, in one statement and so one snapshot. */
-  static final Sql REVISIONS_AND_CHANGES = new Sql("revisions_and_changes", "SELECT r.store_id, greatest(r.current, 1), r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
-          + " c.prev_revision, c.txn_revision, c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision,"
-          + " p.version, p.prev_revision, p.txn_revision, p.created_at, p.lease"
-          + " FROM kv_revision r"
-          + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
-          + JOIN_PREVIOUS.formatted("c")
-          + " ORDER BY c.revision");
-  static final Sql LEASE_GRANT = new Sql("lease_grant", "SELECT id, ttl, expires_at FROM kv_lease_grant(?, ?)");
-  static final Sql LEASE_RENEW = new Sql("lease_renew", "SELECT id, ttl, expires_at FROM kv_lease_renew(?)");
-  static final Sql LEASE_REVOKE = new Sql("lease_revoke", "SELECT (r.put).*, (r.prev).* FROM kv_lease_revoke(?) WITH ORDINALITY r ORDER BY r.ordinality");
+  static final Sql REVISIONS =
+      new Sql("revisions", "SELECT store_id, greatest(current, 1), compacted FROM kv_revision");
+
+  static final Sql CHANGES =
+      new Sql(
+          "changes",
+          "SELECT c.revision, c.key, c.value, c.create_revision, c.version, c.prev_revision, c.txn_revision,"
+              + " c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision, p.version, p.prev_revision,"
+              + " p.txn_revision, p.created_at, p.lease"
+              + " FROM kv c"
+              + JOIN_PREVIOUS.formatted("c")
+              + " WHERE c.revision > ? AND c.revision <= ? AND c.key >= ? AND c.key < ?"
+              + " ORDER BY c.revision LIMIT ?");
+
+  /**
+   * The store's revisions and the changes after a revision, in one statement and so one snapshot.
+   */
+  static final Sql REVISIONS_AND_CHANGES =
+      new Sql(
+          "revisions_and_changes",
+          "SELECT r.store_id, greatest(r.current, 1), r.compacted, c.revision, c.key, c.value, c.create_revision, c.version,"
+              + " c.prev_revision, c.txn_revision, c.created_at, c.lease, p.revision, p.key, p.value, p.create_revision,"
+              + " p.version, p.prev_revision, p.txn_revision, p.created_at, p.lease"
+              + " FROM kv_revision r"
+              + " LEFT JOIN LATERAL (SELECT * FROM kv WHERE revision > ? ORDER BY revision LIMIT ?) c ON true"
+              + JOIN_PREVIOUS.formatted("c")
+              + " ORDER BY c.revision");
+
+  static final Sql LEASE_GRANT =
+      new Sql("lease_grant", "SELECT id, ttl, expires_at FROM kv_lease_grant(?, ?)");
+  static final Sql LEASE_RENEW =
+      new Sql("lease_renew", "SELECT id, ttl, expires_at FROM kv_lease_renew(?)");
+  static final Sql LEASE_REVOKE =
+      new Sql(
+          "lease_revoke",
+          "SELECT (r.put).*, (r.prev).* FROM kv_lease_revoke(?) WITH ORDINALITY r ORDER BY r.ordinality");
   static final Sql LEASE_EXPIRE = new Sql("lease_expire", "SELECT kv_lease_expire(?)");
-  /** The granted TTL and the whole seconds left (truncated, as etcd reports them) of a lease not yet expired. */
-  static final Sql LEASE_TIME_TO_LIVE = new Sql("lease_time_to_live", "SELECT ttl, floor(extract(epoch FROM expires_at - now()))::bigint FROM lease WHERE id = ? AND expires_at > now()");
+
+  /**
+   * The granted TTL and the whole seconds left (truncated, as etcd reports them) of a lease not yet
+   * expired.
+   */
+  static final Sql LEASE_TIME_TO_LIVE =
+      new Sql(
+          "lease_time_to_live",
+          "SELECT ttl, floor(extract(epoch FROM expires_at - now()))::bigint FROM lease WHERE id = ? AND expires_at > now()");
+
   static final Sql LEASE_KEYS = new Sql("lease_keys", "SELECT kv_lease_keys(?)");
-  static final Sql LEASE_EXISTS = new Sql("lease_exists", "SELECT EXISTS (SELECT 1 FROM lease WHERE id = ?)");
-  static final Sql LEASES = new Sql("leases", "SELECT id FROM lease WHERE expires_at > now() ORDER BY expires_at, id");
-  static final Sql CHANGES_OF_TXN = new Sql("changes_of_txn", CHANGES.text().replace("ORDER BY", "AND c.txn_revision = ? ORDER BY").replace("LIMIT ?", ""));
+  static final Sql LEASE_EXISTS =
+      new Sql("lease_exists", "SELECT EXISTS (SELECT 1 FROM lease WHERE id = ?)");
+  static final Sql LEASES =
+      new Sql("leases", "SELECT id FROM lease WHERE expires_at > now() ORDER BY expires_at, id");
+  static final Sql CHANGES_OF_TXN =
+      new Sql(
+          "changes_of_txn",
+          CHANGES
+              .text()
+              .replace("ORDER BY", "AND c.txn_revision = ? ORDER BY")
+              .replace("LIMIT ?", ""));
 
   /**
    * The live rows of a key range at a revision ({@link io.keywatch.kv.KeyRange#from()} to {@code
@@ -87,31 +148,46 @@ final class PgStatements {
    * takes its newest row only (LIMIT 1), so a key with a long history costs one index entry.
    */
   private static final String LIVE_IN_RANGE =
-      "SELECT * FROM (SELECT DISTINCT ON (key) " + ROW + " FROM kv"
+      "SELECT * FROM (SELECT DISTINCT ON (key) "
+          + ROW
+          + " FROM kv"
           + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
+
   private static final String LIVE_KEY =
-      "SELECT * FROM (SELECT " + ROW + " FROM kv"
+      "SELECT * FROM (SELECT "
+          + ROW
+          + " FROM kv"
           + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL";
 
   /** How many live keys a range holds at a revision (etcd's count_only). */
   static Sql countRange(boolean singleKey) {
-    return new Sql("count_range", "SELECT count(*) FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
+    return new Sql(
+        "count_range",
+        "SELECT count(*) FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
   }
 
   /**
    * etcd's Range in one statement: the count of the whole range (parameters 1 to 3: from, to, at),
-   * then the rows that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7: min
-   * create, 8 and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link RangeRead}),
-   * at most parameter 10 of them (NULL: all). When nothing passes, one row of NULLs with the count;
-   * the values are left out for keys_only.
+   * then the rows that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7:
+   * min create, 8 and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link
+   * RangeRead}), at most parameter 10 of them (NULL: all). When nothing passes, one row of NULLs
+   * with the count; the values are left out for keys_only.
    */
   static Sql range(boolean singleKey, String order, boolean keysOnly) {
-    return new Sql("range", "WITH live AS MATERIALIZED (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ")"
-        + " SELECT r.revision, r.key, " + (keysOnly ? "''::bytea" : "r.value")
-        + ", r.create_revision, r.version, r.prev_revision, r.txn_revision, r.created_at, r.lease, (SELECT count(*) FROM live)"
-        + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM live"
-        + " WHERE revision >= ? AND (? = 0 OR revision <= ?) AND create_revision >= ? AND (? = 0 OR create_revision <= ?)"
-        + " ORDER BY " + order + " LIMIT ?) r ON true ORDER BY " + order);
+    return new Sql(
+        "range",
+        "WITH live AS MATERIALIZED ("
+            + (singleKey ? LIVE_KEY : LIVE_IN_RANGE)
+            + ")"
+            + " SELECT r.revision, r.key, "
+            + (keysOnly ? "''::bytea" : "r.value")
+            + ", r.create_revision, r.version, r.prev_revision, r.txn_revision, r.created_at, r.lease, (SELECT count(*) FROM live)"
+            + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM live"
+            + " WHERE revision >= ? AND (? = 0 OR revision <= ?) AND create_revision >= ? AND (? = 0 OR create_revision <= ?)"
+            + " ORDER BY "
+            + order
+            + " LIMIT ?) r ON true ORDER BY "
+            + order);
   }
 
   /**
@@ -120,11 +196,22 @@ final class PgStatements {
    * {@link TxnRequestRun}); parameters 2 to 4 are the range's from, to and revision.
    */
   static Sql compare(boolean singleKey, String field, String operator) {
-    return new Sql("compare", "SELECT count(*), count(*) FILTER (WHERE NOT (" + field + " " + operator + " ?))"
-        + " FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
+    return new Sql(
+        "compare",
+        "SELECT count(*), count(*) FILTER (WHERE NOT ("
+            + field
+            + " "
+            + operator
+            + " ?))"
+            + " FROM ("
+            + (singleKey ? LIVE_KEY : LIVE_IN_RANGE)
+            + ") live");
   }
 
-  static final Sql DELETE_RANGE = new Sql("delete_range", "SELECT (r.tombstone).*, (r.prev).* FROM kv_delete_range(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
+  static final Sql DELETE_RANGE =
+      new Sql(
+          "delete_range",
+          "SELECT (r.tombstone).*, (r.prev).* FROM kv_delete_range(?, ?, ?) WITH ORDINALITY r ORDER BY r.ordinality");
 
   /** An SQL statement and the name its timer carries. */
   record Sql(String name, String text) {}
@@ -143,7 +230,8 @@ final class PgStatements {
 
   /** Reads where the store stands, in the caller's transaction. */
   Revisions revisions(Connection c) throws SQLException {
-    try (Timed t = prepare(c, REVISIONS); PreparedStatement s = t.statement();
+    try (Timed t = prepare(c, REVISIONS);
+        PreparedStatement s = t.statement();
         ResultSet rs = s.executeQuery()) {
       rs.next();
       return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
@@ -152,7 +240,8 @@ final class PgStatements {
 
   /** Takes the writers' lock for the caller's transaction; returns the current revision. */
   long lock(Connection c) throws SQLException {
-    try (Timed t = prepare(c, LOCK); PreparedStatement s = t.statement();
+    try (Timed t = prepare(c, LOCK);
+        PreparedStatement s = t.statement();
         ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -164,7 +253,8 @@ final class PgStatements {
     if (prevRevision == 0) {
       return null;
     }
-    try (Timed t = prepare(c, GET_REVISION); PreparedStatement s = t.statement()) {
+    try (Timed t = prepare(c, GET_REVISION);
+        PreparedStatement s = t.statement()) {
       s.setLong(1, prevRevision);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? keyValue(rs, 1) : null;
@@ -174,14 +264,15 @@ final class PgStatements {
 
   /**
    * The store's revisions and the changes after {@code after}, oldest first, at most about {@code
-   * limit} (a transaction cut by the limit is completed), read in one round trip. The watch's
-   * poll: with autocommit on, the first statement is one snapshot, so the revisions and the changes
+   * limit} (a transaction cut by the limit is completed), read in one round trip. The watch's poll:
+   * with autocommit on, the first statement is one snapshot, so the revisions and the changes
    * agree.
    */
   Changes revisionsAndChanges(Connection c, long after, int limit) throws SQLException {
     Revisions revisions = null;
     List<KvEvent> events = new ArrayList<>();
-    try (Timed t = prepare(c, REVISIONS_AND_CHANGES); PreparedStatement s = t.statement()) {
+    try (Timed t = prepare(c, REVISIONS_AND_CHANGES);
+        PreparedStatement s = t.statement()) {
       s.setLong(1, after);
       s.setInt(2, limit);
       try (ResultSet rs = s.executeQuery()) {
@@ -198,7 +289,8 @@ final class PgStatements {
     }
     if (events.size() == limit) {
       KvEvent last = events.get(events.size() - 1);
-      try (Timed t = prepare(c, CHANGES_OF_TXN); PreparedStatement s = t.statement()) {
+      try (Timed t = prepare(c, CHANGES_OF_TXN);
+          PreparedStatement s = t.statement()) {
         bindRange(s, last.revision(), revisions.current(), "/");
         s.setLong(5, last.txnRevision());
         readEvents(s, events);
@@ -215,7 +307,8 @@ final class PgStatements {
   List<KvEvent> changes(Connection c, long after, long upTo, String prefix, int limit)
       throws SQLException {
     List<KvEvent> events = new ArrayList<>();
-    try (Timed t = prepare(c, CHANGES); PreparedStatement s = t.statement()) {
+    try (Timed t = prepare(c, CHANGES);
+        PreparedStatement s = t.statement()) {
       // planned for its own range each time, never server-prepared: one generic plan for all ranges
       // walks the prefix's whole history by key (kv_key_revision), a few revisions or a million
       s.unwrap(PGStatement.class).setPrepareThreshold(0);
@@ -225,7 +318,8 @@ final class PgStatements {
     }
     if (events.size() == limit) {
       KvEvent last = events.get(events.size() - 1);
-      try (Timed t = prepare(c, CHANGES_OF_TXN); PreparedStatement s = t.statement()) {
+      try (Timed t = prepare(c, CHANGES_OF_TXN);
+          PreparedStatement s = t.statement()) {
         bindRange(s, last.revision(), upTo, prefix);
         s.setLong(5, last.txnRevision());
         readEvents(s, events);

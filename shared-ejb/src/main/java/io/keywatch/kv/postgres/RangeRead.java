@@ -4,7 +4,6 @@ import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.RangeQuery;
 import io.keywatch.kv.RangeResult;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,8 +45,10 @@ final class RangeRead {
       }
     }
     PgStatements.Sql sql = PgStatements.range(range.isSingleKey(), orderBy(q), q.keysOnly());
-    try (Timed t = statements.prepare(c, sql); PreparedStatement s = t.statement()) {
-      // planned for its own bounds each time: one generic plan cannot serve a single key and every key
+    try (Timed t = statements.prepare(c, sql);
+        PreparedStatement s = t.statement()) {
+      // planned for its own bounds each time: one generic plan cannot serve a single key and every
+      // key
       s.unwrap(PGStatement.class).setPrepareThreshold(0);
       bindRange(s, range, at);
       s.setLong(4, q.minModRevision());

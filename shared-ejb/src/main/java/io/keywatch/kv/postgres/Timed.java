@@ -3,7 +3,9 @@ package io.keywatch.kv.postgres;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** A named statement prepared on a connection; closing it closes the statement and records its time. */
+/**
+ * A named statement prepared on a connection; closing it closes the statement and records its time.
+ */
 final class Timed implements AutoCloseable {
 
   private final PreparedStatement statement;

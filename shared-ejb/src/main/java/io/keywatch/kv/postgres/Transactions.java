@@ -74,16 +74,18 @@ final class Transactions {
 
   /**
    * The API's exception for a failed statement: etcd's lease errors, which the functions of {@code
-   * R__kv_functions.sql} raise with SQLSTATEs of their own (the lease id in the detail), else {@link
-   * StoreUnavailableException}. The SQLException stays the cause (group commit looks at it).
+   * R__kv_functions.sql} raise with SQLSTATEs of their own (the lease id in the detail), else
+   * {@link StoreUnavailableException}. The SQLException stays the cause (group commit looks at it).
    */
   static RuntimeException failure(SQLException e) {
     String state = e.getSQLState();
     if ("KW404".equals(state) || "KW409".equals(state)) {
-      long id = e instanceof PSQLException p && p.getServerErrorMessage() != null
-          ? Long.parseLong(p.getServerErrorMessage().getDetail())
-          : 0;
-      KvException refusal = "KW404".equals(state) ? new LeaseNotFoundException(id) : new LeaseExistsException(id);
+      long id =
+          e instanceof PSQLException p && p.getServerErrorMessage() != null
+              ? Long.parseLong(p.getServerErrorMessage().getDetail())
+              : 0;
+      KvException refusal =
+          "KW404".equals(state) ? new LeaseNotFoundException(id) : new LeaseExistsException(id);
       refusal.initCause(e);
       return refusal;
     }

@@ -13,7 +13,6 @@ import io.keywatch.kv.TxnOp;
 import io.keywatch.kv.TxnOpResult;
 import io.keywatch.kv.TxnRequest;
 import io.keywatch.kv.TxnResponse;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,12 +26,13 @@ import java.util.List;
  *
  * <ol>
  *   <li>take the writers' lock, so nothing changes from the compares to the commit;
- *   <li>decide every branch, nested ones included, on the store as it is now (etcd's
- *       compareToPath: a nested compare never sees the outer transaction's writes);
+ *   <li>decide every branch, nested ones included, on the store as it is now (etcd's compareToPath:
+ *       a nested compare never sees the outer transaction's writes);
  *   <li>check the chosen operations: puts that keep a value or lease need the key, puts with a
- *       lease need the lease, reads at a revision need it between the compacted and the current one;
- *   <li>run them in order: each write takes the next revision (the first one's marks all of them
- *       as one transaction for watchers), each read sees the writes before it.
+ *       lease need the lease, reads at a revision need it between the compacted and the current
+ *       one;
+ *   <li>run them in order: each write takes the next revision (the first one's marks all of them as
+ *       one transaction for watchers), each read sees the writes before it.
  * </ol>
  *
  * Any refusal throws, and the caller rolls everything back.
@@ -115,21 +115,24 @@ final class TxnRequestRun {
    * compares as a key whose numbers are all 0, and fails a value compare (etcd's applyCompare).
    */
   private boolean holds(TxnRequest.Compare compare) throws SQLException {
-    String field = switch (compare.target()) {
-      case VERSION -> "version";
-      case CREATE -> "create_revision";
-      case MOD -> "revision";
-      case VALUE -> "value";
-      case LEASE -> "lease";
-    };
-    String operator = switch (compare.result()) {
-      case EQUAL -> "=";
-      case NOT_EQUAL -> "<>";
-      case GREATER -> ">";
-      case LESS -> "<";
-    };
+    String field =
+        switch (compare.target()) {
+          case VERSION -> "version";
+          case CREATE -> "create_revision";
+          case MOD -> "revision";
+          case VALUE -> "value";
+          case LEASE -> "lease";
+        };
+    String operator =
+        switch (compare.result()) {
+          case EQUAL -> "=";
+          case NOT_EQUAL -> "<>";
+          case GREATER -> ">";
+          case LESS -> "<";
+        };
     KeyRange range = compare.range();
-    try (Timed t = statements.prepare(c, PgStatements.compare(range.isSingleKey(), field, operator));
+    try (Timed t =
+            statements.prepare(c, PgStatements.compare(range.isSingleKey(), field, operator));
         PreparedStatement s = t.statement()) {
       if (compare.target() == TxnRequest.Compare.Target.VALUE) {
         s.setBytes(1, compare.value());
@@ -142,7 +145,8 @@ final class TxnRequestRun {
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         if (rs.getLong(1) == 0) {
-          return compare.target() != TxnRequest.Compare.Target.VALUE && compare.holdsFor(Long.compare(0, compare.number()));
+          return compare.target() != TxnRequest.Compare.Target.VALUE
+              && compare.holdsFor(Long.compare(0, compare.number()));
         }
         return rs.getLong(2) == 0;
       }
@@ -154,7 +158,9 @@ final class TxnRequestRun {
     int next = 0;
     for (TxnOp op : path.succeeded() ? txn.success() : txn.failure()) {
       if (op instanceof RangeQuery q) {
-        responses.add(new RangeRead(c, statements).run(q, q.revision() > 0 ? q.revision() : current, current));
+        responses.add(
+            new RangeRead(c, statements)
+                .run(q, q.revision() > 0 ? q.revision() : current, current));
       } else if (op instanceof TxnRequest.Put put) {
         responses.add(put(put));
       } else if (op instanceof TxnRequest.DeleteRange delete) {
@@ -171,7 +177,8 @@ final class TxnRequestRun {
     if ((put.ignoreValue() || put.ignoreLease()) && prev == null) {
       throw new InvalidRequestException(InvalidRequestException.Reason.KEY_NOT_FOUND);
     }
-    try (Timed t = statements.prepare(c, PgStatements.PUT); PreparedStatement s = t.statement()) {
+    try (Timed t = statements.prepare(c, PgStatements.PUT);
+        PreparedStatement s = t.statement()) {
       s.setString(1, put.key());
       s.setBytes(2, put.ignoreValue() ? prev.value() : put.value());
       bindTxnRevision(s, 3);
@@ -187,7 +194,8 @@ final class TxnRequestRun {
   private DeleteRangeResult deleteRange(TxnRequest.DeleteRange delete) throws SQLException {
     List<KeyValue> prevKvs = new ArrayList<>();
     long deleted = 0;
-    try (Timed t = statements.prepare(c, PgStatements.DELETE_RANGE); PreparedStatement s = t.statement()) {
+    try (Timed t = statements.prepare(c, PgStatements.DELETE_RANGE);
+        PreparedStatement s = t.statement()) {
       s.setString(1, delete.range().from());
       s.setString(2, delete.range().to());
       bindTxnRevision(s, 3);
@@ -224,7 +232,8 @@ final class TxnRequestRun {
   }
 
   private boolean leaseExists(long id) throws SQLException {
-    try (Timed t = statements.prepare(c, PgStatements.LEASE_EXISTS); PreparedStatement s = t.statement()) {
+    try (Timed t = statements.prepare(c, PgStatements.LEASE_EXISTS);
+        PreparedStatement s = t.statement()) {
       s.setLong(1, id);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -235,7 +244,8 @@ final class TxnRequestRun {
 
   /** The key's live row now (this transaction's writes included), or null. */
   private KeyValue live(String key) throws SQLException {
-    try (Timed t = statements.prepare(c, PgStatements.GET); PreparedStatement s = t.statement()) {
+    try (Timed t = statements.prepare(c, PgStatements.GET);
+        PreparedStatement s = t.statement()) {
       s.setString(1, key);
       s.setString(2, key);
       s.setLong(3, Long.MAX_VALUE);

@@ -4,7 +4,6 @@ import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +18,8 @@ import java.util.List;
  * <ol>
  *   <li>take the writers' lock, so nothing changes between the compares and the writes;
  *   <li>evaluate the compares against the keys' newest rows;
- *   <li>apply the chosen branch; its first write's revision marks all its writes as one
- *       transaction for watchers.
+ *   <li>apply the chosen branch; its first write's revision marks all its writes as one transaction
+ *       for watchers.
  * </ol>
  */
 final class TxnRun {
@@ -52,7 +51,8 @@ final class TxnRun {
   }
 
   private long modRevision(String key) throws SQLException {
-    try (Timed t = statements.prepare(c, PgStatements.MOD_REVISION); PreparedStatement s = t.statement()) {
+    try (Timed t = statements.prepare(c, PgStatements.MOD_REVISION);
+        PreparedStatement s = t.statement()) {
       s.setString(1, key);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;

@@ -36,7 +36,9 @@ class CompactionTest {
     return s.getBytes(UTF_8);
   }
 
-  /** The worked example of kv_compact in V1__kv.sql, one revision later (an empty store is at 1). */
+  /**
+   * The worked example of kv_compact in V1__kv.sql, one revision later (an empty store is at 1).
+   */
   @Test
   void compactionKeepsEveryLiveValueAndRemovesWhatItShould() {
     store.put("/a", v("1")); // 2
@@ -75,7 +77,9 @@ class CompactionTest {
     }
     long current = store.revisions().current();
     store.compact(current);
-    assertThat(store.list("/").kvs()).extracting(KeyValue::valueAsString).containsExactly("v4", "v3");
+    assertThat(store.list("/").kvs())
+        .extracting(KeyValue::valueAsString)
+        .containsExactly("v4", "v3");
     assertThat(store.history("/k0")).hasSize(1);
     assertThat(store.history("/k1")).hasSize(1);
   }
@@ -88,10 +92,12 @@ class CompactionTest {
     store.compact(3);
 
     assertThatThrownBy(() -> store.get("/a", 2))
-        .isInstanceOfSatisfying(CompactedException.class, e -> {
-          assertThat(e.requested()).isEqualTo(2);
-          assertThat(e.compacted()).isEqualTo(3);
-        });
+        .isInstanceOfSatisfying(
+            CompactedException.class,
+            e -> {
+              assertThat(e.requested()).isEqualTo(2);
+              assertThat(e.compacted()).isEqualTo(3);
+            });
     assertThatThrownBy(() -> store.list("/", 2)).isInstanceOf(CompactedException.class);
     assertThatThrownBy(() -> store.changes(1, 4, "/", 10)).isInstanceOf(CompactedException.class);
     assertThat(store.get("/a", 3).orElseThrow().valueAsString()).isEqualTo("2");

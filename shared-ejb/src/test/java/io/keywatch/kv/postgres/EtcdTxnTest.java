@@ -85,8 +85,12 @@ class EtcdTxnTest {
     assertThat(holds(Compare.number(k("/a"), Target.MOD, Result.GREATER, 2))).isTrue();
     assertThat(holds(Compare.value(k("/a"), Result.EQUAL, v("2")))).isTrue();
     assertThat(holds(Compare.value(k("/a"), Result.LESS, v("3")))).isTrue();
-    assertThat(holds(Compare.value(k("/a"), Result.GREATER, v("10")))).as("bytes, not numbers").isTrue();
-    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).as("put without a lease").isTrue();
+    assertThat(holds(Compare.value(k("/a"), Result.GREATER, v("10"))))
+        .as("bytes, not numbers")
+        .isTrue();
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0)))
+        .as("put without a lease")
+        .isTrue();
     assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.GREATER, 0))).isFalse();
   }
 
@@ -101,22 +105,36 @@ class EtcdTxnTest {
     assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.GREATER, lease - 1))).isTrue();
     assertThat(holds(Compare.number(k("/b"), Target.LEASE, Result.NOT_EQUAL, lease))).isTrue();
     assertThat(holds(Compare.number(KeyRange.prefix("/"), Target.LEASE, Result.EQUAL, lease)))
-        .as("every key of the range must hold it").isFalse();
+        .as("every key of the range must hold it")
+        .isFalse();
 
     store.put("/a", v("2"));
-    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0))).as("detached by a put without it").isTrue();
+    assertThat(holds(Compare.number(k("/a"), Target.LEASE, Result.EQUAL, 0)))
+        .as("detached by a put without it")
+        .isTrue();
   }
 
   @Test
   void aPutInATxnAttachesItsLeaseAndIgnoreLeaseKeepsThePreviousRowsLease() {
     long lease = leases.grant(0, 60).id();
-    TxnResponse attached = store.txn(txn(List.of(), List.of(new TxnRequest.Put("/a", v("1"), lease, false, false, false),
-        new TxnRequest.Put("/b", v("1"), lease, false, false, false)), List.of()));
+    TxnResponse attached =
+        store.txn(
+            txn(
+                List.of(),
+                List.of(
+                    new TxnRequest.Put("/a", v("1"), lease, false, false, false),
+                    new TxnRequest.Put("/b", v("1"), lease, false, false, false)),
+                List.of()));
     assertThat(((PutResult) attached.responses().get(0)).kv().lease()).isEqualTo(lease);
     assertThat(store.get("/a")).map(KeyValue::lease).contains(lease);
     assertThat(leases.timeToLive(lease, true).keys()).containsExactly("/a", "/b");
 
-    TxnResponse kept = store.txn(txn(List.of(), List.of(new TxnRequest.Put("/a", v("2"), 0, true, false, true)), List.of()));
+    TxnResponse kept =
+        store.txn(
+            txn(
+                List.of(),
+                List.of(new TxnRequest.Put("/a", v("2"), 0, true, false, true)),
+                List.of()));
     PutResult p = (PutResult) kept.responses().get(0);
     assertThat(p.kv().lease()).isEqualTo(lease);
     assertThat(p.kv().valueAsString()).isEqualTo("2");
@@ -138,9 +156,17 @@ class EtcdTxnTest {
     long before = store.revisions().current();
 
     for (long unknown : List.of(7L, revoked)) {
-      assertThatThrownBy(() -> store.txn(txn(List.of(),
-              List.of(put("/first", "1"), new TxnRequest.Put("/p", v("x"), unknown, false, false, false)), List.of())))
-          .isInstanceOfSatisfying(LeaseNotFoundException.class, e -> assertThat(e.id()).isEqualTo(unknown))
+      assertThatThrownBy(
+              () ->
+                  store.txn(
+                      txn(
+                          List.of(),
+                          List.of(
+                              put("/first", "1"),
+                              new TxnRequest.Put("/p", v("x"), unknown, false, false, false)),
+                          List.of())))
+          .isInstanceOfSatisfying(
+              LeaseNotFoundException.class, e -> assertThat(e.id()).isEqualTo(unknown))
           .hasMessage("etcdserver: requested lease not found");
     }
     assertThat(store.get("/first")).as("nothing written").isEmpty();
@@ -170,7 +196,8 @@ class EtcdTxnTest {
     assertThat(holds(Compare.number(r, Target.VERSION, Result.EQUAL, 1))).isFalse();
     assertThat(holds(Compare.number(r, Target.VERSION, Result.LESS, 3))).isTrue();
     assertThat(holds(Compare.value(r, Result.GREATER, v("w")))).isTrue();
-    assertThat(holds(Compare.number(KeyRange.prefix("/empty/"), Target.VERSION, Result.EQUAL, 0))).isTrue();
+    assertThat(holds(Compare.number(KeyRange.prefix("/empty/"), Target.VERSION, Result.EQUAL, 0)))
+        .isTrue();
     assertThat(holds(Compare.value(KeyRange.prefix("/empty/"), Result.NOT_EQUAL, v("")))).isFalse();
   }
 
@@ -178,16 +205,18 @@ class EtcdTxnTest {
   void writesGetConsecutiveRevisionsAndReadsSeeTheWritesBeforeThem() {
     store.put("/t/a", v("old")); // 2
     store.put("/t/c", v("c")); // 3
-    TxnResponse r = store.txn(txn(
-        List.of(Compare.number(k("/t/a"), Target.MOD, Result.EQUAL, 2)),
-        List.of(
-            new TxnRequest.Put("/t/a", v("new"), 0, true, false, false),
-            put("/t/b", "b"),
-            RangeQuery.of(KeyRange.prefix("/t/")),
-            new TxnRequest.DeleteRange(k("/t/c"), true),
-            RangeQuery.of(KeyRange.prefix("/t/")).counting(),
-            RangeQuery.of(KeyRange.prefix("/t/")).atRevision(2)),
-        List.of()));
+    TxnResponse r =
+        store.txn(
+            txn(
+                List.of(Compare.number(k("/t/a"), Target.MOD, Result.EQUAL, 2)),
+                List.of(
+                    new TxnRequest.Put("/t/a", v("new"), 0, true, false, false),
+                    put("/t/b", "b"),
+                    RangeQuery.of(KeyRange.prefix("/t/")),
+                    new TxnRequest.DeleteRange(k("/t/c"), true),
+                    RangeQuery.of(KeyRange.prefix("/t/")).counting(),
+                    RangeQuery.of(KeyRange.prefix("/t/")).atRevision(2)),
+                List.of()));
 
     assertThat(r.succeeded()).isTrue();
     assertThat(r.revision()).isEqualTo(6);
@@ -205,34 +234,48 @@ class EtcdTxnTest {
     assertThat(deleted.prevKvs()).extracting(KeyValue::valueAsString).containsExactly("c");
     assertThat(deleted.revision()).isEqualTo(6);
     assertThat(((RangeResult) r.responses().get(4)).count()).isEqualTo(2);
-    assertThat(((RangeResult) r.responses().get(5)).kvs()).extracting(KeyValue::valueAsString).containsExactly("old");
+    assertThat(((RangeResult) r.responses().get(5)).kvs())
+        .extracting(KeyValue::valueAsString)
+        .containsExactly("old");
 
     List<KvEvent> events = store.changes(3, 6, "/", 100);
     assertThat(events).extracting(KvEvent::revision).containsExactly(4L, 5L, 6L);
-    assertThat(events).extracting(KvEvent::txnRevision).as("one batch for watchers").containsOnly(4L);
+    assertThat(events)
+        .extracting(KvEvent::txnRevision)
+        .as("one batch for watchers")
+        .containsOnly(4L);
   }
 
   @Test
   void theFailureBranchRunsWhenACompareFailsAndAReadOnlyTxnWritesNothing() {
     store.put("/f", v("1")); // 2
-    TxnResponse r = store.txn(txn(
-        List.of(Compare.value(k("/f"), Result.EQUAL, v("2"))),
-        List.of(put("/f", "success")),
-        List.of(RangeQuery.of(k("/f")))));
+    TxnResponse r =
+        store.txn(
+            txn(
+                List.of(Compare.value(k("/f"), Result.EQUAL, v("2"))),
+                List.of(put("/f", "success")),
+                List.of(RangeQuery.of(k("/f")))));
     assertThat(r.succeeded()).isFalse();
-    assertThat(((RangeResult) r.responses().get(0)).kvs()).extracting(KeyValue::valueAsString).containsExactly("1");
+    assertThat(((RangeResult) r.responses().get(0)).kvs())
+        .extracting(KeyValue::valueAsString)
+        .containsExactly("1");
     assertThat(r.revision()).isEqualTo(2);
     assertThat(store.revisions().current()).isEqualTo(2);
   }
 
   @Test
   void nestedTxnsDecideOnTheStoreAsItWasBeforeTheOuterWrites() {
-    TxnResponse r = store.txn(txn(List.of(), List.of(
-        put("/m", "x"),
-        txn(List.of(Compare.number(k("/m"), Target.VERSION, Result.EQUAL, 0)),
-            List.of(put("/then", "1"), RangeQuery.of(k("/m"))),
-            List.of(put("/else", "1")))),
-        List.of()));
+    TxnResponse r =
+        store.txn(
+            txn(
+                List.of(),
+                List.of(
+                    put("/m", "x"),
+                    txn(
+                        List.of(Compare.number(k("/m"), Target.VERSION, Result.EQUAL, 0)),
+                        List.of(put("/then", "1"), RangeQuery.of(k("/m"))),
+                        List.of(put("/else", "1")))),
+                List.of()));
     TxnResponse nested = (TxnResponse) r.responses().get(1);
     assertThat(nested.succeeded()).as("/m was absent when the transaction began").isTrue();
     assertThat(((RangeResult) nested.responses().get(1)).kvs()).as("but a read sees it").hasSize(1);
@@ -244,27 +287,39 @@ class EtcdTxnTest {
 
   @Test
   void aKeyWrittenTwiceIsRefusedAsEtcdRefusesItAndNothingIsWritten() {
-    List<List<TxnOp>> duplicates = List.of(
-        List.of(put("/d", "1"), put("/d", "2")),
-        List.of(new TxnRequest.DeleteRange(KeyRange.prefix("/d"), false), put("/d/x", "1")),
-        List.of(put("/d", "1"), txn(List.of(), List.of(put("/d", "2")), List.of())),
-        List.of(put("/d", "1"), txn(List.of(), List.of(), List.of(new TxnRequest.DeleteRange(k("/d"), false)))),
-        List.of(txn(List.of(), List.of(put("/d", "1")), List.of()), txn(List.of(), List.of(), List.of(put("/d", "2")))));
+    List<List<TxnOp>> duplicates =
+        List.of(
+            List.of(put("/d", "1"), put("/d", "2")),
+            List.of(new TxnRequest.DeleteRange(KeyRange.prefix("/d"), false), put("/d/x", "1")),
+            List.of(put("/d", "1"), txn(List.of(), List.of(put("/d", "2")), List.of())),
+            List.of(
+                put("/d", "1"),
+                txn(List.of(), List.of(), List.of(new TxnRequest.DeleteRange(k("/d"), false)))),
+            List.of(
+                txn(List.of(), List.of(put("/d", "1")), List.of()),
+                txn(List.of(), List.of(), List.of(put("/d", "2")))));
     for (List<TxnOp> ops : duplicates) {
       assertThatThrownBy(() -> store.txn(txn(List.of(), ops, List.of())))
           .as("%s", ops)
-          .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
-            assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_KEY);
-            assertThat(e).hasMessage("etcdserver: duplicate key given in txn request");
-          });
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_KEY);
+                assertThat(e).hasMessage("etcdserver: duplicate key given in txn request");
+              });
     }
     assertThat(store.revisions().current()).isEqualTo(1);
 
-    List<List<TxnOp>> allowed = List.of(
-        List.of(txn(List.of(), List.of(put("/d", "1")), List.of(put("/d", "2")))),
-        List.of(new TxnRequest.DeleteRange(k("/d"), false), new TxnRequest.DeleteRange(KeyRange.prefix("/"), false)),
-        // etcd 3.4 leaves a delete with range end "\0" out of the check (see TxnRules)
-        List.of(new TxnRequest.DeleteRange(new KeyRange("/x", KeyRange.FROM_KEY), false), put("/y", "1")));
+    List<List<TxnOp>> allowed =
+        List.of(
+            List.of(txn(List.of(), List.of(put("/d", "1")), List.of(put("/d", "2")))),
+            List.of(
+                new TxnRequest.DeleteRange(k("/d"), false),
+                new TxnRequest.DeleteRange(KeyRange.prefix("/"), false)),
+            // etcd 3.4 leaves a delete with range end "\0" out of the check (see TxnRules)
+            List.of(
+                new TxnRequest.DeleteRange(new KeyRange("/x", KeyRange.FROM_KEY), false),
+                put("/y", "1")));
     for (List<TxnOp> ops : allowed) {
       assertThat(store.txn(txn(List.of(), ops, List.of())).succeeded()).as("%s", ops).isTrue();
     }
@@ -279,13 +334,22 @@ class EtcdTxnTest {
     List<TxnOp> over = new ArrayList<>(limit);
     over.add(put("/many/128", "x"));
     assertThatThrownBy(() -> store.txn(txn(List.of(), over, List.of())))
-        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e).hasMessage("etcdserver: too many operations in txn request"));
-    List<Compare> compares = Collections.nCopies(129, Compare.number(k("/a"), Target.VERSION, Result.EQUAL, 0));
-    assertThatThrownBy(() -> store.txn(txn(compares, List.of(), List.of()))).isInstanceOf(InvalidRequestException.class);
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> assertThat(e).hasMessage("etcdserver: too many operations in txn request"));
+    List<Compare> compares =
+        Collections.nCopies(129, Compare.number(k("/a"), Target.VERSION, Result.EQUAL, 0));
+    assertThatThrownBy(() -> store.txn(txn(compares, List.of(), List.of())))
+        .isInstanceOf(InvalidRequestException.class);
     // a nested transaction may hold the parent's limit minus the parent's count: 128 - 100
     List<TxnOp> outer = new ArrayList<>(limit.subList(0, 99));
-    outer.add(txn(List.of(), new ArrayList<>(Collections.nCopies(29, (TxnOp) RangeQuery.of(k("/a")))), List.of()));
-    assertThatThrownBy(() -> store.txn(txn(List.of(), outer, List.of()))).isInstanceOf(InvalidRequestException.class);
+    outer.add(
+        txn(
+            List.of(),
+            new ArrayList<>(Collections.nCopies(29, (TxnOp) RangeQuery.of(k("/a")))),
+            List.of()));
+    assertThatThrownBy(() -> store.txn(txn(List.of(), outer, List.of())))
+        .isInstanceOf(InvalidRequestException.class);
     assertThat(store.revisions().current()).isEqualTo(1);
 
     TxnResponse full = store.txn(txn(List.of(), limit, List.of()));
@@ -295,7 +359,12 @@ class EtcdTxnTest {
   @Test
   void putFlagsBehaveAsEtcds() {
     store.put("/p", v("kept")); // 2
-    TxnResponse ignored = store.txn(txn(List.of(), List.of(new TxnRequest.Put("/p", null, 0, true, true, false)), List.of()));
+    TxnResponse ignored =
+        store.txn(
+            txn(
+                List.of(),
+                List.of(new TxnRequest.Put("/p", null, 0, true, true, false)),
+                List.of()));
     PutResult p = (PutResult) ignored.responses().get(0);
     assertThat(p.kv().valueAsString()).isEqualTo("kept");
     assertThat(p.kv().version()).isEqualTo(2);
@@ -312,7 +381,8 @@ class EtcdTxnTest {
 
   private void assertRefused(TxnRequest.Put put, Reason reason) {
     assertThatThrownBy(() -> store.txn(txn(List.of(), List.of(put("/first", "1"), put), List.of())))
-        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     assertThat(store.get("/first")).as("nothing written").isEmpty();
   }
 
@@ -321,9 +391,22 @@ class EtcdTxnTest {
     store.put("/a", v("1")); // 2
     store.put("/a", v("2")); // 3
     store.compact(3);
-    assertThatThrownBy(() -> store.txn(txn(List.of(), List.of(put("/b", "1"), RangeQuery.of(k("/a")).atRevision(4)), List.of())))
-        .as("the txn's own next revision is still the future").isInstanceOf(FutureRevisionException.class);
-    assertThatThrownBy(() -> store.txn(txn(List.of(), List.of(put("/b", "1"), RangeQuery.of(k("/a")).atRevision(2)), List.of())))
+    assertThatThrownBy(
+            () ->
+                store.txn(
+                    txn(
+                        List.of(),
+                        List.of(put("/b", "1"), RangeQuery.of(k("/a")).atRevision(4)),
+                        List.of())))
+        .as("the txn's own next revision is still the future")
+        .isInstanceOf(FutureRevisionException.class);
+    assertThatThrownBy(
+            () ->
+                store.txn(
+                    txn(
+                        List.of(),
+                        List.of(put("/b", "1"), RangeQuery.of(k("/a")).atRevision(2)),
+                        List.of())))
         .isInstanceOf(CompactedException.class);
     assertThat(store.get("/b")).isEmpty();
     assertThat(store.revisions().current()).isEqualTo(3);

@@ -83,7 +83,8 @@ class KvStoreTest {
     assertThat(again.kv().version()).isEqualTo(1);
     assertThat(again.kv().createRevision()).isEqualTo(5);
     assertThat(again.prevKv().isTombstone()).isTrue();
-    assertThat(store.history("/a")).extracting(KeyValue::modRevision, KeyValue::version)
+    assertThat(store.history("/a"))
+        .extracting(KeyValue::modRevision, KeyValue::version)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(2L, 1L),
             org.assertj.core.groups.Tuple.tuple(3L, 2L),
@@ -98,13 +99,15 @@ class KvStoreTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<List<PutResult>>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      futures.add(pool.submit(() -> {
-        List<PutResult> mine = new ArrayList<>();
-        for (int i = 0; i < each; i++) {
-          mine.add(store.put("/same", v(Thread.currentThread().getName() + i)));
-        }
-        return mine;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                List<PutResult> mine = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                  mine.add(store.put("/same", v(Thread.currentThread().getName() + i)));
+                }
+                return mine;
+              }));
     }
     List<PutResult> all = new ArrayList<>();
     for (Future<List<PutResult>> f : futures) {
@@ -132,22 +135,34 @@ class KvStoreTest {
     store.delete("/gone");
     store.put("/live", v("3"));
     try (Connection c = db.dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT revision, key, create_revision, version, prev_revision, txn_revision FROM kv_put_many(?, ?)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT revision, key, create_revision, version, prev_revision, txn_revision FROM kv_put_many(?, ?)")) {
       s.setArray(1, PgStatements.textArray(c, List.of("/gone", "/new", "/gone", "/live")));
       s.setArray(2, PgStatements.byteaArray(c, List.of(v("a"), v("b"), v("c"), v("d"))));
       List<String> rows = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          rows.add(r.getLong(1) + " " + r.getString(2) + " create=" + r.getLong(3) + " version=" + r.getLong(4)
-              + " prev=" + r.getObject(5) + " txn=" + r.getLong(6));
+          rows.add(
+              r.getLong(1)
+                  + " "
+                  + r.getString(2)
+                  + " create="
+                  + r.getLong(3)
+                  + " version="
+                  + r.getLong(4)
+                  + " prev="
+                  + r.getObject(5)
+                  + " txn="
+                  + r.getLong(6));
         }
       }
-      assertThat(rows).containsExactly(
-          "5 /gone create=5 version=1 prev=3 txn=5",
-          "6 /new create=6 version=1 prev=null txn=6",
-          "7 /gone create=5 version=2 prev=5 txn=7",
-          "8 /live create=4 version=2 prev=4 txn=8");
+      assertThat(rows)
+          .containsExactly(
+              "5 /gone create=5 version=1 prev=3 txn=5",
+              "6 /new create=6 version=1 prev=null txn=6",
+              "7 /gone create=5 version=2 prev=5 txn=7",
+              "8 /live create=4 version=2 prev=4 txn=8");
     }
     assertThat(store.get("/gone").get().valueAsString()).isEqualTo("c");
     assertThat(store.revisions().current()).isEqualTo(8);
@@ -157,11 +172,14 @@ class KvStoreTest {
   void watchReadsLookUpSupersededRowsInsteadOfReadingTheHistory() throws Exception {
     putMany("'/history/' || i", 20_000);
     db.execute("ANALYZE kv");
-    // generic plans, as the server-prepared statements of the pool and the watch get after five runs
+    // generic plans, as the server-prepared statements of the pool and the watch get after five
+    // runs
     assertThat(genericPlan(PgStatements.REVISIONS_AND_CHANGES.text(), "10000", "1000"))
-        .contains("Index").doesNotContain("Seq Scan on kv ");
+        .contains("Index")
+        .doesNotContain("Seq Scan on kv ");
     assertThat(genericPlan(PgStatements.CHANGES.text(), "10000", "20000", "'/'", "'0'", "1000"))
-        .contains("Index").doesNotContain("Seq Scan on kv ");
+        .contains("Index")
+        .doesNotContain("Seq Scan on kv ");
   }
 
   @Test
@@ -169,21 +187,37 @@ class KvStoreTest {
     putMany("'/history/' || i", 20_000);
     db.execute("ANALYZE kv");
     try (Connection c = db.dataSource().getConnection()) {
-      // a watch that fell behind reads a few revisions under a prefix with a long history, again and again
+      // a watch that fell behind reads a few revisions under a prefix with a long history, again
+      // and again
       for (int i = 0; i < 10; i++) {
-        assertThat(new PgStatements(StatementTimings.NONE).changes(c, 19_000, 19_010, "/history/", 1000)).hasSize(10);
+        assertThat(
+                new PgStatements(StatementTimings.NONE)
+                    .changes(c, 19_000, 19_010, "/history/", 1000))
+            .hasSize(10);
       }
-      // pgjdbc server-prepares a statement from its fifth run, and PostgreSQL may then keep one generic
+      // pgjdbc server-prepares a statement from its fifth run, and PostgreSQL may then keep one
+      // generic
       // plan for every range: the key index, which walks all 20,000 rows of the prefix each time
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%c.key >= $3%'")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%c.key >= $3%'")) {
         rs.next();
         assertThat(rs.getInt(1)).as("history reads server-prepared").isZero();
       }
     }
     // planned with its values, the read takes the range of revisions from the primary key
-    assertThat(plan("force_custom_plan", PgStatements.CHANGES.text(), "19000", "19010", "'/history/'", "'/history0'", "1000"))
-        .contains("kv_pkey").doesNotContain("kv_key_revision");
+    assertThat(
+            plan(
+                "force_custom_plan",
+                PgStatements.CHANGES.text(),
+                "19000",
+                "19010",
+                "'/history/'",
+                "'/history0'",
+                "1000"))
+        .contains("kv_pkey")
+        .doesNotContain("kv_key_revision");
   }
 
   @Test
@@ -197,21 +231,31 @@ class KvStoreTest {
     // entries, not the newer rows of other keys backwards; kv_latest and the put's lookup (V4) read
     // a key in the same form
     assertThat(genericPlan(PgStatements.GET.text(), "'/w/5'", "'/w/5'", "100000"))
-        .contains("kv_key_revision").doesNotContain("kv_pkey");
-    assertThat(store.get("/w/5").orElseThrow().modRevision()).isEqualTo(1 + 20_000 + 7_000 + 6_400 - 3_200 + 5);
+        .contains("kv_key_revision")
+        .doesNotContain("kv_pkey");
+    assertThat(store.get("/w/5").orElseThrow().modRevision())
+        .isEqualTo(1 + 20_000 + 7_000 + 6_400 - 3_200 + 5);
   }
 
   /** {@code n} puts in one statement; {@code key} is an SQL expression of {@code i} (1 to n). */
   private void putMany(String key, int n) {
-    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT " + key + " FROM generate_series(1, " + n + ") i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, " + n + ")))");
+    db.execute(
+        "SELECT count(*) FROM kv_put_many(array(SELECT "
+            + key
+            + " FROM generate_series(1, "
+            + n
+            + ") i),"
+            + " array(SELECT '\\x01'::bytea FROM generate_series(1, "
+            + n
+            + ")))");
   }
 
   private String genericPlan(String statement, String... arguments) throws Exception {
     return plan("force_generic_plan", statement, arguments);
   }
 
-  private String plan(String planCacheMode, String statement, String... arguments) throws Exception {
+  private String plan(String planCacheMode, String statement, String... arguments)
+      throws Exception {
     String numbered = statement;
     for (int i = 1; numbered.contains("?"); i++) {
       numbered = numbered.replaceFirst("\\?", "\\$" + i);
@@ -221,7 +265,8 @@ class KvStoreTest {
         Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = " + planCacheMode);
       s.execute("PREPARE q AS " + numbered);
-      try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE q(" + String.join(", ", arguments) + ")")) {
+      try (ResultSet rs =
+          s.executeQuery("EXPLAIN EXECUTE q(" + String.join(", ", arguments) + ")")) {
         while (rs.next()) {
           plan.append(rs.getString(1)).append('\n');
         }
@@ -256,8 +301,9 @@ class KvStoreTest {
   private boolean aWriterWaitsForALock() throws Exception {
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
       rs.next();
       return rs.getLong(1) > 0;
     }
@@ -296,7 +342,8 @@ class KvStoreTest {
     store.delete("/routes/b");
     store.put("/routes/c", v("c"));
 
-    assertThat(store.list("/routes/").kvs()).extracting(KeyValue::key)
+    assertThat(store.list("/routes/").kvs())
+        .extracting(KeyValue::key)
         .containsExactly("/routes/a", "/routes/c", "/routes/ü");
     assertThat(store.list("/routes/").revision()).isEqualTo(7);
     Range at4 = store.list("/routes/", 4);
@@ -307,15 +354,19 @@ class KvStoreTest {
 
   @Test
   void valuesAboveTheLimitAreRefusedAndNothingIsWritten() {
-    assertThatThrownBy(() -> store.put("/big", new byte[1025])).isInstanceOf(ValueTooLargeException.class);
+    assertThatThrownBy(() -> store.put("/big", new byte[1025]))
+        .isInstanceOf(ValueTooLargeException.class);
     assertThat(store.put("/fits", new byte[1024]).revision()).isEqualTo(2);
     assertThat(store.revisions().current()).isEqualTo(2);
   }
 
   @Test
   void badKeysAreRefused() {
-    for (String key : List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/" + "x".repeat(1024))) {
-      assertThatThrownBy(() -> store.put(key, v("x"))).as(key).isInstanceOf(InvalidKeyException.class);
+    for (String key :
+        List.of("", "no-slash", "/a\u0000b", "/line\nbreak", "/" + "x".repeat(1024))) {
+      assertThatThrownBy(() -> store.put(key, v("x")))
+          .as(key)
+          .isInstanceOf(InvalidKeyException.class);
     }
     assertThat(store.put("/unicode/ключ/🔑", v("ok")).revision()).isEqualTo(2);
     assertThat(store.get("/unicode/ключ/🔑").orElseThrow().valueAsString()).isEqualTo("ok");
@@ -326,7 +377,8 @@ class KvStoreTest {
     store.put("/apisix/routes/", v("init_dir"));
     store.put("/apisix/routes/1", v("r"));
     assertThat(store.get("/apisix/routes/").orElseThrow().valueAsString()).isEqualTo("init_dir");
-    assertThat(store.list("/apisix/routes/").kvs()).extracting(KeyValue::key)
+    assertThat(store.list("/apisix/routes/").kvs())
+        .extracting(KeyValue::key)
         .containsExactly("/apisix/routes/", "/apisix/routes/1");
   }
 
@@ -336,26 +388,35 @@ class KvStoreTest {
     store.put(key, v("1"));
     store.put("/x'_other", v("2"));
     assertThat(store.get(key).orElseThrow().valueAsString()).isEqualTo("1");
-    assertThat(store.list("/x'; DROP TABLE kv; --%").kvs()).extracting(KeyValue::key).containsExactly(key);
+    assertThat(store.list("/x'; DROP TABLE kv; --%").kvs())
+        .extracting(KeyValue::key)
+        .containsExactly(key);
   }
 
   @Test
   void txnAppliesSuccessWhenComparesHoldAndFailureOtherwise() {
     long a = store.put("/a", v("1")).revision();
 
-    TxnResult ok = store.txn(new Txn(
-        List.of(new Txn.Compare("/a", a), new Txn.Compare("/b", 0)),
-        List.of(new Txn.Put("/a", v("2")), new Txn.Put("/b", v("new")), new Txn.Delete("/absent")),
-        List.of()));
+    TxnResult ok =
+        store.txn(
+            new Txn(
+                List.of(new Txn.Compare("/a", a), new Txn.Compare("/b", 0)),
+                List.of(
+                    new Txn.Put("/a", v("2")),
+                    new Txn.Put("/b", v("new")),
+                    new Txn.Delete("/absent")),
+                List.of()));
     assertThat(ok.succeeded()).isTrue();
     assertThat(ok.events()).extracting(KvEvent::revision).containsExactly(3L, 4L);
     assertThat(ok.events()).extracting(KvEvent::txnRevision).containsOnly(3L);
     assertThat(ok.revision()).isEqualTo(4);
 
-    TxnResult stale = store.txn(new Txn(
-        List.of(new Txn.Compare("/a", a)),
-        List.of(new Txn.Put("/a", v("lost"))),
-        List.of(new Txn.Delete("/b"))));
+    TxnResult stale =
+        store.txn(
+            new Txn(
+                List.of(new Txn.Compare("/a", a)),
+                List.of(new Txn.Put("/a", v("lost"))),
+                List.of(new Txn.Delete("/b"))));
     assertThat(stale.succeeded()).isFalse();
     assertThat(stale.events()).extracting(KvEvent::type).containsExactly(KvEvent.Type.DELETE);
     assertThat(store.get("/a").orElseThrow().valueAsString()).isEqualTo("2");
@@ -364,8 +425,13 @@ class KvStoreTest {
   @Test
   void aFailingTxnWritesNothing() {
     store.put("/a", v("1"));
-    assertThatThrownBy(() -> store.txn(new Txn(List.of(),
-        List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", new byte[2048])), List.of())))
+    assertThatThrownBy(
+            () ->
+                store.txn(
+                    new Txn(
+                        List.of(),
+                        List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", new byte[2048])),
+                        List.of())))
         .isInstanceOf(ValueTooLargeException.class);
     assertThat(store.get("/b")).isEmpty();
     assertThat(store.revisions().current()).isEqualTo(2);
@@ -374,7 +440,12 @@ class KvStoreTest {
   @Test
   void changesNeverSplitATransaction() {
     store.put("/a", v("1"));
-    store.txn(new Txn(List.of(), List.of(new Txn.Put("/b", v("1")), new Txn.Put("/c", v("1")), new Txn.Put("/d", v("1"))), List.of()));
+    store.txn(
+        new Txn(
+            List.of(),
+            List.of(
+                new Txn.Put("/b", v("1")), new Txn.Put("/c", v("1")), new Txn.Put("/d", v("1"))),
+            List.of()));
     store.put("/e", v("1"));
 
     List<KvEvent> firstTwo = store.changes(0, 6, "/", 2);

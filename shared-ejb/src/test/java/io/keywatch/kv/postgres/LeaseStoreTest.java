@@ -74,7 +74,10 @@ class LeaseStoreTest {
     Instant before = Instant.now();
     Lease lease = leases.grant(0, 60);
 
-    assertThat(lease.id()).as("exact in JSON clients that read doubles").isPositive().isLessThan(1L << 53);
+    assertThat(lease.id())
+        .as("exact in JSON clients that read doubles")
+        .isPositive()
+        .isLessThan(1L << 53);
     assertThat(lease.ttl()).isEqualTo(60);
     assertThat(lease.expiresAt()).isBetween(before.plusSeconds(59), Instant.now().plusSeconds(61));
     assertThat(leases.grant(0, 60).id()).isNotEqualTo(lease.id());
@@ -127,10 +130,12 @@ class LeaseStoreTest {
       for (int i = 0; i < 8; i++) {
         String key = "/k" + i;
         long attach = i == 3 ? 12345 : i % 2 == 0 ? lease : 0;
-        puts.add(pool.submit(() -> {
-          start.await();
-          return store.put(key, v("x"), attach).kv().lease();
-        }));
+        puts.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.put(key, v("x"), attach).kv().lease();
+                }));
       }
       for (int i = 0; i < 8; i++) {
         Future<Long> put = puts.get(i);
@@ -157,7 +162,9 @@ class LeaseStoreTest {
     assertThat(store.get("/a").orElseThrow().lease()).isEqualTo(lease);
     assertThat(store.list("/").kvs()).extracting(KeyValue::lease).containsExactly(lease);
     assertThat(store.history("/a")).extracting(KeyValue::lease).containsExactly(lease);
-    assertThat(store.changes(before, revision(), "/", 10)).extracting(e -> e.kv().lease()).containsExactly(lease);
+    assertThat(store.changes(before, revision(), "/", 10))
+        .extracting(e -> e.kv().lease())
+        .containsExactly(lease);
     assertThat(store.put("/b", v("2")).kv().lease()).isZero();
   }
 
@@ -185,20 +192,29 @@ class LeaseStoreTest {
     long lease = leases.grant(0, 60).id();
     store.put("/b", v("1"), lease);
     store.put("/c", v("1"), lease);
-    store.txn(new TxnRequest(List.of(), List.of(new TxnRequest.Put("/a", v("1"), lease, false, false, false),
-        new TxnRequest.Put("/b", v("2"), 0, false, false, true),
-        new TxnRequest.Put("/c", v("2"), 0, false, false, false)), List.of()));
-    assertThat(leases.timeToLive(lease, true).keys()).as("ignore_lease keeps /b on it, lease 0 detaches /c")
+    store.txn(
+        new TxnRequest(
+            List.of(),
+            List.of(
+                new TxnRequest.Put("/a", v("1"), lease, false, false, false),
+                new TxnRequest.Put("/b", v("2"), 0, false, false, true),
+                new TxnRequest.Put("/c", v("2"), 0, false, false, false)),
+            List.of()));
+    assertThat(leases.timeToLive(lease, true).keys())
+        .as("ignore_lease keeps /b on it, lease 0 detaches /c")
         .containsExactly("/a", "/b");
 
     expireInDatabase(lease);
     assertThat(leases.expire(10)).containsExactly(lease);
     assertThat(store.get("/a")).isEmpty();
     assertThat(store.get("/b")).isEmpty();
-    assertThat(store.history("/a")).last().satisfies(t -> {
-      assertThat(t.isTombstone()).isTrue();
-      assertThat(t.lease()).isZero();
-    });
+    assertThat(store.history("/a"))
+        .last()
+        .satisfies(
+            t -> {
+              assertThat(t.isTombstone()).isTrue();
+              assertThat(t.lease()).isZero();
+            });
     assertThat(store.get("/c").orElseThrow().valueAsString()).isEqualTo("2");
   }
 
@@ -226,16 +242,24 @@ class LeaseStoreTest {
 
     Revocation revoked = leases.revoke(lease);
 
-    assertThat(revoked.deleted()).extracting(d -> d.tombstone().key()).containsExactly("/a", "/b", "/c");
-    assertThat(revoked.deleted()).extracting(DeleteResult::revision).containsExactly(before + 1, before + 2, before + 3);
-    assertThat(revoked.deleted()).extracting(d -> d.prevKv().valueAsString()).containsExactly("1", "2", "3");
+    assertThat(revoked.deleted())
+        .extracting(d -> d.tombstone().key())
+        .containsExactly("/a", "/b", "/c");
+    assertThat(revoked.deleted())
+        .extracting(DeleteResult::revision)
+        .containsExactly(before + 1, before + 2, before + 3);
+    assertThat(revoked.deleted())
+        .extracting(d -> d.prevKv().valueAsString())
+        .containsExactly("1", "2", "3");
     assertThat(revoked.revision()).isEqualTo(before + 3).isEqualTo(revision());
     List<KvEvent> changes = store.changes(before, revision(), "/", 10);
-    assertThat(changes).allSatisfy(e -> {
-      assertThat(e.type()).isEqualTo(KvEvent.Type.DELETE);
-      assertThat(e.txnRevision()).isEqualTo(before + 1);
-      assertThat(e.kv().lease()).isZero();
-    });
+    assertThat(changes)
+        .allSatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo(KvEvent.Type.DELETE);
+              assertThat(e.txnRevision()).isEqualTo(before + 1);
+              assertThat(e.kv().lease()).isZero();
+            });
     assertThat(store.get("/other")).isPresent();
     assertThat(leases.leases()).doesNotContain(lease);
   }
@@ -255,12 +279,16 @@ class LeaseStoreTest {
     leases.revoke(revoked);
 
     for (long id : new long[] {revoked, 5}) {
-      assertThatThrownBy(() -> leases.revoke(id)).isInstanceOf(LeaseNotFoundException.class)
+      assertThatThrownBy(() -> leases.revoke(id))
+          .isInstanceOf(LeaseNotFoundException.class)
           .hasMessage("etcdserver: requested lease not found")
-          .extracting(e -> ((LeaseNotFoundException) e).id()).isEqualTo(id);
+          .extracting(e -> ((LeaseNotFoundException) e).id())
+          .isEqualTo(id);
       assertThatThrownBy(() -> leases.keepAlive(id)).isInstanceOf(LeaseNotFoundException.class);
-      assertThatThrownBy(() -> leases.timeToLive(id, true)).isInstanceOf(LeaseNotFoundException.class);
-      assertThatThrownBy(() -> store.put("/a", v("1"), id)).isInstanceOf(LeaseNotFoundException.class);
+      assertThatThrownBy(() -> leases.timeToLive(id, true))
+          .isInstanceOf(LeaseNotFoundException.class);
+      assertThatThrownBy(() -> store.put("/a", v("1"), id))
+          .isInstanceOf(LeaseNotFoundException.class);
     }
   }
 
@@ -293,7 +321,8 @@ class LeaseStoreTest {
     expireInDatabase(lease);
 
     assertThatThrownBy(() -> leases.keepAlive(lease)).isInstanceOf(LeaseNotFoundException.class);
-    assertThatThrownBy(() -> leases.timeToLive(lease, false)).isInstanceOf(LeaseNotFoundException.class);
+    assertThatThrownBy(() -> leases.timeToLive(lease, false))
+        .isInstanceOf(LeaseNotFoundException.class);
     assertThat(leases.leases()).doesNotContain(lease);
   }
 
@@ -324,7 +353,9 @@ class LeaseStoreTest {
 
     assertThat(store.list("/").kvs()).extracting(KeyValue::key).containsExactly("/alive");
     List<KvEvent> changes = store.changes(before, revision(), "/", 10);
-    assertThat(changes).extracting(KvEvent::revision).containsExactly(before + 1, before + 2, before + 3);
+    assertThat(changes)
+        .extracting(KvEvent::revision)
+        .containsExactly(before + 1, before + 2, before + 3);
     assertThat(changes.stream().map(KvEvent::txnRevision).distinct()).hasSize(2);
     assertThat(leases.leases()).containsExactly(alive);
     assertThat(leases.expire(100)).isEmpty();
@@ -383,13 +414,14 @@ class LeaseStoreTest {
       CyclicBarrier start = new CyclicBarrier(2);
       List<Callable<Void>> servers = new ArrayList<>();
       for (LeaseStore server : List.of(leases, otherServer)) {
-        servers.add(() -> {
-          start.await();
-          while (!server.leases().isEmpty() || revoked.size() < ids.size()) {
-            revoked.addAll(server.expire(7));
-          }
-          return null;
-        });
+        servers.add(
+            () -> {
+              start.await();
+              while (!server.leases().isEmpty() || revoked.size() < ids.size()) {
+                revoked.addAll(server.expire(7));
+              }
+              return null;
+            });
       }
       for (Future<Void> f : pool.invokeAll(servers, 60, java.util.concurrent.TimeUnit.SECONDS)) {
         f.get();
@@ -425,19 +457,23 @@ class LeaseStoreTest {
         long lease = leases.grant(0, 60).id();
         String key = "/race" + round;
         CyclicBarrier start = new CyclicBarrier(2);
-        Future<?> put = pool.submit(() -> {
-          start.await();
-          try {
-            store.put(key, v("1"), lease);
-          } catch (LeaseNotFoundException expected) {
-            // the revoke came first
-          }
-          return null;
-        });
-        Future<?> revoke = pool.submit(() -> {
-          start.await();
-          return leases.revoke(lease);
-        });
+        Future<?> put =
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    store.put(key, v("1"), lease);
+                  } catch (LeaseNotFoundException expected) {
+                    // the revoke came first
+                  }
+                  return null;
+                });
+        Future<?> revoke =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return leases.revoke(lease);
+                });
         put.get();
         revoke.get();
         assertThat(store.get(key)).as("round %d", round).isEmpty();
@@ -454,21 +490,29 @@ class LeaseStoreTest {
       for (int round = 0; round < 30; round++) {
         long lease = leases.grant(0, 60).id();
         String key = "/race" + round;
-        TxnRequest txn = new TxnRequest(List.of(), List.of(new TxnRequest.Put(key, v("1"), lease, false, false, false)), List.of());
+        TxnRequest txn =
+            new TxnRequest(
+                List.of(),
+                List.of(new TxnRequest.Put(key, v("1"), lease, false, false, false)),
+                List.of());
         CyclicBarrier start = new CyclicBarrier(2);
-        Future<?> put = pool.submit(() -> {
-          start.await();
-          try {
-            store.txn(txn);
-          } catch (LeaseNotFoundException expected) {
-            // the revoke came first
-          }
-          return null;
-        });
-        Future<?> revoke = pool.submit(() -> {
-          start.await();
-          return leases.revoke(lease);
-        });
+        Future<?> put =
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    store.txn(txn);
+                  } catch (LeaseNotFoundException expected) {
+                    // the revoke came first
+                  }
+                  return null;
+                });
+        Future<?> revoke =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return leases.revoke(lease);
+                });
         put.get();
         revoke.get();
         assertThat(store.get(key)).as("round %d", round).isEmpty();

@@ -59,15 +59,24 @@ class RangeTest {
     }
     assertThat(keys(RangeQuery.of("/b", ""))).containsExactly("/b");
     assertThat(keys(RangeQuery.of("/b", "/c"))).containsExactly("/b", "/b/c");
-    assertThat(keys(RangeQuery.of("/b", KeyRange.FROM_KEY))).containsExactly("/b", "/b/c", "/c", "/d");
-    assertThat(keys(RangeQuery.of("\0", KeyRange.FROM_KEY))).as("etcdctl get --from-key ''").hasSize(5);
+    assertThat(keys(RangeQuery.of("/b", KeyRange.FROM_KEY)))
+        .containsExactly("/b", "/b/c", "/c", "/d");
+    assertThat(keys(RangeQuery.of("\0", KeyRange.FROM_KEY)))
+        .as("etcdctl get --from-key ''")
+        .hasSize(5);
     assertThat(keys(RangeQuery.of(KeyRange.prefix("/b")))).containsExactly("/b", "/b/c");
-    assertThat(keys(RangeQuery.of("/b\0", KeyRange.FROM_KEY))).as("above /b").containsExactly("/b/c", "/c", "/d");
-    assertThat(keys(RangeQuery.of("/a", "/b\0"))).as("up to /b inclusive").containsExactly("/a", "/b");
+    assertThat(keys(RangeQuery.of("/b\0", KeyRange.FROM_KEY)))
+        .as("above /b")
+        .containsExactly("/b/c", "/c", "/d");
+    assertThat(keys(RangeQuery.of("/a", "/b\0")))
+        .as("up to /b inclusive")
+        .containsExactly("/a", "/b");
     assertThat(keys(RangeQuery.of("/c", "/b"))).as("an end below the key").isEmpty();
     assertThat(store.range(RangeQuery.of("/none", "")).count()).isZero();
     assertThatThrownBy(() -> RangeQuery.of("", ""))
-        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e).hasMessage("etcdserver: key is not provided"));
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> assertThat(e).hasMessage("etcdserver: key is not provided"));
   }
 
   @Test
@@ -86,7 +95,8 @@ class RangeTest {
     assertThat(counted.kvs()).isEmpty();
     assertThat(counted.count()).isEqualTo(5);
     // Kubernetes' paging: the next page starts just above the last key
-    assertThat(keys(RangeQuery.of("/l/2\0", KeyRange.prefix("/l/").rangeEnd()).limitedTo(2))).containsExactly("/l/3", "/l/4");
+    assertThat(keys(RangeQuery.of("/l/2\0", KeyRange.prefix("/l/").rangeEnd()).limitedTo(2)))
+        .containsExactly("/l/3", "/l/4");
   }
 
   @Test
@@ -100,13 +110,18 @@ class RangeTest {
     assertThat(now.kvs()).extracting(KeyValue::valueAsString).containsExactly("2", "1");
     assertThat(now.revision()).isEqualTo(5);
     RangeResult at3 = store.range(RangeQuery.of("/", KeyRange.FROM_KEY).atRevision(3));
-    assertThat(at3.kvs()).extracting(KeyValue::key, KeyValue::modRevision)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("/a", 2L), org.assertj.core.groups.Tuple.tuple("/b", 3L));
+    assertThat(at3.kvs())
+        .extracting(KeyValue::key, KeyValue::modRevision)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/a", 2L),
+            org.assertj.core.groups.Tuple.tuple("/b", 3L));
     assertThat(at3.revision()).as("the header is the current revision, as etcd's").isEqualTo(5);
     assertThat(keys(RangeQuery.of("/", KeyRange.FROM_KEY).atRevision(4))).containsExactly("/b");
-    assertThatThrownBy(() -> store.range(RangeQuery.of("/a", "").atRevision(6))).isInstanceOf(FutureRevisionException.class);
+    assertThatThrownBy(() -> store.range(RangeQuery.of("/a", "").atRevision(6)))
+        .isInstanceOf(FutureRevisionException.class);
     store.compact(3);
-    assertThatThrownBy(() -> store.range(RangeQuery.of("/a", "").atRevision(2))).isInstanceOf(CompactedException.class);
+    assertThatThrownBy(() -> store.range(RangeQuery.of("/a", "").atRevision(2)))
+        .isInstanceOf(CompactedException.class);
     assertThat(keys(RangeQuery.of("/a", "").atRevision(3))).containsExactly("/a");
   }
 
@@ -127,16 +142,22 @@ class RangeTest {
     store.put("/s/c", v("1")); // 4
     store.put("/s/a", v("4")); // 5: /s/a has version 2
     KeyRange s = KeyRange.prefix("/s/");
-    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.DESCEND, SortTarget.KEY))).containsExactly("/s/c", "/s/b", "/s/a");
-    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.NONE, SortTarget.VERSION))).as("NONE sorts ascending then")
+    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.DESCEND, SortTarget.KEY)))
+        .containsExactly("/s/c", "/s/b", "/s/a");
+    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.NONE, SortTarget.VERSION)))
+        .as("NONE sorts ascending then")
         .containsExactly("/s/b", "/s/c", "/s/a");
-    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.ASCEND, SortTarget.CREATE))).containsExactly("/s/b", "/s/a", "/s/c");
-    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.ASCEND, SortTarget.VALUE))).containsExactly("/s/c", "/s/b", "/s/a");
-    RangeResult newest = store.range(RangeQuery.of(s).sorted(SortOrder.DESCEND, SortTarget.MOD).limitedTo(1));
+    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.ASCEND, SortTarget.CREATE)))
+        .containsExactly("/s/b", "/s/a", "/s/c");
+    assertThat(keys(RangeQuery.of(s).sorted(SortOrder.ASCEND, SortTarget.VALUE)))
+        .containsExactly("/s/c", "/s/b", "/s/a");
+    RangeResult newest =
+        store.range(RangeQuery.of(s).sorted(SortOrder.DESCEND, SortTarget.MOD).limitedTo(1));
     assertThat(newest.kvs()).extracting(KeyValue::key).containsExactly("/s/a");
     assertThat(newest.more()).isTrue();
     assertThat(keys(RangeQuery.of(s).sorted(SortOrder.ASCEND, SortTarget.VALUE).withoutValues()))
-        .as("keys_only still sorts by the values").containsExactly("/s/c", "/s/b", "/s/a");
+        .as("keys_only still sorts by the values")
+        .containsExactly("/s/c", "/s/b", "/s/a");
   }
 
   /** The session run against etcd 3.4.23's gateway: puts of /a, /b, /c, /a again. */
@@ -181,23 +202,36 @@ class RangeTest {
     assertThat(keys(RangeQuery.of("/\uE000", "/\uF000"))).containsExactly("/\uE000");
   }
 
-  /** etcdctl sends arbitrary bytes; stored keys are UTF-8, so other bounds are moved to the next one. */
+  /**
+   * etcdctl sends arbitrary bytes; stored keys are UTF-8, so other bounds are moved to the next
+   * one.
+   */
   @Test
   void boundsThatAreNotUtf8BoundTheSameKeysAsEtcdsBytes() {
     for (String k : List.of("/a", "/a/x", "/b", "/\u00bf", "/\u00bfx", "/\u00c0")) {
       store.put(k, v(k));
     }
     byte[] aThenFf = {'/', 'a', (byte) 0xFF};
-    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[] {0})))).containsExactly("/b", "/\u00bf", "/\u00bfx", "/\u00c0");
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[] {0}))))
+        .containsExactly("/b", "/\u00bf", "/\u00bfx", "/\u00c0");
     // etcdctl get --prefix "/\u00bf": the range end is the prefix with its last byte + 1, C2 C0
     byte[] inverted = {'/', (byte) 0xC2, (byte) 0xBF};
     byte[] prefixEnd = {'/', (byte) 0xC2, (byte) 0xC0};
-    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(inverted, prefixEnd)))).containsExactly("/\u00bf", "/\u00bfx");
-    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[0])))).as("no key is not UTF-8").isEmpty();
-    assertThat(keys(RangeQuery.of(KeyRange.ofBytes("/a".getBytes(UTF_8), new byte[0])))).containsExactly("/a");
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(inverted, prefixEnd))))
+        .containsExactly("/\u00bf", "/\u00bfx");
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(aThenFf, new byte[0]))))
+        .as("no key is not UTF-8")
+        .isEmpty();
+    assertThat(keys(RangeQuery.of(KeyRange.ofBytes("/a".getBytes(UTF_8), new byte[0]))))
+        .containsExactly("/a");
     assertThat(keys(RangeQuery.of(KeyRange.ofBytes(new byte[] {0}, new byte[] {0})))).hasSize(6);
-    assertThat(keys(RangeQuery.of(KeyRange.ofBytes(new byte[] {'/', 'a', (byte) 0xE2, (byte) 0x82}, new byte[] {'/', 'b'}))))
-        .as("above /a and its incomplete euro sign").isEmpty();
+    assertThat(
+            keys(
+                RangeQuery.of(
+                    KeyRange.ofBytes(
+                        new byte[] {'/', 'a', (byte) 0xE2, (byte) 0x82}, new byte[] {'/', 'b'}))))
+        .as("above /a and its incomplete euro sign")
+        .isEmpty();
   }
 
   @Test
@@ -211,15 +245,22 @@ class RangeTest {
     DeleteRangeResult deleted = store.deleteRange("/d/", KeyRange.prefix("/d/").rangeEnd(), true);
 
     assertThat(deleted.deleted()).isEqualTo(2);
-    assertThat(deleted.prevKvs()).extracting(KeyValue::key, KeyValue::valueAsString)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("/d/1", "1"), org.assertj.core.groups.Tuple.tuple("/d/3", "3"));
+    assertThat(deleted.prevKvs())
+        .extracting(KeyValue::key, KeyValue::valueAsString)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/d/1", "1"),
+            org.assertj.core.groups.Tuple.tuple("/d/3", "3"));
     assertThat(deleted.revision()).isEqualTo(8);
     List<KvEvent> events = store.changes(6, 8, "/", 100);
     assertThat(events).extracting(KvEvent::revision).containsExactly(7L, 8L);
     assertThat(events).extracting(KvEvent::type).containsOnly(KvEvent.Type.DELETE);
-    assertThat(events).extracting(KvEvent::txnRevision).as("one transaction for watchers").containsOnly(7L);
+    assertThat(events)
+        .extracting(KvEvent::txnRevision)
+        .as("one transaction for watchers")
+        .containsOnly(7L);
     assertThat(keys(RangeQuery.of("/", KeyRange.FROM_KEY))).containsExactly("/e");
-    assertThat(store.deleteRange("/d/", KeyRange.prefix("/d/").rangeEnd(), false).prevKvs()).isEmpty();
+    assertThat(store.deleteRange("/d/", KeyRange.prefix("/d/").rangeEnd(), false).prevKvs())
+        .isEmpty();
   }
 
   @Test
@@ -238,20 +279,37 @@ class RangeTest {
 
   @Test
   void aRangeReadsTheKeyIndexOnAHundredThousandRows() throws Exception {
-    db.execute("SELECT count(*) FROM kv_put_many(array(SELECT '/big/' || i FROM generate_series(1, 100000) i),"
-        + " array(SELECT '\\x01'::bytea FROM generate_series(1, 100000)))");
+    db.execute(
+        "SELECT count(*) FROM kv_put_many(array(SELECT '/big/' || i FROM generate_series(1, 100000) i),"
+            + " array(SELECT '\\x01'::bytea FROM generate_series(1, 100000)))");
     db.execute("ANALYZE kv");
     KeyRange prefix = KeyRange.prefix("/big/1234");
     RangeQuery q = RangeQuery.of(prefix).limitedTo(10);
     assertThat(store.range(q).count()).isEqualTo(11); // /big/1234 and /big/12340 to /big/12349
 
     String sql = PgStatements.range(false, RangeRead.orderBy(q), false).text();
-    List<String> args = List.of(literal(prefix.from()), literal(prefix.to()), "100001", "0", "0", "0", "0", "0", "0", "11");
+    List<String> args =
+        List.of(
+            literal(prefix.from()),
+            literal(prefix.to()),
+            "100001",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "11");
     String plan = explain(sql, args);
     System.out.println("EXPLAIN of a prefix range on 100,000 keys:\n" + plan);
     assertThat(plan).contains("Index Scan using kv_key_revision").doesNotContain("Seq Scan on kv");
-    assertThat(explain(PgStatements.range(true, "key", false).text(), List.of("'/big/5'", "'/big/5\u0001'", "100001",
-        "0", "0", "0", "0", "0", "0", "NULL"))).contains("kv_key_revision").doesNotContain("Seq Scan on kv");
+    assertThat(
+            explain(
+                PgStatements.range(true, "key", false).text(),
+                List.of(
+                    "'/big/5'", "'/big/5\u0001'", "100001", "0", "0", "0", "0", "0", "0", "NULL")))
+        .contains("kv_key_revision")
+        .doesNotContain("Seq Scan on kv");
   }
 
   private static String literal(String s) {
