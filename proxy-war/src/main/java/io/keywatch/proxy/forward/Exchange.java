@@ -14,9 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -56,12 +54,6 @@ import org.eclipse.jetty.io.Content;
 final class Exchange implements WriteListener, AsyncListener {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
-
-  /**
-   * Request headers the proxy writes itself, besides the forwarding ones ({@link
-   * ForwardedHeaders}).
-   */
-  private static final Set<String> SET_BY_PROXY = Set.of("host", "content-length", "expect");
 
   private final HttpServletRequest req;
   private final HttpServletResponse res;
@@ -139,19 +131,7 @@ final class Exchange implements WriteListener, AsyncListener {
    */
   private void requestHead(HttpFields.Mutable h, ForwardedHeaders forwarded) {
     h.put(HttpHeader.HOST, target.hostHeader());
-    HopByHop hop = HopByHop.of(req.getHeaders("Connection"));
-    for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
-      String name = names.nextElement();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (hop.drops(lower)
-          || SET_BY_PROXY.contains(lower)
-          || ForwardedHeaders.NAMES.contains(lower)) {
-        continue;
-      }
-      for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
-        h.add(name, values.nextElement());
-      }
-    }
+    EndToEndHeaders.copy(req, h);
     forwarded.write(req, h);
     if (!chunked() && req.getContentLengthLong() >= 0) {
       h.put(HttpHeader.CONTENT_LENGTH, Long.toString(req.getContentLengthLong()));

@@ -39,7 +39,6 @@ final class WebSocketUpgrade {
   private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   /** Request headers written here, besides the forwarding ones and hop-by-hop ones. */
-  private static final Set<String> SET_BY_PROXY = Set.of("host", "content-length", "expect");
 
   /** Response headers of a 101 that the client needs from the upstream. */
   private static final Set<String> NEGOTIATED =
@@ -184,19 +183,7 @@ final class WebSocketUpgrade {
   private static byte[] requestHead(
       HttpServletRequest req, Target target, String pathAndQuery, ForwardedHeaders forwarded) {
     HttpFields.Mutable h = HttpFields.build();
-    HopByHop hop = HopByHop.of(req.getHeaders("Connection"));
-    for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
-      String name = names.nextElement();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (hop.drops(lower)
-          || SET_BY_PROXY.contains(lower)
-          || ForwardedHeaders.NAMES.contains(lower)) {
-        continue;
-      }
-      for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
-        h.add(name, values.nextElement());
-      }
-    }
+    EndToEndHeaders.copy(req, h);
     forwarded.write(req, h);
     StringBuilder b =
         new StringBuilder("GET ")
