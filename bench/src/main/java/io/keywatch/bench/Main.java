@@ -1,5 +1,6 @@
 package io.keywatch.bench;
 
+import io.keywatch.bench.etcdapi.EtcdApiLoad;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.KeywatchServers;
@@ -17,13 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the benchmarks named on the command line (watch, propagation, writes, proxy; none: all)
- * against etcd and nginx, which bench/run has started, and prints the table. It starts PostgreSQL
- * itself and, for the benchmarks that need them, the Keywatch servers through the launcher.
+ * Runs the benchmarks named on the command line (watch, propagation, writes, proxy, etcd; none:
+ * all) against etcd and nginx, which bench/run has started, and prints the table. It starts
+ * PostgreSQL itself and, for the benchmarks that need them, the Keywatch servers through the
+ * launcher.
  */
 public final class Main {
 
-  private static final List<String> ALL = List.of("watch", "propagation", "writes", "proxy");
+  private static final List<String> ALL =
+      List.of("watch", "propagation", "writes", "proxy", "etcd");
 
   public static void main(String[] args) throws Exception {
     Set<String> chosen = new LinkedHashSet<>(args.length == 0 ? ALL : List.of(args));
@@ -49,6 +52,7 @@ public final class Main {
             chosen.contains("propagation")
                 || chosen.contains("proxy")
                 || chosen.contains("writes")
+                || chosen.contains("etcd")
                 || (chosen.contains("watch") && settings.watchSse());
         if (needServers) {
           System.out.println("starting the Keywatch servers (launcher) ...");
@@ -72,6 +76,7 @@ public final class Main {
                   table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
               case "proxy" ->
                   table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
+              case "etcd" -> table.addAll(new EtcdApiLoad(settings, s.orElseThrow()).run());
               default -> throw new IllegalStateException(name);
             }
           }

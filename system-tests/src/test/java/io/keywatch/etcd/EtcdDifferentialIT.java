@@ -3,6 +3,7 @@ package io.keywatch.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.etcd.jetcd.Client;
 import io.grpc.StatusRuntimeException;
 import io.keywatch.etcd.etcdserverpb.Compare;
 import io.keywatch.etcd.etcdserverpb.DeleteRangeRequest;
@@ -18,6 +19,7 @@ import io.keywatch.etcd.etcdserverpb.WatchProgressRequest;
 import io.keywatch.etcd.etcdserverpb.WatchRequest;
 import io.keywatch.etcd.etcdserverpb.WatchResponse;
 import io.keywatch.etcd.mvccpb.Event;
+import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -100,14 +102,24 @@ class EtcdDifferentialIT {
     EtcdClient client() {
       return new EtcdClient(port(), "root", password);
     }
+
+    Client jetcd() {
+      return JetcdSessions.connect(endpoint, password);
+    }
   }
 
   record Answer(int exit, String out, String error) {}
 
   @BeforeAll
   static void start() {
-    kw = Keywatch.startPrivate("etcd-differential");
-    etcd = RealEtcd.start("etcd-differential-etcd");
+    // progress_notify every second on both (etcd's default is ten minutes), for the bookmark tests
+    kw =
+        Keywatch.startPrivate(
+            "etcd-differential",
+            o -> o.env(ServerRole.ADMIN, "KEYWATCH_ETCD_PROGRESS_INTERVAL", "PT1S"));
+    etcd =
+        RealEtcd.start(
+            "etcd-differential-etcd", "--experimental-watch-progress-notify-interval=1s");
     etcd.enableAuth(kw.apiKey());
     keywatch = new Side("keywatch", "127.0.0.1:" + kw.etcdPort(), kw.apiKey(), kw.adminUri());
     real =
@@ -118,7 +130,7 @@ class EtcdDifferentialIT {
   @AfterAll
   static void stop() {
     System.out.println(
-        "answers compared with etcd 3.4 (etcdctl, gRPC, JSON gateway), per session: "
+        "answers compared with etcd 3.4 (etcdctl, gRPC, JSON gateway, jetcd), per session: "
             + COMPARED
             + ", total "
             + COMPARED.values().stream().mapToInt(Integer::intValue).sum());
@@ -710,27 +722,190 @@ class EtcdDifferentialIT {
         }
       }
       try (EtcdClient client = side.client()) {
-        String answer;
         try {
-          answer =
-              com.google.protobuf.util.JsonFormat.printer()
-                  .preservingProtoFieldNames()
-                  .omittingInsignificantWhitespace()
-                  .print(client.kv().txn(b.build()));
+          answers.add(grpcJson(client.kv().txn(b.build()), side));
         } catch (StatusRuntimeException e) {
-          answer = e.getStatus().getCode() + " " + e.getStatus().getDescription();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          throw new IllegalStateException(e);
+          answers.add(
+              RelativeAnswer.of(
+                  e.getStatus().getCode() + " " + e.getStatus().getDescription(),
+                  side.base,
+                  side.endpoint));
         }
-        answers.add(RelativeAnswer.of(answer, side.base, side.endpoint));
       }
     }
     assertThat(answers.get(1)).as("Txn %s", request).isEqualTo(answers.get(0));
     COMPARED.merge(session(), 1, Integer::sum);
   }
 
+  /** A jetcd session on each side, compared answer by answer (see {@link JetcdSessions}). */
+  private static void sameJetcd(JetcdSession session) throws InterruptedException {
+    Map<String, List<String>> answers = new LinkedHashMap<>();
+    for (Side side : List.of(keywatch, real)) {
+      try (Client client = side.jetcd()) {
+        answers.put(side.name, session.run(client, side.base));
+      }
+    }
+    assertThat(answers.get("keywatch")).isEqualTo(answers.get("etcd"));
+    COMPARED.merge(session(), answers.get("etcd").size(), Integer::sum);
+  }
+
+  interface JetcdSession {
+    List<String> run(Client client, long base) throws InterruptedException;
+  }
+
   @Test
-  @Order(20)
+  @Order(21)
+  void jetcdKvCallsAnswerAsEtcd() throws InterruptedException {
+    begin();
+    sameJetcd(JetcdSessions::kv);
+  }
+
+  @Test
+  @Order(22)
+  void jetcdWatchesWithPrevKvAndProgressAnswerAsEtcd() throws InterruptedException {
+    begin();
+    sameJetcd(JetcdSessions::watch);
+  }
+
+  @Test
+  @Order(23)
+  void jetcdLeaseKeepAliveAndExpiryAnswerAsEtcd() throws InterruptedException {
+    begin();
+    sameJetcd(JetcdSessions::lease);
+  }
+
+  /**
+   * Kubernetes' storage calls (k8s.io/apiserver's etcd3 store, etcd's client/v3/kubernetes): a
+   * create guarded by mod revision 0 (one on a lease, as events are stored), a paged list (limit,
+   * then from the last key + "\0" at the first page's revision, so that a write between pages is
+   * not seen), count_only, the watch from the list's revision with prev_kv, OptimisticPut and
+   * OptimisticDelete with and without the read on failure, a progress request as a bookmark, and
+   * the periodic notification of a watch with progress_notify (every second on both here).
+   */
+  @Test
+  @Order(24)
+  void kubernetesListsWatchesAndBookmarksAnswerAsEtcd() {
+    begin();
+    String prefix = "/s24/registry/pods/ns/";
+    ByteString end = bytes("/s24/registry/pods/ns0");
+    grantOnBoth(0x5c1, 60);
+    Map<String, List<String>> answers = new LinkedHashMap<>();
+    for (Side side : List.of(keywatch, real)) {
+      List<String> got = new ArrayList<>();
+      try (EtcdClient client = side.client();
+          EtcdClient.WatchStream watch = client.watch()) {
+        for (String p : List.of("p1", "p2", "p3", "p4", "p5")) {
+          got.add(grpcJson(client.kv().txn(create(prefix + p, 0)), side));
+        }
+        got.add(grpcJson(client.kv().txn(create("/s24/registry/events/ns/e1", 0x5c1)), side));
+        RangeRequest.Builder list =
+            RangeRequest.newBuilder().setKey(bytes(prefix)).setRangeEnd(end).setLimit(2);
+        RangeResponse page = client.kv().range(list.build());
+        got.add(grpcJson(page, side));
+        long listed = page.getHeader().getRevision();
+        client.kv().put(PutRequest.newBuilder().setKey(bytes(prefix + "p6")).build());
+        while (page.getMore()) {
+          ByteString last = page.getKvs(page.getKvsCount() - 1).getKey();
+          page =
+              client.kv().range(list.setKey(last.concat(bytes("\0"))).setRevision(listed).build());
+          got.add(grpcJson(page, side));
+        }
+        RangeRequest count =
+            RangeRequest.newBuilder()
+                .setKey(bytes(prefix))
+                .setRangeEnd(end)
+                .setCountOnly(true)
+                .build();
+        got.add(grpcJson(client.kv().range(count), side));
+        got.add(grpcJson(client.kv().range(count.toBuilder().setRevision(listed).build()), side));
+
+        watch.send(create(0, prefix, "/s24/registry/pods/ns0", listed + 1, true));
+        got.add(describe(watch.next(), side.base));
+        got.add(describe(watch.next(), side.base));
+        // OptimisticPut at the mod revision read, then again at it (now stale): read on failure
+        long p1 = side.base + 1;
+        got.add(
+            grpcJson(
+                client.kv().txn(optimistic(prefix + "p1", p1, put(prefix + "p1", "v2"))), side));
+        got.add(describe(watch.next(), side.base));
+        got.add(
+            grpcJson(
+                client.kv().txn(optimistic(prefix + "p1", p1, put(prefix + "p1", "v3"))), side));
+        // OptimisticDelete at a stale revision without the read, then at the current one
+        TxnRequest staleDelete = optimistic(prefix + "p2", p1, delete(prefix + "p2"));
+        got.add(grpcJson(client.kv().txn(staleDelete.toBuilder().clearFailure().build()), side));
+        got.add(
+            grpcJson(
+                client.kv().txn(optimistic(prefix + "p2", side.base + 2, delete(prefix + "p2"))),
+                side));
+        got.add(describe(watch.next(), side.base));
+        watch.send(
+            WatchRequest.newBuilder()
+                .setProgressRequest(WatchProgressRequest.getDefaultInstance())
+                .build());
+        got.add(bookmark(watch.next(), side.base));
+        watch.send(
+            WatchRequest.newBuilder()
+                .setCreateRequest(
+                    WatchCreateRequest.newBuilder()
+                        .setKey(bytes(prefix))
+                        .setRangeEnd(end)
+                        .setPrevKv(true)
+                        .setProgressNotify(true))
+                .build());
+        got.add(describe(watch.next(), side.base));
+        got.add(bookmark(watch.next(), side.base));
+      }
+      answers.put(side.name, got);
+    }
+    assertThat(answers.get("keywatch")).isEqualTo(answers.get("etcd"));
+    COMPARED.merge(session(), answers.get("etcd").size(), Integer::sum);
+  }
+
+  /** Kubernetes' create: put unless the key exists (mod revision 0), optionally on a lease. */
+  private static TxnRequest create(String key, long lease) {
+    return TxnRequest.newBuilder()
+        .addCompare(modEquals(key, 0))
+        .addSuccess(
+            RequestOp.newBuilder()
+                .setRequestPut(
+                    PutRequest.newBuilder()
+                        .setKey(bytes(key))
+                        .setValue(bytes("{}"))
+                        .setLease(lease)))
+        .build();
+  }
+
+  /**
+   * Kubernetes' OptimisticPut and OptimisticDelete: the write if the key's mod revision is still
+   * the one read, else the key read back.
+   */
+  private static TxnRequest optimistic(String key, long modRevision, RequestOp write) {
+    return txn(modEquals(key, modRevision), write, range(key));
+  }
+
+  /** A response without events: its header revision is what a bookmark carries. */
+  private static String bookmark(WatchResponse r, long base) {
+    return describe(r, base) + " progress @+" + (r.getHeader().getRevision() - base);
+  }
+
+  /** A gRPC answer as JSON with relative revisions. */
+  private static String grpcJson(com.google.protobuf.MessageOrBuilder answer, Side side) {
+    try {
+      return RelativeAnswer.of(
+          com.google.protobuf.util.JsonFormat.printer()
+              .preservingProtoFieldNames()
+              .omittingInsignificantWhitespace()
+              .print(answer),
+          side.base,
+          side.endpoint);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(30)
   void compactionAnswersAsEtcd() {
     begin();
     same("put", "/s20/a", "1");

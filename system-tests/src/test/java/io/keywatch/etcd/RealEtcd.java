@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +26,8 @@ final class RealEtcd implements AutoCloseable {
     this.clientPort = clientPort;
   }
 
-  static RealEtcd start(String name) {
+  /** Starts one with etcd's defaults and these flags besides. */
+  static RealEtcd start(String name, String... flags) {
     Path dir = Keywatch.runDir().resolve(name);
     Folders.deleteTree(dir);
     int client = LauncherProcess.freePort();
@@ -50,6 +52,7 @@ final class RealEtcd implements AutoCloseable {
                 "--initial-cluster",
                 "default=" + peerUrl)
             .redirectErrorStream(true);
+    pb.command().addAll(List.of(flags));
     try {
       Files.createDirectories(dir);
       pb.redirectOutput(dir.resolve("etcd.log").toFile());

@@ -29,11 +29,14 @@ public record BenchSettings(
     Duration writesRun,
     List<Integer> writerCounts,
     List<Integer> watcherCounts,
+    int etcdApiWatchers,
+    int etcdApiWatchWriters,
     Duration wrkWarmup,
     Duration wrkRun,
     int wrkThreads,
     int wrkConnections,
     String serverJavaOptions,
+    Duration serverStartTimeout,
     Path keywatchHome) {
 
   public static BenchSettings fromSystemProperties() {
@@ -57,11 +60,14 @@ public record BenchSettings(
         Duration.parse(string("bench.writes.run", "PT10S")),
         integers("bench.writes.writers", "1,8,32"),
         integers("bench.writes.watchers", "1,100"),
+        integer("bench.etcd-api.watchers", 100),
+        integer("bench.etcd-api.watch-writers", 8),
         Duration.parse(string("bench.wrk.warmup", "PT10S")),
         Duration.parse(string("bench.wrk.run", "PT10S")),
         integer("bench.wrk.threads", 2),
         integer("bench.wrk.connections", 64),
         string("bench.server.java-options", ""),
+        Duration.parse(string("bench.server.start-timeout", "PT3M")),
         Path.of(string("bench.keywatch.home", "../server-config/target/keywatch"))
             .toAbsolutePath());
   }

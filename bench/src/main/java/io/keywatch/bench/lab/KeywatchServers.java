@@ -30,6 +30,7 @@ public final class KeywatchServers implements AutoCloseable {
             .jdbcUser(postgres.user())
             .apiKey(UUID.randomUUID().toString())
             .workDir(settings.work().resolve("keywatch"))
+            .startTimeout(settings.serverStartTimeout())
             .home(settings.keywatchHome());
     Arrays.stream(settings.serverJavaOptions().split("\\s+"))
         .filter(o -> !o.isBlank())
@@ -56,6 +57,11 @@ public final class KeywatchServers implements AutoCloseable {
   /** The gateway on 127.0.0.1 (wrk and the poller connect by address, not by name). */
   public URI proxy() {
     return URI.create("http://127.0.0.1:" + system.proxyUri().getPort() + "/");
+  }
+
+  /** etcd's gRPC API of the admin server, as jetcd names an endpoint. */
+  public String etcdEndpoint() {
+    return "http://127.0.0.1:" + system.etcdPort();
   }
 
   public String apiKey() {

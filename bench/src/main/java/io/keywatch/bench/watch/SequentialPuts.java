@@ -10,7 +10,7 @@ import java.util.concurrent.TimeoutException;
  * just before the put is sent to the moment the watcher has its event, so it contains the write's
  * commit (fsync), the notification and the watcher's read, as a data plane experiences it.
  */
-final class SequentialPuts {
+public final class SequentialPuts {
 
   /** Sends the i-th put and returns its revision once the store has acknowledged it. */
   @FunctionalInterface
@@ -19,7 +19,7 @@ final class SequentialPuts {
   }
 
   /** Put to event in the watcher, and put to the writer's acknowledgement (the commit alone). */
-  record Timings(Latencies event, Latencies acknowledged) {
+  public record Timings(Latencies event, Latencies acknowledged) {
     @Override
     public String toString() {
       return String.format(

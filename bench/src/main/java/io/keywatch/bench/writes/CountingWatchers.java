@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Watchers that each fill an {@link EventCount}; waiting for them is the same for every kind. */
-abstract class CountingWatchers implements WatcherGroup {
+public abstract class CountingWatchers implements WatcherGroup {
 
   protected final List<EventCount> counts = new ArrayList<>();
 

@@ -3,7 +3,7 @@ package io.keywatch.bench.writes;
 import java.time.Duration;
 
 /** The watchers of one run: started before the writers, checked after them, then closed. */
-interface WatcherGroup extends AutoCloseable {
+public interface WatcherGroup extends AutoCloseable {
 
   /**
    * Waits until every watcher has received exactly {@code events} events, in order and without

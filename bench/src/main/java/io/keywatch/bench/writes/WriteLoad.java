@@ -7,30 +7,39 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * N writer threads putting as fast as their store answers, each over its own 100 keys. Puts are
  * counted over a window after a warm-up; {@link #total()} counts every acknowledged put, for the
  * gap-free check afterwards.
  */
-final class WriteLoad {
+public final class WriteLoad {
 
   @FunctionalInterface
-  interface Put {
+  public interface Put {
     void put(String key, byte[] value) throws Exception;
   }
 
   /** Puts per second in the window, and every put acknowledged over the whole run. */
-  record Result(double putsPerSecond, long total) {}
+  public record Result(double putsPerSecond, long total) {}
 
   /** Every key written lies under it. */
-  static final String PREFIX = "/bench/writes/";
+  public static final String PREFIX = "/bench/writes/";
 
   private static final int KEYS_PER_WRITER = 100;
 
   private WriteLoad() {}
 
   static Result run(int writers, Duration warmup, Duration window, Put put)
+      throws InterruptedException {
+    return run(writers, warmup, window, w -> put);
+  }
+
+  /**
+   * As {@link #run(int, Duration, Duration, Put)}, each writer with a put of its own (a client).
+   */
+  public static Result run(int writers, Duration warmup, Duration window, IntFunction<Put> puts)
       throws InterruptedException {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -41,6 +50,7 @@ final class WriteLoad {
     AtomicBoolean stop = new AtomicBoolean();
     for (int w = 0; w < writers; w++) {
       String prefix = PREFIX + w + "/";
+      Put put = puts.apply(w);
       Thread t =
           new Thread(
               () -> {
