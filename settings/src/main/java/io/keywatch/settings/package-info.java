@@ -11,6 +11,17 @@
  * settings tables to them. The environment variable of each is derived by MicroProfile Config's
  * rule ({@link io.keywatch.settings.Catalogue#envVar}), never written down.
  *
+ * <p>To add a setting: 1. one constant in the catalogue of the program that reads it, e.g.
+ *
+ * <pre>
+ * &#64;Setting(defaultValue = "PT30S", doc = "how long ...")
+ * public static final String WATCH_GRACE = "keywatch.watch.grace";</pre>
+ *
+ * (no {@code defaultValue} for none: inject it as an {@code Optional}); 2. inject it by the
+ * constant, {@code @ConfigProperty(name = StoreSetting.WATCH_GRACE)}; 3. add its row to README.md's
+ * table for that program: {@code ReadmeSettingsTest} fails until it is there and prints the row.
+ * Its default is served at once; nothing else repeats it.
+ *
  * <p>No dependencies but MicroProfile Config's API (provided, for the config source alone), so that
  * the launcher can carry it.
  */
