@@ -8,8 +8,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Serves a catalogue's defaults to MicroProfile Config, in place of a {@code
  * microprofile-config.properties} that would repeat them. Each module registers its own (in {@code
  * META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource}) at the ordinal its
- * properties file had, so every value and every precedence stays as it was: below Payara's own
- * sources, environment variables (300) and system properties (400).
+ * properties file had, so every value and every precedence stays as it was (environment variables,
+ * 300, and system properties, 400, still win).
  */
 public abstract class CatalogueConfigSource implements ConfigSource {
 
