@@ -1,11 +1,7 @@
 package io.keywatch.it;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.hamcrest.Matcher;
@@ -24,33 +20,27 @@ final class Deployments {
 
   /**
    * The gateway's WAR without its forwarding filter, its configuration pointed at {@link
-   * EmbeddedStore}'s database (appended to the WAR's own defaults: a later key wins), with the test
-   * support that runs inside it.
+   * EmbeddedStore}'s database (a {@code microprofile-config.properties} above the WAR's declared
+   * defaults, which are served at 100 and 110), with the test support that runs inside it.
    */
   static WebArchive gateway() {
     WebArchive war =
         ShrinkWrap.createFromZipFile(
             WebArchive.class, new File(System.getProperty("keywatch.it.war")));
-    String defaults;
-    try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
-      defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     String overrides =
         String.join(
             "\n",
+            "config_ordinal=120",
             "keywatch.jdbc.url=" + EmbeddedStore.jdbcUrl(),
             "keywatch.jdbc.user=postgres",
             "keywatch.proxy.snapshot-file="
                 + new File(
                     System.getProperty("java.io.tmpdir"), "routes-" + UUID.randomUUID() + ".json"),
             "");
-    war.delete(CONFIG);
     // every path of the data port is a route's: without the forwarding filter, the Arquillian
     // runner's servlet is reachable (the tests are about the route table, not about forwarding)
     war.delete("WEB-INF/classes/io/keywatch/proxy/forward/ForwardingFilter.class");
-    war.add(new StringAsset(defaults + "\n" + overrides), CONFIG);
+    war.add(new StringAsset(overrides), CONFIG);
     return war.addClasses(EmbeddedStore.class, RevisionRecorder.class)
         .addAsLibraries(jarOf(Awaitility.class), jarOf(Matcher.class));
   }

@@ -1,5 +1,6 @@
 package io.keywatch.proxy;
 
+import io.keywatch.settings.GatewaySetting;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -9,94 +10,59 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every setting of the proxy, in one place. Each is a MicroProfile Config property and so can be
- * set by the environment variable named beside it; defaults live in this module's {@code
- * META-INF/microprofile-config.properties}.
+ * The settings of the gateway, injected. Each is declared, with its default and what it is for, in
+ * {@link GatewaySetting}; {@link GatewayDefaults} serves the defaults.
  */
 @ApplicationScoped
 public class ProxySettings {
 
-  /**
-   * KEYWATCH_PROXY_SNAPSHOT_FILE: where the last route table is kept, to start without PostgreSQL.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.snapshot-file")
+  @ConfigProperty(name = GatewaySetting.SNAPSHOT_FILE)
   String snapshotFile;
 
-  /**
-   * KEYWATCH_PROXY_SNAPSHOT_DELAY: how long after a change the file is rewritten (later changes
-   * join).
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.snapshot-delay")
+  @ConfigProperty(name = GatewaySetting.SNAPSHOT_DELAY)
   Duration snapshotDelay;
 
-  /**
-   * KEYWATCH_PROXY_TIMEOUT: how long an upstream may stay silent or stop reading, for routes
-   * without a timeout.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.timeout")
+  @ConfigProperty(name = GatewaySetting.TIMEOUT)
   Duration timeout;
 
-  /** KEYWATCH_PROXY_CONNECT_TIMEOUT: how long connecting to an upstream may take. */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.connect-timeout")
+  @ConfigProperty(name = GatewaySetting.CONNECT_TIMEOUT)
   Duration connectTimeout;
 
-  /**
-   * KEYWATCH_PROXY_POOL_MAX_CONNECTIONS: connections open to one upstream at most; as many requests
-   * again may wait for one, more are refused with 503.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.pool.max-connections")
+  @ConfigProperty(name = GatewaySetting.POOL_MAX_CONNECTIONS)
   int maxConnections;
 
-  /** KEYWATCH_PROXY_POOL_IDLE_TIMEOUT: a keep-alive connection idle for this long is closed. */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.pool.idle-timeout")
+  @ConfigProperty(name = GatewaySetting.POOL_IDLE_TIMEOUT)
   Duration idleTimeout;
 
-  /** KEYWATCH_PROXY_MAX_RESPONSE_HEADER_BYTES: the largest upstream response head accepted. */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.max-response-header-bytes")
+  @ConfigProperty(name = GatewaySetting.MAX_RESPONSE_HEADER_BYTES)
   int maxResponseHeaderBytes;
 
-  /** KEYWATCH_PROXY_BUFFER_SIZE: bytes read at a time from a client or an upstream. */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.buffer-size")
+  @ConfigProperty(name = GatewaySetting.BUFFER_SIZE)
   int bufferSize;
 
-  /**
-   * KEYWATCH_PROXY_BODY_TIMEOUT: how long a request body may stay silent (nginx's
-   * client_body_timeout); longer is 408 and the connection closed.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.body-timeout")
+  @ConfigProperty(name = GatewaySetting.BODY_TIMEOUT)
   Duration bodyTimeout;
 
-  /**
-   * KEYWATCH_PROXY_MAX_URI_BYTES: the longest request target (path and query) forwarded; longer is
-   * 414.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.max-uri-bytes")
+  @ConfigProperty(name = GatewaySetting.MAX_URI_BYTES)
   int maxUriBytes;
 
-  /** KEYWATCH_PROXY_MAX_HEADER_BYTES: the most request header bytes forwarded; more is 431. */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.max-header-bytes")
+  @ConfigProperty(name = GatewaySetting.MAX_HEADER_BYTES)
   int maxHeaderBytes;
 
-  /**
-   * KEYWATCH_PROXY_TRUSTED_PROXIES: CIDR blocks (IPv4 or IPv6, comma-separated) of the proxies in
-   * front of the gateway whose forwarding headers are kept and appended to; from any other peer
-   * they are replaced by the gateway's own view. None by default. (A string, split here: Payara
-   * cannot inject an {@code Optional<List<String>>}, ClassCastException at deployment.)
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
-  Optional<String> trustedProxies;
+  @ConfigProperty(name = GatewaySetting.TRUSTED_PROXIES)
+  Optional<String> trustedProxies; // split here: Payara cannot inject Optional<List<String>>
 
   public Path snapshotFile() {
     return Path.of(snapshotFile);

@@ -1,5 +1,6 @@
 package io.keywatch.launcher;
 
+import io.keywatch.settings.LauncherSetting;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.keywatch.launcher;
 
+import io.keywatch.settings.LauncherSetting;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  */
 public record KeywatchHome(Path dir) {
 
-  public static final String PROPERTY = "keywatch.home";
+  public static final String PROPERTY = LauncherSetting.HOME;
 
   public KeywatchHome {
     dir = dir.toAbsolutePath().normalize();

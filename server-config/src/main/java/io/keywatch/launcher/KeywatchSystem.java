@@ -1,5 +1,9 @@
 package io.keywatch.launcher;
 
+import io.keywatch.settings.AdminSetting;
+import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.LauncherSetting;
+import io.keywatch.settings.StoreSetting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -112,14 +116,14 @@ public final class KeywatchSystem implements AutoCloseable {
         EmbeddedDatabase::start, () -> startedWithoutStore = !databaseReachable());
     for (ServerRole role : ServerRole.values()) {
       Map<String, String> env = new LinkedHashMap<>();
-      env.put("KEYWATCH_JDBC_URL", jdbcUrl);
-      env.put("KEYWATCH_JDBC_USER", jdbcUser);
-      env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
+      env.put(Catalogue.envVar(StoreSetting.JDBC_URL), jdbcUrl);
+      env.put(Catalogue.envVar(StoreSetting.JDBC_USER), jdbcUser);
+      env.put(Catalogue.envVar(StoreSetting.JDBC_PASSWORD), jdbcPassword);
       if (role.holdsApiKey()) {
-        env.put(LauncherSetting.API_KEY.envVar(), options.apiKey());
+        env.put(Catalogue.envVar(AdminSetting.API_KEY), options.apiKey());
       }
       if (role == ServerRole.ADMIN) {
-        env.put(LauncherSetting.ETCD_PORT.envVar(), Integer.toString(options.etcdPort()));
+        env.put(Catalogue.envVar(AdminSetting.ETCD_PORT), Integer.toString(options.etcdPort()));
       }
       env.putAll(options.env().getOrDefault(role, Map.of()));
       synchronized (this) {
@@ -216,7 +220,13 @@ public final class KeywatchSystem implements AutoCloseable {
               + jdbcUser
               + "': "
               + e.getMessage()
-              + " (check KEYWATCH_JDBC_URL, KEYWATCH_JDBC_USER and KEYWATCH_JDBC_PASSWORD)",
+              + " (check "
+              + Catalogue.envVar(LauncherSetting.JDBC_URL)
+              + ", "
+              + Catalogue.envVar(LauncherSetting.JDBC_USER)
+              + " and "
+              + Catalogue.envVar(LauncherSetting.JDBC_PASSWORD)
+              + ")",
           e);
     }
   }
@@ -462,7 +472,7 @@ public final class KeywatchSystem implements AutoCloseable {
       }
     }
 
-    private static void checkPort(int port, String what, LauncherSetting setting) {
+    private static void checkPort(int port, String what, String setting) {
       String problem = null;
       // something answering on loopback counts too: a server bound to 127.0.0.1 only does not stop
       // a bind to all addresses, but it would get every request for localhost
@@ -485,7 +495,7 @@ public final class KeywatchSystem implements AutoCloseable {
                 + " is already in use ("
                 + problem
                 + "); stop what holds it or choose another with "
-                + setting.envVar());
+                + Catalogue.envVar(setting));
       }
     }
 
@@ -514,7 +524,7 @@ public final class KeywatchSystem implements AutoCloseable {
     private int etcdPort;
     private Path dataDir;
     private String jdbcUrl;
-    private String jdbcUser = "postgres";
+    private String jdbcUser = LauncherConfig.defaultOf(LauncherSetting.JDBC_USER);
     private String jdbcPassword = "";
     private String apiKey;
     private Path workDir;
@@ -523,7 +533,8 @@ public final class KeywatchSystem implements AutoCloseable {
     private final Map<ServerRole, Map<String, String>> env = new EnumMap<>(ServerRole.class);
     private final Map<ServerRole, Map<String, String>> systemProperties =
         new EnumMap<>(ServerRole.class);
-    private Duration startTimeout = Duration.ofMinutes(3);
+    private Duration startTimeout =
+        Duration.parse(LauncherConfig.defaultOf(LauncherSetting.START_TIMEOUT));
 
     private Builder() {}
 

@@ -1,31 +1,30 @@
 package io.keywatch.launcher;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.LauncherSetting;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
- * Reads {@link LauncherSetting}s the way MicroProfile Config would (system property, then
- * environment variable, then the defaults file), without needing a container.
+ * Reads {@link LauncherSetting}s, each given by its property name, the way MicroProfile Config
+ * would (system property, then environment variable, then the default declared there), without
+ * needing a container.
  */
 public final class LauncherConfig {
 
-  private static final Properties DEFAULTS = loadDefaults();
+  private static final Catalogue SETTINGS = Catalogue.of(LauncherSetting.class);
 
   private LauncherConfig() {}
 
   /** The configured value, or empty when neither set nor defaulted (or set blank). */
-  public static Optional<String> value(LauncherSetting setting) {
-    String v = lookup(setting.property());
+  public static Optional<String> value(String setting) {
+    String v = lookup(setting);
     if (v == null) {
-      v = DEFAULTS.getProperty(setting.property());
+      v = defaultOf(setting);
     }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
@@ -37,16 +36,16 @@ public final class LauncherConfig {
       v = System.getenv(property);
     }
     if (v == null) {
-      v = System.getenv(LauncherSetting.envVar(property));
+      v = System.getenv(Catalogue.envVar(property));
     }
     return v;
   }
 
-  public static String string(LauncherSetting setting) {
+  public static String string(String setting) {
     return value(setting).orElseThrow(() -> new ConfigException(setting, "is not set"));
   }
 
-  public static int port(LauncherSetting setting) {
+  public static int port(String setting) {
     String v = string(setting);
     try {
       int port = Integer.parseInt(v);
@@ -63,7 +62,7 @@ public final class LauncherConfig {
    * A numeric IP address to listen on ({@code 0.0.0.0}: every address); a host name is refused, it
    * would need DNS.
    */
-  public static String address(LauncherSetting setting) {
+  public static String address(String setting) {
     String v = string(setting);
     if (v.matches(
         "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
@@ -82,7 +81,7 @@ public final class LauncherConfig {
         setting, "must be a numeric IP address such as 127.0.0.1 or 0.0.0.0, not '" + v + "'");
   }
 
-  public static Duration duration(LauncherSetting setting) {
+  public static Duration duration(String setting) {
     String v = string(setting);
     try {
       return Duration.parse(v);
@@ -92,34 +91,23 @@ public final class LauncherConfig {
     }
   }
 
-  public static Path path(LauncherSetting setting) {
+  public static Path path(String setting) {
     return Path.of(string(setting));
   }
 
-  /** The default of a setting, for {@code --help}. */
-  public static String defaultOf(LauncherSetting setting) {
-    return DEFAULTS.getProperty(setting.property(), "");
-  }
-
-  private static Properties loadDefaults() {
-    Properties p = new Properties();
-    try (InputStream in =
-        LauncherConfig.class.getResourceAsStream("/keywatch-launcher.properties")) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "keywatch-launcher.properties is missing from the launcher jar");
-      }
-      p.load(in);
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The declared default of a launcher setting; empty when it has none. */
+  public static String defaultOf(String setting) {
+    return SETTINGS
+        .entry(setting)
+        .orElseThrow(() -> new IllegalArgumentException(setting + " is no launcher setting"))
+        .defaultValue()
+        .orElse("");
   }
 
   /** A setting with a value that cannot be used; the message names the variable to fix. */
   public static final class ConfigException extends IllegalArgumentException {
-    ConfigException(LauncherSetting setting, String problem) {
-      super(setting.envVar() + " (" + setting.property() + ") " + problem);
+    ConfigException(String setting, String problem) {
+      super(Catalogue.envVar(setting) + " (" + setting + ") " + problem);
     }
   }
 }

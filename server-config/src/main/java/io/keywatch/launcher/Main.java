@@ -1,5 +1,7 @@
 package io.keywatch.launcher;
 
+import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.LauncherSetting;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -143,7 +145,7 @@ public final class Main {
                 ? ", unreachable"
                 : ", revision " + system.storeRevision()));
     if (configuredKey.isPresent()) {
-      out.println("  API key   : from KEYWATCH_API_KEY");
+      out.println("  API key   : from " + Catalogue.envVar(LauncherSetting.API_KEY));
     } else {
       out.println(
           "  API key   : "
@@ -152,7 +154,10 @@ public final class Main {
               + " kept in "
               + keyFile.file()
               + ")");
-      out.println("              to choose your own, start with KEYWATCH_API_KEY=<secret>");
+      out.println(
+          "              to choose your own, start with "
+              + Catalogue.envVar(LauncherSetting.API_KEY)
+              + "=<secret>");
     }
     out.println("  try       : curl -H \"X-API-KEY: <key>\" " + system.adminUri() + "routes");
     return system;
@@ -165,10 +170,11 @@ public final class Main {
         "Runs Keywatch: embedded PostgreSQL (or an existing one), the admin API and the gateway.");
     out.println("Settings are environment variables (or -D system properties of the dotted name):");
     out.println();
-    for (LauncherSetting s : LauncherSetting.values()) {
-      String dflt = LauncherConfig.defaultOf(s);
-      out.printf("  %-30s %s%n", s.envVar(), s.description());
-      out.printf("  %-30s (%s%s)%n", "", s.property(), dflt.isEmpty() ? "" : ", default " + dflt);
+    for (Catalogue.Entry s : Catalogue.of(LauncherSetting.class).entries()) {
+      out.printf("  %-30s %s%n", s.envVar(), s.doc());
+      out.printf(
+          "  %-30s (%s%s)%n",
+          "", s.property(), s.defaultValue().map(d -> ", default " + d).orElse(""));
     }
     out.println();
     out.println(

@@ -1,5 +1,7 @@
 package io.keywatch.launcher;
 
+import io.keywatch.settings.AdminSetting;
+import io.keywatch.settings.Catalogue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -189,8 +191,8 @@ public final class PayaraServer implements AutoCloseable {
           .keySet()
           .removeIf(
               name ->
-                  name.equals(LauncherSetting.API_KEY.envVar())
-                      || name.equals(LauncherSetting.API_KEY.property()));
+                  name.equals(Catalogue.envVar(AdminSetting.API_KEY))
+                      || name.equals(AdminSetting.API_KEY));
     }
     pb.environment().putAll(env);
     try {

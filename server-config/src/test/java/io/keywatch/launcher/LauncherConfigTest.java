@@ -3,6 +3,8 @@ package io.keywatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.LauncherSetting;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,16 +13,16 @@ class LauncherConfigTest {
 
   @AfterEach
   void clear() {
-    System.clearProperty(LauncherSetting.ADMIN_PORT.property());
-    System.clearProperty(LauncherSetting.START_TIMEOUT.property());
-    System.clearProperty(LauncherSetting.ADMIN_BIND.property());
+    System.clearProperty(LauncherSetting.ADMIN_PORT);
+    System.clearProperty(LauncherSetting.START_TIMEOUT);
+    System.clearProperty(LauncherSetting.ADMIN_BIND);
   }
 
   @Test
   void environmentVariablesAreNamedAsMicroProfileConfigNamesThem() {
-    assertThat(LauncherSetting.ADMIN_PORT.envVar()).isEqualTo("KEYWATCH_ADMIN_PORT");
-    assertThat(LauncherSetting.DATA_DIR.envVar()).isEqualTo("KEYWATCH_DATA_DIR");
-    assertThat(LauncherSetting.SERVER_JAVA_OPTIONS.envVar())
+    assertThat(Catalogue.envVar(LauncherSetting.ADMIN_PORT)).isEqualTo("KEYWATCH_ADMIN_PORT");
+    assertThat(Catalogue.envVar(LauncherSetting.DATA_DIR)).isEqualTo("KEYWATCH_DATA_DIR");
+    assertThat(Catalogue.envVar(LauncherSetting.SERVER_JAVA_OPTIONS))
         .isEqualTo("KEYWATCH_SERVER_JAVA_OPTIONS");
   }
 
@@ -50,10 +52,10 @@ class LauncherConfigTest {
 
   @Test
   void aBindAddressIsANumericAddressNeverAName() {
-    System.setProperty(LauncherSetting.ADMIN_BIND.property(), "::1");
+    System.setProperty(LauncherSetting.ADMIN_BIND, "::1");
     assertThat(LauncherConfig.address(LauncherSetting.ADMIN_BIND)).isEqualTo("::1");
     for (String bad : new String[] {"localhost", "999.1.1.1", "1.2.3", "admin.example"}) {
-      System.setProperty(LauncherSetting.ADMIN_BIND.property(), bad);
+      System.setProperty(LauncherSetting.ADMIN_BIND, bad);
       assertThatThrownBy(() -> LauncherConfig.address(LauncherSetting.ADMIN_BIND))
           .hasMessageContaining("KEYWATCH_ADMIN_BIND")
           .hasMessageContaining(bad);
@@ -62,20 +64,20 @@ class LauncherConfigTest {
 
   @Test
   void aSystemPropertyOverridesTheDefault() {
-    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "39181");
+    System.setProperty(LauncherSetting.ADMIN_PORT, "39181");
     assertThat(LauncherConfig.port(LauncherSetting.ADMIN_PORT)).isEqualTo(39181);
-    System.setProperty(LauncherSetting.START_TIMEOUT.property(), "PT10S");
+    System.setProperty(LauncherSetting.START_TIMEOUT, "PT10S");
     assertThat(LauncherConfig.duration(LauncherSetting.START_TIMEOUT))
         .isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void aBadValueNamesTheVariableToFix() {
-    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "80a");
+    System.setProperty(LauncherSetting.ADMIN_PORT, "80a");
     assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT))
         .hasMessageContaining("KEYWATCH_ADMIN_PORT")
         .hasMessageContaining("80a");
-    System.setProperty(LauncherSetting.ADMIN_PORT.property(), "70000");
+    System.setProperty(LauncherSetting.ADMIN_PORT, "70000");
     assertThatThrownBy(() -> LauncherConfig.port(LauncherSetting.ADMIN_PORT))
         .hasMessageContaining("between 1 and 65535");
   }

@@ -1,5 +1,6 @@
 package io.keywatch.config;
 
+import io.keywatch.settings.StoreSetting;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -7,102 +8,74 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every setting of the store and the watch, in one place. Each is a MicroProfile Config property
- * and so can be set by the environment variable named beside it; defaults live in this module's
- * {@code META-INF/microprofile-config.properties}.
+ * The settings of the store and the watch, injected. Each is declared, with its default and what it
+ * is for, in {@link StoreSetting}; {@link StoreDefaults} serves the defaults.
  */
 @ApplicationScoped
 public class Settings {
 
-  /** KEYWATCH_JDBC_URL: the PostgreSQL database that holds the store. */
   @Inject
-  @ConfigProperty(name = "keywatch.jdbc.url")
+  @ConfigProperty(name = StoreSetting.JDBC_URL)
   String jdbcUrl;
 
-  /** KEYWATCH_JDBC_USER */
   @Inject
-  @ConfigProperty(name = "keywatch.jdbc.user")
+  @ConfigProperty(name = StoreSetting.JDBC_USER)
   String jdbcUser;
 
-  /** KEYWATCH_JDBC_PASSWORD */
   @Inject
-  @ConfigProperty(name = "keywatch.jdbc.password")
+  @ConfigProperty(name = StoreSetting.JDBC_PASSWORD)
   Optional<String> jdbcPassword;
 
-  /** KEYWATCH_JDBC_POOL_SIZE: connections for reads and writes (the watch has its own). */
   @Inject
-  @ConfigProperty(name = "keywatch.jdbc.pool-size")
+  @ConfigProperty(name = StoreSetting.JDBC_POOL_SIZE)
   int poolSize;
 
-  /** KEYWATCH_JDBC_WAIT: how long a request waits for a pooled connection before it fails. */
   @Inject
-  @ConfigProperty(name = "keywatch.jdbc.wait")
+  @ConfigProperty(name = StoreSetting.JDBC_WAIT)
   Duration poolWait;
 
-  /** KEYWATCH_VALUE_LIMIT: the largest value in bytes (etcd allows 1.5 MiB). */
   @Inject
-  @ConfigProperty(name = "keywatch.value-limit")
+  @ConfigProperty(name = StoreSetting.VALUE_LIMIT)
   long valueLimit;
 
-  /** KEYWATCH_GROUP_COMMIT_LIMIT: the most concurrent puts committed in one transaction. */
   @Inject
-  @ConfigProperty(name = "keywatch.group-commit-limit")
+  @ConfigProperty(name = StoreSetting.GROUP_COMMIT_LIMIT)
   int groupCommitLimit;
 
-  /**
-   * KEYWATCH_TXN_MAX_OPS: the most compares plus operations of a REST transaction, and the most
-   * compares, or success or failure operations, of one level of an etcd transaction (etcd: 128).
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.txn.max-ops")
+  @ConfigProperty(name = StoreSetting.TXN_MAX_OPS)
   int txnMaxOps;
 
-  /** KEYWATCH_WATCH_HEARTBEAT: the longest the watch waits without checking its connection. */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.heartbeat")
+  @ConfigProperty(name = StoreSetting.WATCH_HEARTBEAT)
   Duration heartbeat;
 
-  /**
-   * KEYWATCH_WATCH_TIMEOUT: how long a query on the watch connection may take before it is dropped.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.timeout")
+  @ConfigProperty(name = StoreSetting.WATCH_TIMEOUT)
   Duration watchTimeout;
 
-  /** KEYWATCH_WATCH_BACKOFF_MIN and _MAX: the reconnect delay doubles from min to max. */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.backoff.min")
+  @ConfigProperty(name = StoreSetting.WATCH_BACKOFF_MIN)
   Duration backoffMin;
 
   @Inject
-  @ConfigProperty(name = "keywatch.watch.backoff.max")
+  @ConfigProperty(name = StoreSetting.WATCH_BACKOFF_MAX)
   Duration backoffMax;
 
-  /** KEYWATCH_WATCH_BATCH_SIZE: the most changes read at once. */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.batch-size")
+  @ConfigProperty(name = StoreSetting.WATCH_BATCH_SIZE)
   int batchSize;
 
-  /**
-   * KEYWATCH_WATCH_QUEUE: batches a watch may hold before it is a victim and reads history instead.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.queue")
+  @ConfigProperty(name = StoreSetting.WATCH_QUEUE)
   int watchQueue;
 
-  /**
-   * KEYWATCH_WATCH_READINESS: whether the server is ready only while its watch reaches the store.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.readiness")
+  @ConfigProperty(name = StoreSetting.WATCH_READINESS)
   boolean watchReadiness;
 
-  /**
-   * KEYWATCH_LEASE_MIN_TTL: the shortest lease TTL in seconds; shorter grants get it (etcd: 2 by
-   * default).
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.lease.min-ttl")
+  @ConfigProperty(name = StoreSetting.LEASE_MIN_TTL)
   long leaseMinTtl;
 
   public boolean watchReadiness() {

@@ -1,5 +1,7 @@
 package io.keywatch.admin.config;
 
+import io.keywatch.settings.AdminSetting;
+import io.keywatch.settings.StoreSetting;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -9,128 +11,83 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every setting of the admin API, in one place. Each is a MicroProfile Config property and so can
- * be set by the environment variable named beside it; defaults live in this module's {@code
- * META-INF/microprofile-config.properties}. The store's own settings (JDBC, value limit, watch
- * queue) are in {@link io.keywatch.config.Settings}.
+ * The settings of the admin API, injected. Each is declared, with its default and what it is for,
+ * in {@link AdminSetting}; {@link AdminDefaults} serves the defaults. The store's own settings
+ * (JDBC, value limit, watch queue) are in {@link io.keywatch.config.Settings}.
  */
 @ApplicationScoped
 public class AdminSettings {
 
-  /**
-   * KEYWATCH_API_KEY: the key every admin call must send as {@code X-API-KEY}; unset refuses all.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.api-key")
+  @ConfigProperty(name = AdminSetting.API_KEY)
   Optional<String> apiKey;
 
-  /**
-   * KEYWATCH_RETENTION: compact what was superseded longer ago than this (ISO-8601, e.g. P7D);
-   * unset: never.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.retention")
+  @ConfigProperty(name = AdminSetting.RETENTION)
   Optional<Duration> retention;
 
-  /** KEYWATCH_RETENTION_INTERVAL: how often the retention runs. */
   @Inject
-  @ConfigProperty(name = "keywatch.retention.interval")
+  @ConfigProperty(name = AdminSetting.RETENTION_INTERVAL)
   Duration retentionInterval;
 
-  /**
-   * KEYWATCH_WATCH_PROGRESS_INTERVAL: the longest a watch stream stays silent before a progress
-   * event.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.progress-interval")
+  @ConfigProperty(name = AdminSetting.WATCH_PROGRESS_INTERVAL)
   Duration progressInterval;
 
-  /** KEYWATCH_WATCH_MAX_CLIENTS: the most watch streams open at once (each holds one thread). */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.max-clients")
+  @ConfigProperty(name = AdminSetting.WATCH_MAX_CLIENTS)
   int maxWatchClients;
 
-  /**
-   * KEYWATCH_WATCH_TOKEN_TTL: how long a watch token from {@code POST /watch/tokens} lasts when the
-   * request names no ttl.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.token-ttl")
+  @ConfigProperty(name = AdminSetting.WATCH_TOKEN_TTL)
   Duration watchTokenTtl;
 
-  /** KEYWATCH_WATCH_TOKEN_MAX_TTL: the longest ttl a watch token may be given. */
   @Inject
-  @ConfigProperty(name = "keywatch.watch.token-max-ttl")
+  @ConfigProperty(name = AdminSetting.WATCH_TOKEN_MAX_TTL)
   Duration watchTokenMaxTtl;
 
-  /**
-   * KEYWATCH_ADMIN_CORS_ORIGINS: the origins (e.g. {@code https://ui.example.com}, comma-separated)
-   * whose pages may call the admin API; unset: no CORS headers at all, so browsers allow no other
-   * origin.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.admin.cors-origins")
+  @ConfigProperty(name = AdminSetting.CORS_ORIGINS)
   Optional<String> corsOrigins; // split here: Payara's Config cannot inject Optional<List<String>>
 
-  /** KEYWATCH_TXN_MAX_OPS: the most compares plus operations in one transaction (etcd: 128). */
   @Inject
-  @ConfigProperty(name = "keywatch.txn.max-ops")
+  @ConfigProperty(name = StoreSetting.TXN_MAX_OPS)
   int txnMaxOps;
 
-  /** KEYWATCH_TXN_MAX_BYTES: the largest transaction request body. */
   @Inject
-  @ConfigProperty(name = "keywatch.txn.max-bytes")
+  @ConfigProperty(name = AdminSetting.TXN_MAX_BYTES)
   long txnMaxBytes;
 
-  /**
-   * KEYWATCH_ROUTES_ALLOW_PRIVATE_UPSTREAMS: accept routes to this admin server itself and to
-   * link-local addresses (the cloud metadata service); see {@code UpstreamGuard}.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.routes.allow-private-upstreams")
+  @ConfigProperty(name = AdminSetting.ROUTES_ALLOW_PRIVATE_UPSTREAMS)
   boolean allowPrivateUpstreams;
 
-  /** KEYWATCH_ETCD_PORT: the port of etcd's gRPC API. */
   @Inject
-  @ConfigProperty(name = "keywatch.etcd.port")
+  @ConfigProperty(name = AdminSetting.ETCD_PORT)
   int etcdPort;
 
-  /** KEYWATCH_ETCD_BIND: the address etcd's gRPC API listens on (loopback by default). */
   @Inject
-  @ConfigProperty(name = "keywatch.etcd.bind")
+  @ConfigProperty(name = AdminSetting.ETCD_BIND)
   String etcdBind;
 
-  /**
-   * KEYWATCH_ETCD_VERSION: the etcd version Maintenance.Status reports, for clients that check it.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.etcd.version")
+  @ConfigProperty(name = AdminSetting.ETCD_VERSION)
   String etcdVersion;
 
-  /** KEYWATCH_ETCD_NAME: this member's name in Cluster.MemberList. */
   @Inject
-  @ConfigProperty(name = "keywatch.etcd.name")
+  @ConfigProperty(name = AdminSetting.ETCD_NAME)
   String etcdName;
 
-  /**
-   * KEYWATCH_ETCD_PROGRESS_INTERVAL: how often a quiet etcd watch with progress_notify hears the
-   * revision.
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.etcd.progress-interval")
+  @ConfigProperty(name = AdminSetting.ETCD_PROGRESS_INTERVAL)
   Duration etcdProgressInterval;
 
-  /** KEYWATCH_LEASE_CHECK_INTERVAL: how often this server looks for expired leases to revoke. */
   @Inject
-  @ConfigProperty(name = "keywatch.lease.check-interval")
+  @ConfigProperty(name = AdminSetting.LEASE_CHECK_INTERVAL)
   Duration leaseCheckInterval;
 
-  /**
-   * KEYWATCH_LEASE_EXPIRY_BATCH: the most expired leases revoked in one transaction (etcd revokes
-   * 1000/s).
-   */
   @Inject
-  @ConfigProperty(name = "keywatch.lease.expiry-batch")
+  @ConfigProperty(name = AdminSetting.LEASE_EXPIRY_BATCH)
   int leaseExpiryBatch;
 
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */

@@ -130,9 +130,9 @@ public class KvResource {
             || type.getSubtype().endsWith("+json"))) {
       Bodies.value(value);
     }
-    byte[] stored = Values.admit(key, value);
-    guard.check(key, stored);
-    return KvAnswers.put(writes.put(key, stored, condition, leaseId));
+    Values.Admitted admitted = Values.admit(key, value);
+    admitted.route().ifPresent(guard::check);
+    return KvAnswers.put(writes.put(key, admitted.stored(), condition, leaseId));
   }
 
   @DELETE

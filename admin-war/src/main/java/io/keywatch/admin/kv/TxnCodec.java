@@ -8,6 +8,7 @@ import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
 import io.keywatch.routes.InvalidRouteException;
+import io.keywatch.routes.Route;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -41,7 +42,10 @@ final class TxnCodec {
 
   private TxnCodec() {}
 
-  static Txn parse(JsonObject o, int maxOps) {
+  /** A valid transaction, and the routes its puts would write (both branches), in order. */
+  record Parsed(Txn txn, List<Route> routes) {}
+
+  static Parsed parse(JsonObject o, int maxOps) {
     List<String> problems = new ArrayList<>();
     o.keySet().stream()
         .filter(f -> !FIELDS.contains(f))
@@ -57,8 +61,9 @@ final class TxnCodec {
         compares.add(new Txn.Compare(key, mod));
       }
     }
-    List<Txn.Op> success = ops(o, "success", problems);
-    List<Txn.Op> failure = ops(o, "failure", problems);
+    List<Route> routes = new ArrayList<>();
+    List<Txn.Op> success = ops(o, "success", problems, routes);
+    List<Txn.Op> failure = ops(o, "failure", problems, routes);
     int size = compares.size() + success.size() + failure.size();
     if (size > maxOps) {
       problems.add(
@@ -71,10 +76,11 @@ final class TxnCodec {
       throw Problems.invalidRequest("invalid transaction: " + String.join("; ", problems), problems)
           .exception();
     }
-    return new Txn(compares, success, failure);
+    return new Parsed(new Txn(compares, success, failure), routes);
   }
 
-  private static List<Txn.Op> ops(JsonObject o, String branch, List<String> problems) {
+  private static List<Txn.Op> ops(
+      JsonObject o, String branch, List<String> problems, List<Route> routes) {
     List<Txn.Op> ops = new ArrayList<>();
     List<JsonObject> items = objects(o, branch, problems);
     for (int i = 0; i < items.size(); i++) {
@@ -106,7 +112,9 @@ final class TxnCodec {
         byte[] value = Values.fromJson(key, v, at + ".value", problems);
         if (value != null) {
           try {
-            ops.add(new Txn.Put(key, Values.admit(key, value)));
+            Values.Admitted admitted = Values.admit(key, value);
+            admitted.route().ifPresent(routes::add);
+            ops.add(new Txn.Put(key, admitted.stored()));
           } catch (InvalidRouteException e) {
             e.problems().forEach(p -> problems.add(at + ".value: " + p));
           }

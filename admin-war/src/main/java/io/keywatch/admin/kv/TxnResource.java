@@ -3,7 +3,6 @@ package io.keywatch.admin.kv;
 import io.keywatch.admin.config.AdminSettings;
 import io.keywatch.admin.routes.UpstreamGuard;
 import io.keywatch.kv.KvStore;
-import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,11 +41,12 @@ public class TxnResource {
               + " values are base64, route keys take their route object")
   @APIResponse(responseCode = "200", description = "ran; succeeded tells which branch")
   public Response txn(InputStream body) {
-    Txn txn =
+    TxnCodec.Parsed parsed =
         TxnCodec.parse(
             Bodies.object(Bodies.read(body, settings.txnMaxBytes())), settings.txnMaxOps());
-    guard.check(txn);
-    TxnResult result = store.txn(txn);
-    return KeyValueJson.answer(200, TxnCodec.answer(txn, result), result.revision()).build();
+    parsed.routes().forEach(guard::check);
+    TxnResult result = store.txn(parsed.txn());
+    return KeyValueJson.answer(200, TxnCodec.answer(parsed.txn(), result), result.revision())
+        .build();
   }
 }

@@ -2,6 +2,7 @@ package io.keywatch.admin.kv;
 
 import static io.keywatch.config.JsonSupport.JSON;
 
+import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -9,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a
@@ -24,17 +26,24 @@ public final class Values {
   }
 
   /**
+   * A value ready to be stored, and the route it holds when its key is a route's: parsed once here,
+   * so that later checks (the upstream guard) take the route, not the bytes.
+   */
+  public record Admitted(byte[] stored, Optional<Route> route) {}
+
+  /**
    * The bytes to store for a value written to a key: a route is checked (its id too) and stored
    * canonically; anything else is stored as given.
    *
    * @throws io.keywatch.routes.InvalidRouteException listing every problem of a route
    */
-  public static byte[] admit(String key, byte[] value) {
+  public static Admitted admit(String key, byte[] value) {
     if (isRouteKey(key)) {
       RouteCodec.requireId(key.substring(RouteCodec.PREFIX.length()));
-      return RouteCodec.toBytes(RouteCodec.parse(value));
+      Route route = RouteCodec.parse(value);
+      return new Admitted(RouteCodec.toBytes(route), Optional.of(route));
     }
-    return value;
+    return new Admitted(value, Optional.empty());
   }
 
   /** The value as JSON: a route's object, else a base64 string. */

@@ -1,11 +1,8 @@
 package io.keywatch.admin.routes;
 
 import io.keywatch.admin.config.AdminSettings;
-import io.keywatch.admin.kv.Values;
-import io.keywatch.kv.Txn;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.Route;
-import io.keywatch.routes.RouteCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Refuses a route whose upstream turns the gateway, which anyone may reach, against what stands
@@ -68,24 +64,6 @@ public class UpstreamGuard {
                           + p
                           + " (set keywatch.routes.allow-private-upstreams=true to allow it)"));
             });
-  }
-
-  /** Checks every route a transaction would write. */
-  public void check(Txn txn) {
-    Stream.concat(txn.success().stream(), txn.failure().stream())
-        .forEach(
-            op -> {
-              if (op instanceof Txn.Put put) {
-                check(put.key(), put.value());
-              }
-            });
-  }
-
-  /** Checks a value about to be stored under a key, if the key is a route's. */
-  public void check(String key, byte[] stored) {
-    if (Values.isRouteKey(key)) {
-      check(RouteCodec.parse(stored));
-    }
   }
 
   private Optional<String> problem(URI upstream) {
