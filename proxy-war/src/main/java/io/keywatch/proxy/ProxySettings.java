@@ -98,6 +98,20 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
   Optional<String> trustedProxies;
 
+  /**
+   * KEYWATCH_PROXY_TRUST_STORE: the CAs an https upstream's certificate must lead to, as a PEM
+   * bundle (nginx's proxy_ssl_trusted_certificate, APISIX's ssl_trusted_certificate) or a PKCS12
+   * file; instead of the JVM's trust store when set.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.trust-store")
+  Optional<String> trustStore;
+
+  /** KEYWATCH_PROXY_TRUST_STORE_PASSWORD: the password of a PKCS12 trust store, if it has one. */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.trust-store-password")
+  Optional<String> trustStorePassword;
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
@@ -140,6 +154,14 @@ public class ProxySettings {
 
   public int maxHeaderBytes() {
     return maxHeaderBytes;
+  }
+
+  public Optional<Path> trustStore() {
+    return trustStore.map(Path::of);
+  }
+
+  public Optional<String> trustStorePassword() {
+    return trustStorePassword;
   }
 
   public List<String> trustedProxies() {
