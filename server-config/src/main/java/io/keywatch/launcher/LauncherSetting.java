@@ -12,6 +12,9 @@ public enum LauncherSetting {
   ADMIN_BIND("keywatch.admin.bind", "address the admin API listens on (0.0.0.0: every address)"),
   PROXY_PORT("keywatch.proxy.port", "HTTP port of the gateway"),
   PROXY_BIND("keywatch.proxy.bind", "address the gateway listens on (0.0.0.0: every address)"),
+  PROXY_HTTPS_PORT(
+      "keywatch.proxy.https.port",
+      "HTTPS port of the gateway (same address as its HTTP port; certificates from the store's /ssls/)"),
   PROXY_STATUS_PORT(
       "keywatch.proxy.status.port", "HTTP port of the gateway's health, metrics and OpenAPI"),
   PROXY_STATUS_BIND("keywatch.proxy.status.bind", "address the gateway's status port listens on"),
