@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * made an answer 502; {@code "tls": {"verify": false}} skips both checks for one route.
  */
 class UpstreamTlsIT {
+
+  private static final Pattern CONTENT_LENGTH =
+      Pattern.compile("(?im)^Content-Length:\\s*(\\d+)\\s*$");
 
   static Keywatch kw;
   static TestCa trusted = new TestCa("Keywatch Test Trusted CA");
@@ -113,6 +119,54 @@ class UpstreamTlsIT {
 
     String misnamedBase = route(misnamed, ", \"tls\": {\"verify\": false}");
     assertThat(kw.proxyGet(misnamedBase + "/x").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aWebSocketToAnHttpsUpstreamIsCheckedAsItsRequestsAre() throws IOException {
+    try (TlsWebSocketUpstream trustedWs = new TlsWebSocketUpstream(trusted.issue("localhost"));
+        TlsWebSocketUpstream strangerWs = new TlsWebSocketUpstream(stranger.issue("localhost"))) {
+      assertThat(webSocket(trustedWs, "")).startsWith("HTTP/1.1 101");
+      String refused = webSocket(strangerWs, "");
+      assertThat(refused)
+          .startsWith("HTTP/1.1 502")
+          .endsWith(
+              "upstream certificate problem: not trusted (it does not lead to a trusted CA)\n");
+      assertThat(webSocket(strangerWs, ", \"tls\": {\"verify\": false}"))
+          .startsWith("HTTP/1.1 101");
+    }
+  }
+
+  /** A WebSocket handshake through a fresh route to the upstream; the answer, head and body. */
+  private static String webSocket(TlsWebSocketUpstream upstream, String extraJson)
+      throws IOException {
+    String id = Keywatch.uniqueId("wss");
+    String json =
+        "{\"uri\": \"/"
+            + id
+            + "\", \"upstream\": \"https://localhost:"
+            + upstream.port()
+            + "\", \"enable_websocket\": true"
+            + extraJson
+            + "}";
+    assertThat(kw.adminPut("/routes/" + id, json).statusCode()).isEqualTo(201);
+    eventually().until(() -> kw.proxyGet("/" + id).statusCode() != 404);
+    try (Socket s = new Socket(kw.proxyUri().getHost(), kw.proxyUri().getPort())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream()
+          .write(
+              ("GET /"
+                      + id
+                      + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String head = TlsWebSocketUpstream.head(s.getInputStream());
+      Matcher length = CONTENT_LENGTH.matcher(head);
+      byte[] body =
+          length.find()
+              ? s.getInputStream().readNBytes(Integer.parseInt(length.group(1)))
+              : new byte[0];
+      return head + new String(body, StandardCharsets.UTF_8);
+    }
   }
 
   @Test
