@@ -233,6 +233,14 @@ class HttpsListenerIT {
                 .poll(5, java.util.concurrent.TimeUnit.SECONDS)
                 .header("X-forwarded-proto"))
         .isEqualTo("https");
+    HttpResponse<String> health =
+        h2.send(
+            HttpRequest.newBuilder(kw.system().proxyHttpsUri().resolve("/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode())
+        .as("the status paths are the status port's, not the HTTPS port's")
+        .isEqualTo(404);
+    assertThat(health.body()).isEqualTo("no route\n");
   }
 
   @Test
