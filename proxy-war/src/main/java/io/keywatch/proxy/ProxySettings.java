@@ -64,6 +64,15 @@ public class ProxySettings {
   @ConfigProperty(name = GatewaySetting.TRUSTED_PROXIES)
   Optional<String> trustedProxies; // split here: Payara cannot inject Optional<List<String>>
 
+  // a PEM bundle, as nginx's proxy_ssl_trusted_certificate and APISIX's ssl_trusted_certificate
+  @Inject
+  @ConfigProperty(name = GatewaySetting.TRUST_STORE)
+  Optional<String> trustStore;
+
+  @Inject
+  @ConfigProperty(name = GatewaySetting.TRUST_STORE_PASSWORD)
+  Optional<String> trustStorePassword;
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
@@ -106,6 +115,14 @@ public class ProxySettings {
 
   public int maxHeaderBytes() {
     return maxHeaderBytes;
+  }
+
+  public Optional<Path> trustStore() {
+    return trustStore.map(Path::of);
+  }
+
+  public Optional<String> trustStorePassword() {
+    return trustStorePassword;
   }
 
   public List<String> trustedProxies() {

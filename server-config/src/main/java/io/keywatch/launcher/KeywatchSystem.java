@@ -253,6 +253,11 @@ public final class KeywatchSystem implements AutoCloseable {
     return options.etcdPort();
   }
 
+  /** The gateway's HTTPS port, e.g. {@code https://localhost:9443/}. */
+  public URI proxyHttpsUri() {
+    return URI.create("https://localhost:" + options.proxyHttpsPort() + "/");
+  }
+
   /** The gateway's status port: its health, metrics and OpenAPI. */
   public URI proxyStatusUri() {
     return options.listeners(ServerRole.PROXY).health().uri();
@@ -391,6 +396,7 @@ public final class KeywatchSystem implements AutoCloseable {
       int adminPort,
       int proxyPort,
       int proxyStatusPort,
+      int proxyHttpsPort,
       String adminBind,
       String proxyBind,
       String proxyStatusBind,
@@ -415,25 +421,30 @@ public final class KeywatchSystem implements AutoCloseable {
     PayaraServer.Listeners listeners(ServerRole role) {
       return role == ServerRole.ADMIN
           ? PayaraServer.Listeners.of(new Listener(adminBind, adminPort))
-          : PayaraServer.Listeners.withStatus(
-              new Listener(proxyBind, proxyPort), new Listener(proxyStatusBind, proxyStatusPort));
+          : PayaraServer.Listeners.withStatusAndHttps(
+              new Listener(proxyBind, proxyPort),
+              new Listener(proxyStatusBind, proxyStatusPort),
+              new Listener(proxyBind, proxyHttpsPort));
     }
 
     boolean choosesPorts() {
       return adminPort == 0
           || proxyPort == 0
           || proxyStatusPort == 0
+          || proxyHttpsPort == 0
           || etcdPort == 0
           || (pgPort == 0 && jdbcUrl.isEmpty());
     }
 
     Options withFreePorts() {
       Set<Integer> taken =
-          new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, pgPort, etcdPort));
+          new HashSet<>(
+              List.of(adminPort, proxyPort, proxyStatusPort, proxyHttpsPort, pgPort, etcdPort));
       return new Options(
           adminPort == 0 ? freePort(taken) : adminPort,
           proxyPort == 0 ? freePort(taken) : proxyPort,
           proxyStatusPort == 0 ? freePort(taken) : proxyStatusPort,
+          proxyHttpsPort == 0 ? freePort(taken) : proxyHttpsPort,
           adminBind,
           proxyBind,
           proxyStatusBind,
@@ -457,18 +468,23 @@ public final class KeywatchSystem implements AutoCloseable {
       checkPort(adminPort, "admin", LauncherSetting.ADMIN_PORT);
       checkPort(proxyPort, "proxy", LauncherSetting.PROXY_PORT);
       checkPort(proxyStatusPort, "proxy status", LauncherSetting.PROXY_STATUS_PORT);
+      checkPort(proxyHttpsPort, "proxy HTTPS", LauncherSetting.PROXY_HTTPS_PORT);
       checkPort(etcdPort, "etcd API", LauncherSetting.ETCD_PORT);
       if (jdbcUrl.isEmpty()) {
         checkPort(pgPort, "embedded PostgreSQL", LauncherSetting.POSTGRES_PORT);
       }
-      if (new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort)).size() < 3) {
+      if (new HashSet<>(List.of(adminPort, proxyPort, proxyStatusPort, proxyHttpsPort)).size()
+          < 4) {
         throw new ServerStartException(
-            "the admin port, the proxy port and the proxy status port must differ: "
+            "the admin port, the proxy port, the proxy status port and the proxy HTTPS port must"
+                + " differ: "
                 + adminPort
                 + ", "
                 + proxyPort
                 + ", "
-                + proxyStatusPort);
+                + proxyStatusPort
+                + ", "
+                + proxyHttpsPort);
       }
     }
 
@@ -517,6 +533,7 @@ public final class KeywatchSystem implements AutoCloseable {
     private int adminPort;
     private int proxyPort;
     private int proxyStatusPort;
+    private int proxyHttpsPort;
     private String adminBind = LauncherConfig.defaultOf(LauncherSetting.ADMIN_BIND);
     private String proxyBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_BIND);
     private String proxyStatusBind = LauncherConfig.defaultOf(LauncherSetting.PROXY_STATUS_BIND);
@@ -553,6 +570,12 @@ public final class KeywatchSystem implements AutoCloseable {
     /** The gateway's health, metrics and OpenAPI; 0 (the default) picks a free port. */
     public Builder proxyStatusPort(int port) {
       this.proxyStatusPort = port;
+      return this;
+    }
+
+    /** The gateway's HTTPS port (on the proxy's address); 0 (the default) picks a free port. */
+    public Builder proxyHttpsPort(int port) {
+      this.proxyHttpsPort = port;
       return this;
     }
 
@@ -664,6 +687,7 @@ public final class KeywatchSystem implements AutoCloseable {
           adminPort,
           proxyPort,
           proxyStatusPort,
+          proxyHttpsPort,
           adminBind,
           proxyBind,
           proxyStatusBind,

@@ -81,6 +81,7 @@ public final class Main {
             .adminPort(LauncherConfig.port(LauncherSetting.ADMIN_PORT))
             .proxyPort(LauncherConfig.port(LauncherSetting.PROXY_PORT))
             .proxyStatusPort(LauncherConfig.port(LauncherSetting.PROXY_STATUS_PORT))
+            .proxyHttpsPort(LauncherConfig.port(LauncherSetting.PROXY_HTTPS_PORT))
             .adminBind(LauncherConfig.address(LauncherSetting.ADMIN_BIND))
             .proxyBind(LauncherConfig.address(LauncherSetting.PROXY_BIND))
             .proxyStatusBind(LauncherConfig.address(LauncherSetting.PROXY_STATUS_BIND))
@@ -131,6 +132,10 @@ public final class Main {
             + o.adminBind()
             + ")");
     out.println("  gateway   : " + system.proxyUri() + "   (listening on " + o.proxyBind() + ")");
+    out.println(
+        "  HTTPS     : "
+            + system.proxyHttpsUri()
+            + "   (certificates from the admin API's /ssls/, chosen by SNI)");
     out.println(
         "  status    : "
             + system.proxyStatusUri()

@@ -67,6 +67,10 @@ public final class PayaraServer implements AutoCloseable {
    */
   private static final String STATUS_VIRTUAL_SERVER = "status";
 
+  /** Payara's own TLS listener, disabled until given a port: the gateway's HTTPS port. */
+  private static final String HTTPS_LISTENER =
+      "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener";
+
   private final ServerRole role;
   private final Listeners listeners;
   private final Path log;
@@ -82,16 +86,21 @@ public final class PayaraServer implements AutoCloseable {
   /**
    * Where a server listens: its public port, and the status port that serves its health, metrics
    * and OpenAPI when that is not the public one (the gateway's: every path of its data port is a
-   * route's). Only the gateway has one.
+   * route's). Only the gateway has one, and only the gateway may have an HTTPS port, which serves
+   * what its public port serves.
    */
-  public record Listeners(Listener main, Optional<Listener> status) {
+  public record Listeners(Listener main, Optional<Listener> status, Optional<Listener> https) {
 
     public static Listeners of(Listener main) {
-      return new Listeners(main, Optional.empty());
+      return new Listeners(main, Optional.empty(), Optional.empty());
     }
 
     public static Listeners withStatus(Listener main, Listener status) {
-      return new Listeners(main, Optional.of(status));
+      return new Listeners(main, Optional.of(status), Optional.empty());
+    }
+
+    public static Listeners withStatusAndHttps(Listener main, Listener status, Listener https) {
+      return new Listeners(main, Optional.of(status), Optional.of(https));
     }
 
     /** Where {@code /health}, {@code /metrics} and {@code /openapi} are served. */
@@ -222,6 +231,15 @@ public final class PayaraServer implements AutoCloseable {
     commands.add(
         "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
             + listeners.main().bind());
+    listeners
+        .https()
+        .ifPresent(
+            https ->
+                commands.addAll(
+                    List.of(
+                        HTTPS_LISTENER + ".address=" + https.bind(),
+                        HTTPS_LISTENER + ".port=" + https.port(),
+                        HTTPS_LISTENER + ".enabled=true")));
     listeners
         .status()
         .ifPresent(
@@ -400,6 +418,7 @@ public final class PayaraServer implements AutoCloseable {
               + " server cannot listen on port "
               + listeners.main().port()
               + listeners.status().map(st -> " or " + st.port()).orElse("")
+              + listeners.https().map(h -> " or " + h.port()).orElse("")
               + ": it is already in use; its log "
               + log
               + " ends with:\n"

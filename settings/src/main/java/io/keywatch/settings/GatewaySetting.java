@@ -72,5 +72,14 @@ public final class GatewaySetting {
               + " and appended to; from any other peer they are replaced")
   public static final String TRUSTED_PROXIES = "keywatch.proxy.trusted-proxies";
 
+  @Setting(
+      doc =
+          "the CAs an https upstream's certificate must lead to: a PEM bundle or a PKCS12 file;"
+              + " unset, the JVM's trust store")
+  public static final String TRUST_STORE = "keywatch.proxy.trust-store";
+
+  @Setting(doc = "the password of a PKCS12 trust store, if it has one")
+  public static final String TRUST_STORE_PASSWORD = "keywatch.proxy.trust-store-password";
+
   private GatewaySetting() {}
 }

@@ -26,6 +26,13 @@ public final class LauncherSetting {
       doc = "address the gateway listens on (0.0.0.0: every address)")
   public static final String PROXY_BIND = "keywatch.proxy.bind";
 
+  @Setting(
+      defaultValue = "9443",
+      doc =
+          "HTTPS port of the gateway (HTTP/2 by ALPN), on the address of its HTTP port; its"
+              + " certificates are the store's /ssls/")
+  public static final String PROXY_HTTPS_PORT = "keywatch.proxy.https.port";
+
   // the gateway's health, metrics and OpenAPI: not on its data port, where every path is a route's
   @Setting(defaultValue = "9091", doc = "HTTP port of the gateway's health, metrics and OpenAPI")
   public static final String PROXY_STATUS_PORT = "keywatch.proxy.status.port";

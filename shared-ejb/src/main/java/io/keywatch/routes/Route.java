@@ -15,6 +15,8 @@ import java.util.Set;
  * @param host the Host served (without port); empty means any
  * @param timeout how long the upstream may take to answer; empty means the proxy's default
  * @param websocket whether a WebSocket upgrade is passed on (APISIX's {@code enable_websocket})
+ * @param verifyTls for an https upstream, whether its certificate must be trusted and name its host
+ *     (APISIX's upstream {@code tls.verify}, but on by default)
  */
 public record Route(
     String uri,
@@ -22,10 +24,22 @@ public record Route(
     Set<String> methods,
     Optional<String> host,
     Optional<Duration> timeout,
-    boolean websocket) {
+    boolean websocket,
+    boolean verifyTls) {
 
   public Route {
     methods = Set.copyOf(methods);
+  }
+
+  /** A route whose https upstream, if it has one, is verified. */
+  public Route(
+      String uri,
+      URI upstream,
+      Set<String> methods,
+      Optional<String> host,
+      Optional<Duration> timeout,
+      boolean websocket) {
+    this(uri, upstream, methods, host, timeout, websocket, true);
   }
 
   /** A route that passes no WebSocket upgrade on. */

@@ -29,14 +29,14 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * {"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
- *   "enable_websocket": true}</pre>
+ *   "enable_websocket": true, "tls": {"verify": false}}</pre>
  */
 public final class RouteCodec {
 
   public static final String PREFIX = "/routes/";
 
   private static final Set<String> FIELDS =
-      Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket");
+      Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket", "tls");
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
@@ -79,7 +79,7 @@ public final class RouteCodec {
         problems.add(
             "unknown field '"
                 + field
-                + "' (known: uri, upstream, methods, host, timeout, enable_websocket)");
+                + "' (known: uri, upstream, methods, host, timeout, enable_websocket, tls)");
       }
     }
     String uri = string(o, "uri", true, problems);
@@ -100,6 +100,7 @@ public final class RouteCodec {
     if (websocket != JsonValue.ValueType.TRUE && websocket != JsonValue.ValueType.FALSE) {
       problems.add("enable_websocket must be true or false");
     }
+    boolean verifyTls = verifyTls(o, problems);
     if (!problems.isEmpty()) {
       throw new InvalidRouteException(problems);
     }
@@ -109,7 +110,8 @@ public final class RouteCodec {
         methods,
         Optional.ofNullable(host),
         Optional.ofNullable(timeout),
-        websocket == JsonValue.ValueType.TRUE);
+        websocket == JsonValue.ValueType.TRUE,
+        verifyTls);
   }
 
   public static JsonObject toJson(Route r) {
@@ -129,6 +131,9 @@ public final class RouteCodec {
                     BigDecimal.valueOf(t.toMillis()).movePointLeft(3).stripTrailingZeros()));
     if (r.websocket()) {
       b.add("enable_websocket", true);
+    }
+    if (!r.verifyTls()) {
+      b.add("tls", JSON.createObjectBuilder().add("verify", false));
     }
     return b.build();
   }
@@ -203,6 +208,23 @@ public final class RouteCodec {
       }
     }
     return methods;
+  }
+
+  /** {@code "tls": {"verify": false}} turns verification off; absent, it is on. */
+  private static boolean verifyTls(JsonObject o, List<String> problems) {
+    JsonValue v = o.get("tls");
+    if (v == null || v == JsonValue.NULL) {
+      return true;
+    }
+    JsonValue verify = v instanceof JsonObject tls ? tls.get("verify") : null;
+    if (verify == null
+        || v.asJsonObject().size() != 1
+        || !(verify.getValueType() == JsonValue.ValueType.TRUE
+            || verify.getValueType() == JsonValue.ValueType.FALSE)) {
+      problems.add("tls must be an object {\"verify\": true or false}");
+      return true;
+    }
+    return verify.getValueType() == JsonValue.ValueType.TRUE;
   }
 
   private static Duration timeout(JsonObject o, List<String> problems) {

@@ -25,8 +25,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class EchoUpstream implements AutoCloseable {
 
   /** What one request looked like on arrival. */
-  record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
+  public record Received(
+      String method, String uri, Map<String, List<String>> headers, byte[] body) {
+    public String header(String name) {
       List<String> values = headers.get(name);
       return values == null ? null : String.join(", ", values);
     }
@@ -34,7 +35,7 @@ public final class EchoUpstream implements AutoCloseable {
 
   private final String name;
   private final HttpServer server;
-  final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
   public EchoUpstream(String name) {
     this.name = name;

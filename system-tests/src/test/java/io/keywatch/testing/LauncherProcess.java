@@ -82,6 +82,8 @@ public final class LauncherProcess implements AutoCloseable {
     env.putIfAbsent("KEYWATCH_SERVER_JAVA_OPTIONS", Keywatch.SERVER_JAVA_OPTIONS);
     // etcd's default port may be taken by a real etcd or another test's launcher
     env.putIfAbsent("KEYWATCH_ETCD_PORT", Integer.toString(freePort()));
+    // and the gateway's HTTPS port (9443) by another test's
+    env.putIfAbsent("KEYWATCH_PROXY_HTTPS_PORT", Integer.toString(freePort()));
     pb.environment().keySet().removeIf(k -> k.startsWith("KEYWATCH_")); // only what the test says
     pb.environment().putAll(env);
     LauncherProcess launcher;

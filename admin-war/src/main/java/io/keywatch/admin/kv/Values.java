@@ -4,6 +4,7 @@ import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.ssl.SslCodec;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
@@ -14,8 +15,9 @@ import java.util.Optional;
 
 /**
  * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a
- * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}); anywhere else
- * it is opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
+ * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}); under {@code
+ * /ssls/} a certificate and its key (a JSON object checked by {@link SslCodec}, shown without the
+ * key); anywhere else it is opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
 
@@ -23,6 +25,10 @@ public final class Values {
 
   public static boolean isRouteKey(String key) {
     return key.startsWith(RouteCodec.PREFIX);
+  }
+
+  public static boolean isSslKey(String key) {
+    return key.startsWith(SslCodec.PREFIX);
   }
 
   /**
@@ -36,6 +42,7 @@ public final class Values {
    * canonically; anything else is stored as given.
    *
    * @throws io.keywatch.routes.InvalidRouteException listing every problem of a route
+   * @throws io.keywatch.ssl.InvalidSslException listing every problem of an ssl object
    */
   public static Admitted admit(String key, byte[] value) {
     if (isRouteKey(key)) {
@@ -43,11 +50,23 @@ public final class Values {
       Route route = RouteCodec.parse(value);
       return new Admitted(RouteCodec.toBytes(route), Optional.of(route));
     }
+    if (isSslKey(key)) {
+      SslCodec.requireId(key.substring(SslCodec.PREFIX.length()));
+      return new Admitted(SslCodec.toBytes(SslCodec.parse(value)), Optional.empty());
+    }
     return new Admitted(value, Optional.empty());
   }
 
-  /** The value as JSON: a route's object, else a base64 string. */
+  /** The value as JSON: a route's object, an ssl object without its key, else a base64 string. */
   public static JsonValue render(String key, byte[] value) {
+    if (isSslKey(key)) {
+      try {
+        return SslCodec.publicJson(value);
+      } catch (RuntimeException e) {
+        // never base64: the bytes may hold a private key
+        return JSON.createObjectBuilder().add("unreadable", e.getMessage()).build();
+      }
+    }
     if (isRouteKey(key)) {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
@@ -66,16 +85,16 @@ public final class Values {
    * fit.
    */
   public static byte[] fromJson(String key, JsonValue value, String where, List<String> problems) {
-    if (isRouteKey(key)) {
+    if (isRouteKey(key) || isSslKey(key)) {
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        problems.add(where + " of route key " + key + " must be a route object");
+        problems.add(where + " of key " + key + " must be a JSON object");
         return null;
       }
       return value.toString().getBytes(StandardCharsets.UTF_8);
     }
     if (!(value instanceof JsonString s)) {
       problems.add(
-          where + " must be a base64 string (route keys under /routes/ take a JSON object)");
+          where + " must be a base64 string (keys under /routes/ and /ssls/ take a JSON object)");
       return null;
     }
     try {

@@ -13,6 +13,7 @@ import io.keywatch.kv.LeaseTtlTooLargeException;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.kv.ValueTooLargeException;
 import io.keywatch.routes.InvalidRouteException;
+import io.keywatch.ssl.InvalidSslException;
 import io.keywatch.watch.WatchResetException;
 import jakarta.ejb.EJBException;
 import jakarta.json.JsonArray;
@@ -148,6 +149,10 @@ public final class Problems {
     }
     if (t instanceof InvalidRouteException e) {
       return new Problem(TYPE + "invalid-route", "Invalid route", 400, e.getMessage())
+          .with("problems", array(e.problems()));
+    }
+    if (t instanceof InvalidSslException e) {
+      return new Problem(TYPE + "invalid-ssl", "Invalid ssl", 400, e.getMessage())
           .with("problems", array(e.problems()));
     }
     if (t instanceof LeaseNotFoundException e) {

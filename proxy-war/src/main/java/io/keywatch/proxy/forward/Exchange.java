@@ -39,7 +39,8 @@ import org.eclipse.jetty.io.Content;
  *
  * <pre>
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
- *   │                  more requests waiting for one upstream than allowed: 503
+ *   │                  more requests waiting for one upstream than allowed: 503,
+ *   │                  TLS handshake failed: 502 naming the certificate problem
  * response head ───── malformed or oversized: 502; else status and end-to-end headers copied
  *   │
  * response body ───── read only when the client's connection can take more (onWritePossible);
@@ -293,6 +294,7 @@ final class Exchange implements WriteListener, AsyncListener {
       return;
     }
     int status = status(failure);
+    String reason = reason(status, failure);
     LOG.info(
         () ->
             "UPSTREAM "
@@ -301,14 +303,16 @@ final class Exchange implements WriteListener, AsyncListener {
                 + target.hostHeader()
                 + " answered "
                 + status
-                + ": "
+                + " ("
+                + reason
+                + "): "
                 + failure);
     res.reset();
     if (chunked()) {
       res.setHeader("Connection", "close"); // see ForwardingFilter: the connection is not trusted
     }
     try {
-      ForwardingFilter.reply(res, status, reason(status, failure));
+      ForwardingFilter.reply(res, status, reason);
     } catch (IOException e) {
       clientGone = true;
     }
@@ -338,7 +342,8 @@ final class Exchange implements WriteListener, AsyncListener {
     if (failure instanceof HttpResponseException) {
       return "upstream sent an invalid response";
     }
-    return "upstream unreachable: it refused or reset the connection";
+    return UpstreamTlsFailure.describe(failure)
+        .orElse("upstream unreachable: it refused or reset the connection");
   }
 
   /** The client went away or its connection failed: there is nobody to answer. */

@@ -80,7 +80,7 @@ public class ForwardingFilter extends HttpFilter {
           res,
           target,
           path,
-          client.forwardedHeaders(),
+          client,
           settings.connectTimeout(),
           timeout,
           settings.maxResponseHeaderBytes(),

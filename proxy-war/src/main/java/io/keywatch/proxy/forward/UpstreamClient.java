@@ -6,11 +6,18 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -21,6 +28,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * authentication handled, no User-Agent added; what the upstream sends is what the client gets, but
  * for interim responses ({@link InterimResponses}). A connection that sends more than the answer to
  * its request is closed ({@link StrictHttpTransport}).
+ *
+ * <p>An https upstream's certificate must lead to a CA of {@code keywatch.proxy.trust-store} (else
+ * the JVM's trust store) and name the upstream's host; the host is sent as SNI. A route with {@code
+ * "tls": {"verify": false}} goes through a second client that checks neither, and still sends SNI:
+ * Jetty pools connections per client, so a verified route never gets a connection that was not.
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -28,50 +40,94 @@ public class UpstreamClient {
   @Inject ProxySettings settings;
 
   private HttpClient client;
+  private HttpClient unverified;
   private ForwardedHeaders forwardedHeaders;
 
   @PostConstruct
   void start() {
     forwardedHeaders = new ForwardedHeaders(TrustedProxies.of(settings.trustedProxies()));
+    SslContextFactory.Client verifying = new SslContextFactory.Client();
+    verifying.setEndpointIdentificationAlgorithm("HTTPS");
+    settings
+        .trustStore()
+        .ifPresent(
+            file ->
+                verifying.setTrustStore(
+                    UpstreamTrustStore.load(file, settings.trustStorePassword())));
+    client = newClient(verifying, "keywatch-upstream");
+    SslContextFactory.Client trustingAll = new SslContextFactory.Client(true);
+    trustingAll.setEndpointIdentificationAlgorithm(null);
+    unverified = newClient(trustingAll, "keywatch-upstream-unverified");
+  }
+
+  private HttpClient newClient(SslContextFactory.Client tls, String name) {
     // Jetty's own pool: its selectors are long-running tasks a container-managed executor should
     // not
     // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a
     // callback later
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-    threads.setName("keywatch-upstream");
+    threads.setName(name);
     threads.setDaemon(true);
-    client = new HttpClient(new StrictHttpTransport());
-    client.setExecutor(threads);
-    client.setMaxConnectionsPerDestination(settings.maxConnections());
-    client.setMaxRequestsQueuedPerDestination(settings.maxConnections());
-    client.setIdleTimeout(settings.idleTimeout().toMillis());
-    client.setConnectTimeout(settings.connectTimeout().toMillis());
-    client.setMaxResponseHeadersSize(settings.maxResponseHeaderBytes());
-    client.setRequestBufferSize(settings.bufferSize());
-    client.setResponseBufferSize(settings.bufferSize());
-    client.setFollowRedirects(false);
-    client.setHttpCookieStore(new HttpCookieStore.Empty());
-    client.setUserAgentField(null);
-    client.setDefaultRequestContentType(null);
+    // the host as SNI even when it is no domain ("localhost", a single-label name), as nginx's
+    // proxy_ssl_server_name sends it; the JDK alone sends none for those (never for an address)
+    tls.setSNIProvider(SslContextFactory.Client.SniProvider.NON_DOMAIN_SNI_PROVIDER);
+    HttpClient http = new HttpClient(new StrictHttpTransport());
+    http.setSslContextFactory(tls);
+    http.setExecutor(threads);
+    http.setMaxConnectionsPerDestination(settings.maxConnections());
+    http.setMaxRequestsQueuedPerDestination(settings.maxConnections());
+    http.setIdleTimeout(settings.idleTimeout().toMillis());
+    http.setConnectTimeout(settings.connectTimeout().toMillis());
+    http.setMaxResponseHeadersSize(settings.maxResponseHeaderBytes());
+    http.setRequestBufferSize(settings.bufferSize());
+    http.setResponseBufferSize(settings.bufferSize());
+    http.setFollowRedirects(false);
+    http.setHttpCookieStore(new HttpCookieStore.Empty());
+    http.setUserAgentField(null);
+    http.setDefaultRequestContentType(null);
     try {
-      client.start();
+      http.start();
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the upstream HTTP client", e);
     }
     // after start, which installs the defaults (gzip decoding and Accept-Encoding, redirects,
     // 100-continue)
-    client.getContentDecoderFactories().clear();
-    client.getProtocolHandlers().clear();
-    client.getProtocolHandlers().put(new InterimResponses());
+    http.getContentDecoderFactories().clear();
+    http.getProtocolHandlers().clear();
+    http.getProtocolHandlers().put(new InterimResponses());
+    return http;
   }
 
   @PreDestroy
   void stop() {
     try {
       client.stop();
+      unverified.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the upstream HTTP client", e);
     }
+  }
+
+  /**
+   * A TLS socket over a connected one, checked as the route's HTTP requests are (a WebSocket
+   * tunnel's): the same trust store and host name check, or neither for {@code verify: false}.
+   */
+  Socket overTls(Socket plain, Target target) throws IOException {
+    Target.Address a = target.address();
+    boolean verify = target.route().verifyTls();
+    SslContextFactory.Client tls = (verify ? client : unverified).getSslContextFactory();
+    SSLSocket socket =
+        (SSLSocket)
+            tls.getSslContext().getSocketFactory().createSocket(plain, a.host(), a.port(), true);
+    SSLParameters p = socket.getSSLParameters();
+    if (verify) {
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+    if (!a.host().contains(":") && !a.host().matches("[0-9.]+")) {
+      p.setServerNames(List.of(new SNIHostName(a.host()))); // as NON_DOMAIN_SNI_PROVIDER does
+    }
+    socket.setSSLParameters(p);
+    return socket;
   }
 
   /** What the upstreams are told about the client ({@code keywatch.proxy.trusted-proxies}). */
@@ -86,7 +142,8 @@ public class UpstreamClient {
    */
   Request newRequest(Target target, String method, String pathAndQuery, Duration timeout) {
     Target.Address a = target.address();
-    return client
+    HttpClient through = a.tls() && !target.route().verifyTls() ? unverified : client;
+    return through
         .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")
         .method(method)

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 
@@ -71,7 +70,7 @@ final class WebSocketUpgrade {
       HttpServletResponse res,
       Target target,
       String path,
-      ForwardedHeaders forwarded,
+      UpstreamClient client,
       Duration connectTimeout,
       Duration timeout,
       int maxHeadBytes,
@@ -81,7 +80,7 @@ final class WebSocketUpgrade {
     InputStream in;
     Head head;
     try {
-      upstream = connect(target.address(), connectTimeout);
+      upstream = connect(target, client, connectTimeout);
     } catch (IOException e) {
       LOG.info(() -> "UPSTREAM " + target.key() + " refused a WebSocket: " + e);
       ForwardingFilter.reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream unreachable");
@@ -97,7 +96,7 @@ final class WebSocketUpgrade {
                   req,
                   target,
                   target.basePath() + path + (query == null ? "" : "?" + query),
-                  forwarded));
+                  client.forwardedHeaders()));
       upstream.getOutputStream().flush();
       in = new BufferedInputStream(upstream.getInputStream(), bufferSize);
       head = Head.read(in, maxHeadBytes);
@@ -108,7 +107,9 @@ final class WebSocketUpgrade {
       ForwardingFilter.reply(
           res,
           late ? HttpServletResponse.SC_GATEWAY_TIMEOUT : HttpServletResponse.SC_BAD_GATEWAY,
-          late ? "upstream timed out" : "upstream failed the WebSocket handshake");
+          late
+              ? "upstream timed out"
+              : UpstreamTlsFailure.describe(e).orElse("upstream failed the WebSocket handshake"));
       return;
     }
     if (head.status() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
@@ -160,17 +161,15 @@ final class WebSocketUpgrade {
     }
   }
 
-  private static Socket connect(Target.Address address, Duration connectTimeout)
+  private static Socket connect(Target target, UpstreamClient client, Duration connectTimeout)
       throws IOException {
+    Target.Address address = target.address();
     Socket plain = new Socket();
     try {
       plain.connect(
           new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
       plain.setTcpNoDelay(true);
-      return address.tls()
-          ? ((SSLSocketFactory) SSLSocketFactory.getDefault())
-              .createSocket(plain, address.host(), address.port(), true)
-          : plain;
+      return address.tls() ? client.overTls(plain, target) : plain;
     } catch (IOException e) {
       plain.close();
       throw e;
