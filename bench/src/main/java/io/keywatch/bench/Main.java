@@ -1,5 +1,6 @@
 package io.keywatch.bench;
 
+import io.keywatch.bench.compaction.CompactionUnderWrites;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.KeywatchServers;
@@ -17,13 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the benchmarks named on the command line (watch, propagation, writes, proxy; none: all)
- * against etcd and nginx, which bench/run has started, and prints the table. It starts PostgreSQL
- * itself and, for the benchmarks that need them, the Keywatch servers through the launcher.
+ * Runs the benchmarks named on the command line (watch, propagation, writes, proxy, compaction;
+ * none: all) against etcd and nginx, which bench/run has started, and prints the table. It starts
+ * PostgreSQL itself and, for the benchmarks that need them, the Keywatch servers through the
+ * launcher.
  */
 public final class Main {
 
-  private static final List<String> ALL = List.of("watch", "propagation", "writes", "proxy");
+  private static final List<String> ALL =
+      List.of("watch", "propagation", "writes", "proxy", "compaction");
 
   public static void main(String[] args) throws Exception {
     Set<String> chosen = new LinkedHashSet<>(args.length == 0 ? ALL : List.of(args));
@@ -70,6 +73,8 @@ public final class Main {
                   table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
               case "writes" ->
                   table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
+              case "compaction" ->
+                  table.addAll(new CompactionUnderWrites(settings, postgres).run());
               case "proxy" ->
                   table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
               default -> throw new IllegalStateException(name);

@@ -57,6 +57,14 @@ public class Settings {
   @ConfigProperty(name = "keywatch.txn.max-ops")
   int txnMaxOps;
 
+  /**
+   * KEYWATCH_COMPACTION_STEP: the revisions one transaction of a compaction goes through; writers
+   * never wait for these transactions, only for the short one that raises the compacted revision.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.compaction.step")
+  long compactionStep;
+
   /** KEYWATCH_WATCH_HEARTBEAT: the longest the watch waits without checking its connection. */
   @Inject
   @ConfigProperty(name = "keywatch.watch.heartbeat")
@@ -139,6 +147,10 @@ public class Settings {
 
   public int txnMaxOps() {
     return txnMaxOps;
+  }
+
+  public long compactionStep() {
+    return compactionStep;
   }
 
   public Duration heartbeat() {

@@ -74,6 +74,7 @@ public class Database {
             settings.valueLimit(),
             settings.groupCommitLimit(),
             settings.txnMaxOps(),
+            settings.compactionStep(),
             this::recordStatement);
     leases = new PgLeaseStore(pool, settings.leaseMinTtl(), this::recordStatement);
     try {
