@@ -2,8 +2,10 @@ package io.keywatch.proxy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -97,6 +99,38 @@ public class ProxySettings {
   @Inject
   @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
   Optional<String> trustedProxies;
+
+  /**
+   * KEYWATCH_PROXY_FEED: the admin servers whose watch stream the gateway follows instead of
+   * PostgreSQL (the fan-out tier), comma-separated base URLs tried in turn, e.g.
+   * http://127.0.0.1:9180; unset: the gateway follows the database itself.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.feed")
+  Optional<String> feed;
+
+  /**
+   * KEYWATCH_PROXY_FEED_KEY: the admin's read-only feed key (its keywatch.watch.feed-key), sent as
+   * X-API-KEY; never the admin API key.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.feed-key")
+  Optional<String> feedKey;
+
+  public List<URI> feed() {
+    return feed.map(
+            list ->
+                Arrays.stream(list.split(","))
+                    .map(String::trim)
+                    .filter(u -> !u.isEmpty())
+                    .map(u -> URI.create(u.endsWith("/") ? u : u + "/"))
+                    .toList())
+        .orElse(List.of());
+  }
+
+  public Optional<String> feedKey() {
+    return feedKey.filter(k -> !k.isBlank());
+  }
 
   public Path snapshotFile() {
     return Path.of(snapshotFile);

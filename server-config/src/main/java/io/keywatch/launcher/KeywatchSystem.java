@@ -45,6 +45,11 @@ public final class KeywatchSystem implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(KeywatchSystem.class.getName());
   private static final int FREE_PORT_ATTEMPTS = 3;
+  private static final String FEED_KEY_OF_ADMIN = "KEYWATCH_WATCH_FEED_KEY";
+  private static final String FEED_KEY_OF_GATEWAY = "KEYWATCH_PROXY_FEED_KEY";
+
+  /** What {@link LauncherSetting#PROXY_FEED} says the gateway follows the database with. */
+  private static final String FOLLOW_DATABASE = "postgresql";
 
   private final Options options;
   private final Optional<EmbeddedDatabase> postgres;
@@ -52,6 +57,10 @@ public final class KeywatchSystem implements AutoCloseable {
   private final String jdbcUser;
   private final String jdbcPassword;
   private final Map<ServerRole, PayaraServer> servers = new EnumMap<>(ServerRole.class);
+
+  /** How each server was started, to start it again. Guarded by this. */
+  private final Map<ServerRole, Runnable> starts = new EnumMap<>(ServerRole.class);
+
   private final Thread shutdownHook = new Thread(this::close, "keywatch-shutdown");
   private boolean closed; // guarded by this
   private volatile boolean startedWithoutStore;
@@ -117,22 +126,30 @@ public final class KeywatchSystem implements AutoCloseable {
       env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
       if (role.holdsApiKey()) {
         env.put(LauncherSetting.API_KEY.envVar(), options.apiKey());
+        env.put(FEED_KEY_OF_ADMIN, FeedKey.of(options.apiKey()));
+      } else {
+        env.put(FEED_KEY_OF_GATEWAY, FeedKey.of(options.apiKey()));
+        env.put(LauncherSetting.PROXY_FEED.envVar(), gatewayFeed());
       }
       if (role == ServerRole.ADMIN) {
         env.put(LauncherSetting.ETCD_PORT.envVar(), Integer.toString(options.etcdPort()));
       }
       env.putAll(options.env().getOrDefault(role, Map.of()));
+      Runnable start =
+          () ->
+              servers.put(
+                  role,
+                  PayaraServer.start(
+                      role,
+                      options.listeners(role),
+                      home,
+                      options.workDir(),
+                      options.javaOptions(),
+                      options.systemProperties().getOrDefault(role, Map.of()),
+                      env));
       synchronized (this) {
-        servers.put(
-            role,
-            PayaraServer.start(
-                role,
-                options.listeners(role),
-                home,
-                options.workDir(),
-                options.javaOptions(),
-                options.systemProperties().getOrDefault(role, Map.of()),
-                env));
+        starts.put(role, start);
+        start.run();
       }
     }
     // both servers boot at once: on two cores that is about as fast as one alone. The first
@@ -164,6 +181,20 @@ public final class KeywatchSystem implements AutoCloseable {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+  }
+
+  /**
+   * The gateway's {@code keywatch.proxy.feed}: the admin server of this system on loopback by
+   * default (the fan-out tier: PostgreSQL sees the admin's LISTEN only), or the empty value, which
+   * MicroProfile Config reads as unset, when the gateway is to follow the database itself.
+   */
+  private String gatewayFeed() {
+    URI admin = adminUri();
+    String host = admin.getHost().equals("localhost") ? "127.0.0.1" : admin.getHost();
+    String feed =
+        LauncherConfig.value(LauncherSetting.PROXY_FEED)
+            .orElse("http://" + host + ":" + admin.getPort());
+    return feed.equals(FOLLOW_DATABASE) ? "" : feed;
   }
 
   /**
@@ -246,6 +277,27 @@ public final class KeywatchSystem implements AutoCloseable {
   /** The gateway's status port: its health, metrics and OpenAPI. */
   public URI proxyStatusUri() {
     return options.listeners(ServerRole.PROXY).health().uri();
+  }
+
+  /** Stops one server, e.g. to see what the other does meanwhile; {@link #startServer} again. */
+  public synchronized void stopServer(ServerRole role) {
+    servers.get(role).close();
+  }
+
+  /**
+   * Starts a server stopped by {@link #stopServer} as it was started, on the same ports; returns
+   * once it is ready.
+   */
+  public void startServer(ServerRole role) {
+    PayaraServer server;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the system is closed");
+      }
+      starts.get(role).run();
+      server = servers.get(role);
+    }
+    server.awaitReady(options.startTimeout());
   }
 
   /** A server's process id, e.g. to look at what the process was given. */

@@ -36,6 +36,9 @@ public enum LauncherSetting {
   API_KEY(
       "keywatch.api-key",
       "the key clients send as X-API-KEY to the admin API; generated and stored in the data folder when unset"),
+  PROXY_FEED(
+      "keywatch.proxy.feed",
+      "what the gateway follows: unset, the launcher's admin server (its watch stream); admin base URLs, comma-separated; or 'postgresql' for the database itself"),
   HOME(
       "keywatch.home",
       "folder with payara-micro.jar and the WARs (default: the launcher jar's folder)"),

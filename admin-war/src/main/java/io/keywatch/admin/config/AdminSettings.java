@@ -25,6 +25,14 @@ public class AdminSettings {
   Optional<String> apiKey;
 
   /**
+   * KEYWATCH_WATCH_FEED_KEY: a second key, for gateways of the fan-out tier, that only reads: it
+   * opens {@code GET /watch} and lists {@code GET /routes}, nothing else. Unset: none.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.watch.feed-key")
+  Optional<String> feedKey;
+
+  /**
    * KEYWATCH_RETENTION: compact what was superseded longer ago than this (ISO-8601, e.g. P7D);
    * unset: never.
    */
@@ -136,6 +144,11 @@ public class AdminSettings {
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */
   public Optional<String> apiKey() {
     return apiKey.filter(k -> !k.isBlank());
+  }
+
+  /** The feed key; blank counts as unset. */
+  public Optional<String> feedKey() {
+    return feedKey.filter(k -> !k.isBlank());
   }
 
   public Optional<Duration> retention() {
