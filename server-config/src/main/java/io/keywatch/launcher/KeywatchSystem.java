@@ -126,9 +126,9 @@ public final class KeywatchSystem implements AutoCloseable {
       env.put("KEYWATCH_JDBC_PASSWORD", jdbcPassword);
       if (role.holdsApiKey()) {
         env.put(LauncherSetting.API_KEY.envVar(), options.apiKey());
-        env.put(FEED_KEY_OF_ADMIN, FeedKey.of(options.apiKey()));
+        env.put(FEED_KEY_OF_ADMIN, feedKey());
       } else {
-        env.put(FEED_KEY_OF_GATEWAY, FeedKey.of(options.apiKey()));
+        env.put(FEED_KEY_OF_GATEWAY, feedKey());
         env.put(LauncherSetting.PROXY_FEED.envVar(), gatewayFeed());
       }
       if (role == ServerRole.ADMIN) {
@@ -319,6 +319,11 @@ public final class KeywatchSystem implements AutoCloseable {
 
   public String apiKey() {
     return options.apiKey();
+  }
+
+  /** The read-only key the gateway follows the admin with: GET /watch and GET /routes only. */
+  public String feedKey() {
+    return FeedKey.of(options.apiKey());
   }
 
   /** The options in force, with the free ports chosen for those that were 0. */

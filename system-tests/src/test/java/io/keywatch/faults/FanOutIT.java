@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +54,8 @@ class FanOutIT {
                   "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'keywatch-watch'"))
           .as("watch connections (LISTEN) in pg_stat_activity")
           .isEqualTo(1);
+
+      assertFeedKeyOnlyReads(kw);
 
       long loads = logLines(kw, "ROUTE load");
       kw.system().stopServer(ServerRole.ADMIN);
@@ -155,6 +159,52 @@ class FanOutIT {
           .as("the gateway's own feed saw the rewrite in the admin's stream")
           .isPositive();
     }
+  }
+
+  /** What the gateway holds opens the watch stream and the route list, and writes nothing. */
+  private static void assertFeedKeyOnlyReads(Keywatch kw) throws Exception {
+    String key = kw.system().feedKey();
+    HttpResponse<InputStream> stream =
+        kw.send(
+            HttpRequest.newBuilder(kw.adminUri().resolve("/watch?prefix=/&batches=true"))
+                .header(Keywatch.API_KEY_HEADER, key)
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = stream.body()) {
+      assertThat(stream.statusCode()).isEqualTo(200);
+      assertThat(stream.headers().firstValue("X-Keywatch-Store-Id")).isPresent();
+      assertThat(stream.headers().firstValue("X-Keywatch-Revision")).isPresent();
+    }
+    assertThat(feedKeyed(kw, key, "/routes", "GET", null).statusCode()).isEqualTo(200);
+    String id = Keywatch.uniqueId("by-feed-key");
+    HttpResponse<String> put =
+        feedKeyed(
+            kw,
+            key,
+            "/routes/" + id,
+            "PUT",
+            "{\"uri\": \"/x\", \"upstream\": \"http://127.0.0.1:1\"}");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(403);
+    assertThat(put.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(feedKeyed(kw, key, "/kv/a", "GET", null).statusCode()).isEqualTo(403);
+    assertThat(kw.adminGet("/routes/" + id).statusCode()).as("nothing written").isEqualTo(404);
+  }
+
+  private static HttpResponse<String> feedKeyed(
+      Keywatch kw, String key, String path, String method, String json) {
+    return kw.send(
+        HttpRequest.newBuilder(kw.adminUri().resolve(path))
+            .header(Keywatch.API_KEY_HEADER, key)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)));
   }
 
   /**

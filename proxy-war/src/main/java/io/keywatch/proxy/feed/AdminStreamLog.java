@@ -59,7 +59,9 @@ final class AdminStreamLog implements ChangeLog {
   /** One stream at a time; all but {@link #close} on the feed's thread. */
   private final class StreamFollower implements Follower {
 
-    private HttpURLConnection connection;
+    /** Written on the feed's thread, read by {@link #close} from any. */
+    private volatile HttpURLConnection connection;
+
     private SseReader reader;
 
     /** The open stream delivers every change after this revision; -1: none open. */
