@@ -1,5 +1,6 @@
 package io.keywatch.bench;
 
+import io.keywatch.bench.compaction.CompactionUnderWrites;
 import io.keywatch.bench.etcdapi.EtcdApiLoad;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
@@ -18,15 +19,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the benchmarks named on the command line (watch, propagation, writes, proxy, etcd; none:
- * all) against etcd and nginx, which bench/run has started, and prints the table. It starts
+ * Runs the benchmarks named on the command line (watch, propagation, writes, proxy, etcd,
+ * compaction; none: all) against etcd and nginx, which bench/run has started, and prints the table.
+ * It starts
  * PostgreSQL itself and, for the benchmarks that need them, the Keywatch servers through the
  * launcher.
  */
 public final class Main {
 
   private static final List<String> ALL =
-      List.of("watch", "propagation", "writes", "proxy", "etcd");
+      List.of("watch", "propagation", "writes", "proxy", "etcd", "compaction");
 
   public static void main(String[] args) throws Exception {
     Set<String> chosen = new LinkedHashSet<>(args.length == 0 ? ALL : List.of(args));
@@ -74,6 +76,8 @@ public final class Main {
                   table.addAll(new RoutePropagation(settings, s.orElseThrow()).run());
               case "writes" ->
                   table.addAll(new WritesUnderWatch(settings, postgres, s.orElseThrow()).run());
+              case "compaction" ->
+                  table.addAll(new CompactionUnderWrites(settings, postgres).run());
               case "proxy" ->
                   table.addAll(new ProxyThroughput(settings, s.orElseThrow(), serverDb).run());
               case "etcd" -> table.addAll(new EtcdApiLoad(settings, s.orElseThrow()).run());

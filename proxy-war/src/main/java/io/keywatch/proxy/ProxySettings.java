@@ -3,8 +3,10 @@ package io.keywatch.proxy;
 import io.keywatch.settings.GatewaySetting;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -72,6 +74,29 @@ public class ProxySettings {
   @Inject
   @ConfigProperty(name = GatewaySetting.TRUST_STORE_PASSWORD)
   Optional<String> trustStorePassword;
+
+  @Inject
+  @ConfigProperty(name = GatewaySetting.FEED)
+  Optional<String> feed;
+
+  @Inject
+  @ConfigProperty(name = GatewaySetting.FEED_KEY)
+  Optional<String> feedKey;
+
+  public List<URI> feed() {
+    return feed.map(
+            list ->
+                Arrays.stream(list.split(","))
+                    .map(String::trim)
+                    .filter(u -> !u.isEmpty())
+                    .map(u -> URI.create(u.endsWith("/") ? u : u + "/"))
+                    .toList())
+        .orElse(List.of());
+  }
+
+  public Optional<String> feedKey() {
+    return feedKey.filter(k -> !k.isBlank());
+  }
 
   public Path snapshotFile() {
     return Path.of(snapshotFile);

@@ -2,6 +2,7 @@ package io.keywatch.launcher;
 
 import io.keywatch.settings.AdminSetting;
 import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.GatewaySetting;
 import io.keywatch.settings.LauncherSetting;
 import io.keywatch.settings.StoreSetting;
 import java.io.IOException;
@@ -50,12 +51,19 @@ public final class KeywatchSystem implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KeywatchSystem.class.getName());
   private static final int FREE_PORT_ATTEMPTS = 3;
 
+  /** What {@link LauncherSetting#PROXY_FEED} says the gateway follows the database with. */
+  private static final String FOLLOW_DATABASE = "postgresql";
+
   private final Options options;
   private final Optional<EmbeddedDatabase> postgres;
   private final String jdbcUrl;
   private final String jdbcUser;
   private final String jdbcPassword;
   private final Map<ServerRole, PayaraServer> servers = new EnumMap<>(ServerRole.class);
+
+  /** How each server was started, to start it again. Guarded by this. */
+  private final Map<ServerRole, Runnable> starts = new EnumMap<>(ServerRole.class);
+
   private final Thread shutdownHook = new Thread(this::close, "keywatch-shutdown");
   private boolean closed; // guarded by this
   private volatile boolean startedWithoutStore;
@@ -121,22 +129,30 @@ public final class KeywatchSystem implements AutoCloseable {
       env.put(Catalogue.envVar(StoreSetting.JDBC_PASSWORD), jdbcPassword);
       if (role.holdsApiKey()) {
         env.put(Catalogue.envVar(AdminSetting.API_KEY), options.apiKey());
+        env.put(Catalogue.envVar(AdminSetting.WATCH_FEED_KEY), feedKey());
+      } else {
+        env.put(Catalogue.envVar(GatewaySetting.FEED_KEY), feedKey());
+        env.put(Catalogue.envVar(GatewaySetting.FEED), gatewayFeed());
       }
       if (role == ServerRole.ADMIN) {
         env.put(Catalogue.envVar(AdminSetting.ETCD_PORT), Integer.toString(options.etcdPort()));
       }
       env.putAll(options.env().getOrDefault(role, Map.of()));
+      Runnable start =
+          () ->
+              servers.put(
+                  role,
+                  PayaraServer.start(
+                      role,
+                      options.listeners(role),
+                      home,
+                      options.workDir(),
+                      options.javaOptions(),
+                      options.systemProperties().getOrDefault(role, Map.of()),
+                      env));
       synchronized (this) {
-        servers.put(
-            role,
-            PayaraServer.start(
-                role,
-                options.listeners(role),
-                home,
-                options.workDir(),
-                options.javaOptions(),
-                options.systemProperties().getOrDefault(role, Map.of()),
-                env));
+        starts.put(role, start);
+        start.run();
       }
     }
     // both servers boot at once: on two cores that is about as fast as one alone. The first
@@ -168,6 +184,20 @@ public final class KeywatchSystem implements AutoCloseable {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+  }
+
+  /**
+   * The gateway's {@code keywatch.proxy.feed}: the admin server of this system on loopback by
+   * default (the fan-out tier: PostgreSQL sees the admin's LISTEN only), or the empty value, which
+   * MicroProfile Config reads as unset, when the gateway is to follow the database itself.
+   */
+  private String gatewayFeed() {
+    URI admin = adminUri();
+    String host = admin.getHost().equals("localhost") ? "127.0.0.1" : admin.getHost();
+    String feed =
+        LauncherConfig.value(LauncherSetting.PROXY_FEED)
+            .orElse("http://" + host + ":" + admin.getPort());
+    return feed.equals(FOLLOW_DATABASE) ? "" : feed;
   }
 
   /**
@@ -263,6 +293,27 @@ public final class KeywatchSystem implements AutoCloseable {
     return options.listeners(ServerRole.PROXY).health().uri();
   }
 
+  /** Stops one server, e.g. to see what the other does meanwhile; {@link #startServer} again. */
+  public synchronized void stopServer(ServerRole role) {
+    servers.get(role).close();
+  }
+
+  /**
+   * Starts a server stopped by {@link #stopServer} as it was started, on the same ports; returns
+   * once it is ready.
+   */
+  public void startServer(ServerRole role) {
+    PayaraServer server;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the system is closed");
+      }
+      starts.get(role).run();
+      server = servers.get(role);
+    }
+    server.awaitReady(options.startTimeout());
+  }
+
   /** A server's process id, e.g. to look at what the process was given. */
   public synchronized long pid(ServerRole role) {
     return servers.get(role).pid();
@@ -282,6 +333,11 @@ public final class KeywatchSystem implements AutoCloseable {
 
   public String apiKey() {
     return options.apiKey();
+  }
+
+  /** The read-only key the gateway follows the admin with: GET /watch and GET /routes only. */
+  public String feedKey() {
+    return FeedKey.of(options.apiKey());
   }
 
   /** The options in force, with the free ports chosen for those that were 0. */

@@ -9,6 +9,10 @@ public final class AdminSetting {
   @Setting(doc = "the key every admin call must send as X-API-KEY; unset refuses all")
   public static final String API_KEY = "keywatch.api-key";
 
+  // for gateways of the fan-out tier: it opens GET /watch and GET /routes, nothing else
+  @Setting(doc = "a second, read-only key: it opens the watch stream and the route list only")
+  public static final String WATCH_FEED_KEY = "keywatch.watch.feed-key";
+
   @Setting(
       doc = "compact what was superseded longer ago than this (ISO-8601, e.g. P7D); unset: never")
   public static final String RETENTION = "keywatch.retention";

@@ -81,5 +81,16 @@ public final class GatewaySetting {
   @Setting(doc = "the password of a PKCS12 trust store, if it has one")
   public static final String TRUST_STORE_PASSWORD = "keywatch.proxy.trust-store-password";
 
+  // the fan-out tier: PostgreSQL then sees the admins' LISTENs only
+  @Setting(
+      doc =
+          "admin servers (base URLs, comma-separated, tried in turn) whose watch stream the"
+              + " gateway follows instead of PostgreSQL; unset: it follows the database itself")
+  public static final String FEED = "keywatch.proxy.feed";
+
+  @Setting(
+      doc = "the admins' read-only feed key (their keywatch.watch.feed-key), never the API key")
+  public static final String FEED_KEY = "keywatch.proxy.feed-key";
+
   private GatewaySetting() {}
 }

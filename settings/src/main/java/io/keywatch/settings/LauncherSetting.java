@@ -92,6 +92,12 @@ public final class LauncherSetting {
               + " folder when unset")
   public static final String API_KEY = AdminSetting.API_KEY;
 
+  @Setting(
+      doc =
+          "what the gateway follows: unset, the launcher's admin server (its watch stream); admin"
+              + " base URLs, comma-separated; or postgresql for the database itself")
+  public static final String PROXY_FEED = GatewaySetting.FEED;
+
   @Setting(doc = "folder with payara-micro.jar and the WARs (default: the launcher jar's folder)")
   public static final String HOME = "keywatch.home";
 

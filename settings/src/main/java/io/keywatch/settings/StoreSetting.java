@@ -38,6 +38,13 @@ public final class StoreSetting {
               + " success or failure operations, of one level of an etcd transaction (etcd: 128)")
   public static final String TXN_MAX_OPS = "keywatch.txn.max-ops";
 
+  // writers never wait for these transactions, only for the short one that raises the compacted
+  // revision
+  @Setting(
+      defaultValue = "10000",
+      doc = "the revisions one transaction of a compaction goes through")
+  public static final String COMPACTION_STEP = "keywatch.compaction.step";
+
   @Setting(
       defaultValue = "PT5S",
       doc = "the longest the watch waits without checking its connection")

@@ -47,6 +47,10 @@ public class Settings {
   int txnMaxOps;
 
   @Inject
+  @ConfigProperty(name = StoreSetting.COMPACTION_STEP)
+  long compactionStep;
+
+  @Inject
   @ConfigProperty(name = StoreSetting.WATCH_HEARTBEAT)
   Duration heartbeat;
 
@@ -112,6 +116,10 @@ public class Settings {
 
   public int txnMaxOps() {
     return txnMaxOps;
+  }
+
+  public long compactionStep() {
+    return compactionStep;
   }
 
   public Duration heartbeat() {

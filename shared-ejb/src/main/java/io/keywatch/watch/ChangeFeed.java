@@ -78,8 +78,8 @@ public final class ChangeFeed implements AutoCloseable {
   /** The last revision delivered; -1 until the first poll. Written under {@link #position}. */
   private volatile long revision = -1;
 
-  /** The store's identity at the last poll. Guarded by {@link #position}. */
-  private UUID storeId;
+  /** The store's identity at the last poll. Written under {@link #position}. */
+  private volatile UUID storeId;
 
   /**
    * The row at {@link #revision} as last read (null: there is none), once {@link #markKnown}: not
@@ -124,6 +124,11 @@ public final class ChangeFeed implements AutoCloseable {
 
   public FeedState state() {
     return state;
+  }
+
+  /** The store's id at the last poll; null before the first. */
+  public UUID storeId() {
+    return storeId;
   }
 
   /** Whether no poll has succeeded for more than one heartbeat (the database is unreachable). */

@@ -14,7 +14,10 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The one watch of this JVM: runs the {@link ChangeFeed} on a managed thread, fires each {@link
@@ -25,14 +28,19 @@ import jakarta.inject.Inject;
  * <p>A mirror of the store (like the proxy's route table) stays exact with two rules: load a {@link
  * #snapshot} and apply only batches above its revision; reload on a reset, or when a batch starts
  * above the mirror's revision.
+ *
+ * <p>The feed follows the store's database, or an enabled {@link FeedSource} (a gateway of the
+ * fan-out tier following an admin server): then the database is never touched (the store and the
+ * log are looked up only when needed), and the hub serves no pull watches of its own.
  */
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class WatchHub {
 
-  @Inject ChangeLog changeLog;
-  @Inject KvStore store;
+  @Inject Instance<ChangeLog> changeLog;
+  @Inject Instance<KvStore> store;
+  @Inject Instance<FeedSource> sources;
   @Inject Settings settings;
   @Inject Event<EventBatch> batches;
   @Inject Event<StoreReset> resets;
@@ -40,21 +48,33 @@ public class WatchHub {
   @Resource ManagedThreadFactory threads;
 
   private ChangeFeed feed;
+
+  /** Null when the hub follows a {@link FeedSource}. */
   private Watchers watchers;
+
+  /** Where {@link #snapshot} reads: the store, or the source. */
+  private FeedSource.Reads reads;
 
   @PostConstruct
   void start() {
-    watchers = new Watchers(store, settings.watchQueue(), settings.batchSize());
-    feed =
-        new ChangeFeed(
-            changeLog,
-            new ChangeFeed.Settings(
-                settings.heartbeat(),
-                settings.backoffMin(),
-                settings.backoffMax(),
-                settings.batchSize()),
-            watchers.andThen(FeedListener.of(batches::fire, resets::fire)));
-    watchers.attach(feed);
+    ChangeFeed.Settings paced =
+        new ChangeFeed.Settings(
+            settings.heartbeat(),
+            settings.backoffMin(),
+            settings.backoffMax(),
+            settings.batchSize());
+    FeedListener events = FeedListener.of(batches::fire, resets::fire);
+    Optional<FeedSource> source = sources.stream().filter(FeedSource::enabled).findFirst();
+    if (source.isPresent()) {
+      reads = source.get()::list;
+      feed = new ChangeFeed(source.get().log(), paced, events);
+    } else {
+      KvStore kv = store.get();
+      reads = kv::list;
+      watchers = new Watchers(kv, settings.watchQueue(), settings.batchSize());
+      feed = new ChangeFeed(changeLog.get(), paced, watchers.andThen(events));
+      watchers.attach(feed);
+    }
     feed.start(threads);
   }
 
@@ -65,6 +85,10 @@ public class WatchHub {
 
   /** A watch of every change under a prefix with a revision above {@code after}. */
   public Watch watch(String prefix, long after) {
+    if (watchers == null) {
+      throw new UnsupportedOperationException(
+          "this server follows another's watch stream and serves no watches of its own");
+    }
     return watchers.watch(prefix, after);
   }
 
@@ -75,8 +99,13 @@ public class WatchHub {
           if (at < 0) {
             throw new StoreUnavailableException("the watch has not reached the store yet", null);
           }
-          return store.list(prefix, at);
+          return reads.list(prefix, at);
         });
+  }
+
+  /** The store's id as the feed last saw it; null before its first poll. */
+  public UUID storeId() {
+    return feed.storeId();
   }
 
   public FeedState state() {
@@ -84,6 +113,6 @@ public class WatchHub {
   }
 
   public int watchCount() {
-    return watchers.size();
+    return watchers == null ? 0 : watchers.size();
   }
 }

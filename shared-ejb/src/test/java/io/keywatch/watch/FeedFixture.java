@@ -35,7 +35,7 @@ final class FeedFixture implements AutoCloseable {
       Duration heartbeat,
       int socketTimeoutSeconds) {
     this.db = db;
-    this.store = new PgKvStore(db.pool(), 1 << 20, 64, 128);
+    this.store = new PgKvStore(db.pool(), 1 << 20, 64, 128, 10_000);
     this.watchers = new Watchers(store, watchQueue, 100);
     PGSimpleDataSource listen = db.dataSource();
     listen.setUrl(jdbcUrl);

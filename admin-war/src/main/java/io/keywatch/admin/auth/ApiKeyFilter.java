@@ -22,7 +22,9 @@ import java.util.Optional;
  * {@code /metrics} and {@code /openapi} are other applications and stay open. The one exception:
  * {@code GET /watch} without the header may carry a watch token as {@code ?token=} (see {@link
  * WatchTokens}), since a browser's EventSource cannot send headers; anywhere else a token counts
- * for nothing.
+ * for nothing. The feed key ({@code keywatch.watch.feed-key}), sent as {@code X-API-KEY} by a
+ * gateway that follows this server, opens {@code GET /watch} and {@code GET /routes} only (403
+ * elsewhere): a gateway faces the internet, so what it holds must not write.
  */
 @Provider
 @PreMatching
@@ -59,11 +61,25 @@ public class ApiKeyFilter implements ContainerRequestFilter {
           .ifPresent(problem -> refuse(request, problem));
     } else if (presented == null) {
       refuse(request, Problems.unauthorized("send the API key in the " + HEADER + " header"));
-    } else if (!ApiKey.matches(configured.get(), presented)) {
+    } else if (ApiKey.matches(configured.get(), presented)) {
+      // the API key opens everything
+    } else if (settings.feedKey().filter(k -> ApiKey.matches(k, presented)).isEmpty()) {
       refuse(
           request,
           Problems.unauthorized("the " + HEADER + " header does not hold the configured API key"));
+    } else if (!isFeedRead(request)) {
+      refuse(
+          request,
+          Problems.forbidden(
+              "the feed key opens only GET /watch and GET /routes; this call needs the API key"));
     }
+  }
+
+  /** What a gateway of the fan-out tier reads: the watch stream and the route list. */
+  private static boolean isFeedRead(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    return HttpMethod.GET.equals(request.getMethod())
+        && (isWatch(request) || path.equals("routes") || path.equals("/routes"));
   }
 
   private static boolean isWatch(ContainerRequestContext request) {

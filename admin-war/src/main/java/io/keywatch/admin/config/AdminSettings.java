@@ -23,6 +23,10 @@ public class AdminSettings {
   Optional<String> apiKey;
 
   @Inject
+  @ConfigProperty(name = AdminSetting.WATCH_FEED_KEY)
+  Optional<String> feedKey;
+
+  @Inject
   @ConfigProperty(name = AdminSetting.RETENTION)
   Optional<Duration> retention;
 
@@ -93,6 +97,11 @@ public class AdminSettings {
   /** The configured key; a blank one counts as unset, so no empty key can ever match. */
   public Optional<String> apiKey() {
     return apiKey.filter(k -> !k.isBlank());
+  }
+
+  /** The feed key; blank counts as unset. */
+  public Optional<String> feedKey() {
+    return feedKey.filter(k -> !k.isBlank());
   }
 
   public Optional<Duration> retention() {

@@ -31,7 +31,10 @@ public class EventFrames {
 
   private final AtomicReferenceArray<Frame> recent = new AtomicReferenceArray<>(SLOTS);
 
-  /** {@code event: put|delete}, {@code data: {type, kv, prevKv}}. */
+  /**
+   * {@code event: put|delete}, {@code data: {type, kv, prevKv, txnRevision}} ({@code txnRevision}:
+   * the first revision of the transaction that made the change).
+   */
   byte[] change(KvEvent e) {
     int slot = (int) (e.revision() & (SLOTS - 1));
     Frame kept = recent.get(slot);
@@ -41,6 +44,7 @@ public class EventFrames {
     JsonObjectBuilder data =
         JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
     KeyValueJson.withPrev(data, e.prevKv());
+    data.add("txnRevision", e.txnRevision());
     byte[] bytes =
         frame(e.type().name().toLowerCase(Locale.ROOT), e.revision(), data.build().toString());
     if (bytes.length <= LARGEST_KEPT) {

@@ -1,6 +1,8 @@
 package io.keywatch.admin.watch;
 
+import io.keywatch.admin.kv.Flags;
 import io.keywatch.admin.kv.KeyRules;
+import io.keywatch.admin.kv.KeyValueJson;
 import io.keywatch.admin.kv.RevisionParams;
 import io.keywatch.kv.CompactedException;
 import io.keywatch.kv.FutureRevisionException;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -32,15 +35,23 @@ import org.glassfish.jersey.server.ChunkedOutput;
  *   <li>else: after the current revision, i.e. from now.
  * </ul>
  *
- * Everything is checked before the stream opens, so a refusal is a plain problem answer: 410 when
- * the start lies in compacted history, 400 when it lies in the future or a parameter is bad. The
- * stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code
+ * With {@code ?batches=true} a progress event follows each batch of changes, so that the changes
+ * since the previous progress event are whole transactions: a gateway of the fan-out tier applies
+ * them at once, as it applies a batch of its own feed. The answer names the store in {@value
+ * #STORE_HEADER}, which a follower compares across reconnects, and its revision at the open in
+ * {@code X-Keywatch-Revision}, which the stream catches up with first.
+ *
+ * <p>Everything is checked before the stream opens, so a refusal is a plain problem answer: 410
+ * when the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
+ * The stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code
  * SseEventSink}, which flushes each event on its own (see {@link WatchStream}).
  */
 @Path("watch")
 @ApplicationScoped
 @Tag(name = "watch", description = "Changes as Server-Sent Events (etcd's Watch)")
 public class WatchResource {
+
+  public static final String STORE_HEADER = "X-Keywatch-Store-Id";
 
   @Inject KvStore store;
   @Inject WatchStreams streams;
@@ -50,7 +61,8 @@ public class WatchResource {
   @Operation(
       summary = "Watch the changes under a prefix",
       description =
-          "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision."
+          "?prefix=/routes/ (default /), ?rev=N to start at revision N; Last-Event-ID resumes after that revision;"
+              + " ?batches=true sends a progress event after each batch of changes (whole transactions)."
               + " Events: put/delete (id = revision, data = {type, kv, prevKv}), progress (id = revision, data = {revision}),"
               + " error (a problem document, then the stream ends)")
   @APIResponse(
@@ -63,12 +75,14 @@ public class WatchResource {
   @APIResponse(
       responseCode = "410",
       description = "the start revision is compacted; read a snapshot and watch from its revision")
-  public ChunkedOutput<byte[]> watch(
+  public Response watch(
       @QueryParam("prefix") String prefix,
       @QueryParam("rev") String rev,
+      @QueryParam("batches") String batches,
       @HeaderParam("Last-Event-ID") String lastEventId) {
     String watched = KeyRules.requirePrefix(prefix == null ? "/" : prefix);
     OptionalLong start = RevisionParams.rev(rev);
+    boolean batchEnds = Flags.flag("batches", batches);
     Revisions store = this.store.revisions();
     long after;
     if (lastEventId != null) {
@@ -88,7 +102,10 @@ public class WatchResource {
       throw new CompactedException(after + 1, store.compacted());
     }
     ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
-    streams.open(watched, after, out);
-    return out;
+    streams.open(watched, after, batchEnds, out);
+    return Response.ok(out)
+        .header(STORE_HEADER, store.storeId())
+        .header(KeyValueJson.REVISION_HEADER, store.current())
+        .build();
   }
 }

@@ -32,6 +32,7 @@ final class WatchStream implements Runnable {
   private static final int WRITE_SIZE = 64 * 1024;
 
   private final Watch watch;
+  private final boolean batchEnds;
   private final ChunkedOutput<byte[]> out;
   private final EventFrames frames;
   private final long progressNanos;
@@ -49,11 +50,13 @@ final class WatchStream implements Runnable {
   WatchStream(
       Watch watch,
       long after,
+      boolean batchEnds,
       ChunkedOutput<byte[]> out,
       EventFrames frames,
       Duration progressInterval,
       Consumer<WatchStream> onClose) {
     this.watch = watch;
+    this.batchEnds = batchEnds;
     this.position = after;
     this.out = out;
     this.frames = frames;
@@ -118,9 +121,12 @@ final class WatchStream implements Runnable {
 
   /**
    * Formats a batch's events into {@link #pending}, writing whenever that holds {@value
-   * #WRITE_SIZE} bytes, and moves the bookmark past the batch; false once the client is gone.
+   * #WRITE_SIZE} bytes, and moves the bookmark past the batch; false once the client is gone. With
+   * {@link #batchEnds}, a batch that moved the bookmark ends with a progress event at its revision
+   * (never inside a batch: the cut at {@value #WRITE_SIZE} bytes may be).
    */
   private boolean add(EventBatch batch) {
+    long before = position;
     for (KvEvent e : batch.events()) {
       // the bookmark also guards against a batch reaching back before the start
       if (e.revision() > position) {
@@ -132,6 +138,9 @@ final class WatchStream implements Runnable {
       position = Math.max(position, e.revision());
     }
     position = Math.max(position, batch.revision());
+    if (batchEnds && position > before) {
+      pending.writeBytes(EventFrames.progress(position));
+    }
     return true;
   }
 

@@ -42,11 +42,12 @@ public class WatchStreams {
   private final AtomicLong ids = new AtomicLong();
 
   /**
-   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code out}.
+   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code out},
+   * with a progress event after each batch if {@code batchEnds}.
    *
    * @throws io.keywatch.admin.problems.ProblemException 503 when the cap is reached
    */
-  void open(String prefix, long after, ChunkedOutput<byte[]> out) {
+  void open(String prefix, long after, boolean batchEnds, ChunkedOutput<byte[]> out) {
     int limit = settings.maxWatchClients();
     if (count.incrementAndGet() > limit) {
       count.decrementAndGet();
@@ -61,7 +62,8 @@ public class WatchStreams {
     }
     long id = ids.incrementAndGet();
     WatchStream stream =
-        new WatchStream(watch, after, out, frames, settings.progressInterval(), this::closed);
+        new WatchStream(
+            watch, after, batchEnds, out, frames, settings.progressInterval(), this::closed);
     open.add(stream);
     try {
       Thread thread = threads.newThread(stream);

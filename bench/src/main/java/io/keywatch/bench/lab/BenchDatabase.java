@@ -31,6 +31,7 @@ public final class BenchDatabase implements AutoCloseable {
 
   private static final int GROUP_COMMIT_LIMIT = 256;
   private static final int TXN_MAX_OPS = 128;
+  private static final long COMPACTION_STEP = 10_000;
   private static final ChangeFeed.Settings FEED =
       new ChangeFeed.Settings(
           Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), 1000);
@@ -46,7 +47,7 @@ public final class BenchDatabase implements AutoCloseable {
     this.postgres = postgres;
     this.name = name;
     this.pool = postgres.pool(name, poolSize);
-    this.store = new PgKvStore(pool, VALUE_LIMIT, GROUP_COMMIT_LIMIT, TXN_MAX_OPS);
+    this.store = new PgKvStore(pool, VALUE_LIMIT, GROUP_COMMIT_LIMIT, TXN_MAX_OPS, COMPACTION_STEP);
   }
 
   public KvStore store() {
@@ -93,6 +94,16 @@ public final class BenchDatabase implements AutoCloseable {
           "feed " + applicationName + " not positioned within " + FEED_START + ": " + feed.state());
     }
     return feed;
+  }
+
+  /** Runs SQL on a pooled connection, e.g. to write a large history with the store's functions. */
+  public void execute(String sql) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
   }
 
   /** How many transactions wrote the store's rows: one per group commit batch. */

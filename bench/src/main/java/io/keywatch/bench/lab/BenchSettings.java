@@ -35,6 +35,8 @@ public record BenchSettings(
     Duration wrkRun,
     int wrkThreads,
     int wrkConnections,
+    long compactionRows,
+    int compactionWriters,
     String serverJavaOptions,
     Duration serverStartTimeout,
     Path keywatchHome) {
@@ -66,6 +68,8 @@ public record BenchSettings(
         Duration.parse(string("bench.wrk.run", "PT10S")),
         integer("bench.wrk.threads", 2),
         integer("bench.wrk.connections", 64),
+        Long.parseLong(string("bench.compaction.rows", "1000000")),
+        integer("bench.compaction.writers", 32),
         string("bench.server.java-options", ""),
         Duration.parse(string("bench.server.start-timeout", "PT3M")),
         Path.of(string("bench.keywatch.home", "../server-config/target/keywatch"))

@@ -12,6 +12,11 @@ public final class Latencies {
     histogram.recordValue(Math.max(0, Math.min(nanos, histogram.getHighestTrackableValue())));
   }
 
+  /** Adds another's values (recorded by another thread, which has finished). */
+  public void add(Latencies other) {
+    histogram.add(other.histogram);
+  }
+
   public long count() {
     return histogram.getTotalCount();
   }

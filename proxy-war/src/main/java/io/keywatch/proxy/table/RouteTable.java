@@ -1,6 +1,5 @@
 package io.keywatch.proxy.table;
 
-import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Range;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.proxy.matcher.RouteIndex;
@@ -43,7 +42,6 @@ public class RouteTable {
   private static final Logger LOG = Logger.getLogger(RouteTable.class.getName());
 
   @Inject WatchHub hub;
-  @Inject KvStore store;
   @Inject ProxySettings settings;
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -150,7 +148,7 @@ public class RouteTable {
    */
   private RouteSnapshot readStore() {
     Range routes = hub.snapshot(RouteCodec.PREFIX);
-    return RouteSnapshot.load(store.revisions().storeId(), routes);
+    return RouteSnapshot.load(hub.storeId(), routes);
   }
 
   private void install(RouteSnapshot s, String from) {

@@ -11,7 +11,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
-import jakarta.ejb.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,10 +31,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * pool and produces the {@link KvStore}, the {@link LeaseStore} and the {@link ChangeLog} the watch
  * follows. Starting while the database is down is allowed (a proxy must keep serving): the pool
  * connects lazily and the migration is retried by {@link #store()}'s users through {@link
- * #ensureSchema()}.
+ * #ensureSchema()}. Created when first asked for one of them (the watch does at start-up), so a
+ * gateway that follows an admin server's stream never opens a connection.
  */
 @Singleton
-@Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class Database {
 
@@ -74,6 +73,7 @@ public class Database {
             settings.valueLimit(),
             settings.groupCommitLimit(),
             settings.txnMaxOps(),
+            settings.compactionStep(),
             this::recordStatement);
     leases = new PgLeaseStore(pool, settings.leaseMinTtl(), this::recordStatement);
     try {

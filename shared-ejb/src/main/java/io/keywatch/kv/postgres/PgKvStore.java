@@ -47,15 +47,23 @@ public final class PgKvStore implements KvStore {
   private final long valueLimit;
   private final GroupCommit groupCommit;
   private final int txnMaxOps;
+  private final long compactionStep;
 
   /**
    * @param valueLimit the largest value accepted, in bytes
    * @param groupCommitLimit the most puts that share one transaction
    * @param txnMaxOps the most compares, or success or failure operations, of one level of an etcd
    *     transaction
+   * @param compactionStep the revisions one transaction of a compaction goes through
    */
-  public PgKvStore(DataSource dataSource, long valueLimit, int groupCommitLimit, int txnMaxOps) {
-    this(dataSource, valueLimit, groupCommitLimit, txnMaxOps, StatementTimings.NONE);
+  public PgKvStore(
+      DataSource dataSource,
+      long valueLimit,
+      int groupCommitLimit,
+      int txnMaxOps,
+      long compactionStep) {
+    this(
+        dataSource, valueLimit, groupCommitLimit, txnMaxOps, compactionStep, StatementTimings.NONE);
   }
 
   /**
@@ -63,6 +71,7 @@ public final class PgKvStore implements KvStore {
    * @param groupCommitLimit the most puts that share one transaction
    * @param txnMaxOps the most compares, or success or failure operations, of one level of an etcd
    *     transaction
+   * @param compactionStep the revisions one transaction of a compaction goes through
    * @param timings told the time of every statement run
    */
   public PgKvStore(
@@ -70,12 +79,17 @@ public final class PgKvStore implements KvStore {
       long valueLimit,
       int groupCommitLimit,
       int txnMaxOps,
+      long compactionStep,
       StatementTimings timings) {
     this.transactions = new Transactions(dataSource);
     this.statements = new PgStatements(timings);
     this.valueLimit = valueLimit;
     this.groupCommit = new GroupCommit(transactions, statements, groupCommitLimit);
     this.txnMaxOps = txnMaxOps;
+    if (compactionStep < 1) {
+      throw new IllegalArgumentException("compaction step must be positive: " + compactionStep);
+    }
+    this.compactionStep = compactionStep;
   }
 
   @Override
@@ -267,42 +281,73 @@ public final class PgKvStore implements KvStore {
         });
   }
 
+  /**
+   * Compacts in the steps of {@code kv_compact}: the writers' lock only while the compacted
+   * revision is raised, then {@code compactionStep} revisions per transaction, oldest first.
+   */
   @Override
   public long compact(long revision) {
-    return write(
-        c -> {
-          long current = statements.lock(c);
-          if (revision > current) {
-            throw new FutureRevisionException(revision, current);
-          }
-          if (revision < 0) {
-            throw new KvException("revision must not be negative: " + revision);
-          }
-          try (Timed t = statements.prepare(c, PgStatements.COMPACT);
-              PreparedStatement s = t.statement()) {
-            s.setLong(1, revision);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+    Long oldest =
+        write(
+            c -> {
+              long current = statements.lock(c);
+              if (revision > current) {
+                throw new FutureRevisionException(revision, current);
+              }
+              if (revision < 0) {
+                throw new KvException("revision must not be negative: " + revision);
+              }
+              try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEGIN);
+                  PreparedStatement s = t.statement()) {
+                s.setLong(1, revision);
+                try (ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  long from = rs.getLong(1);
+                  return rs.wasNull() ? null : from;
+                }
+              }
+            });
+    long removed = 0;
+    for (long from = oldest == null ? revision : oldest; from < revision; from += compactionStep) {
+      long stepFrom = from;
+      removed +=
+          write(
+              c -> {
+                try (Timed t = statements.prepare(c, PgStatements.COMPACT_STEP);
+                    PreparedStatement s = t.statement()) {
+                  s.setLong(1, revision);
+                  s.setLong(2, stepFrom);
+                  s.setLong(3, stepFrom + compactionStep);
+                  try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                  }
+                }
+              });
+    }
+    return removed;
   }
 
   @Override
   public OptionalLong compactBefore(Instant instant) {
-    return write(
-        c -> {
-          try (Timed t = statements.prepare(c, PgStatements.COMPACT_BEFORE);
-              PreparedStatement s = t.statement()) {
-            s.setTimestamp(1, Timestamp.from(instant));
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              long target = rs.getLong(1);
-              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(target);
-            }
-          }
-        });
+    Long target =
+        transactions.autocommit(
+            c -> {
+              try (Timed t = statements.prepare(c, PgStatements.COMPACT_TARGET);
+                  PreparedStatement s = t.statement()) {
+                s.setTimestamp(1, Timestamp.from(instant));
+                try (ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  long revision = rs.getLong(1);
+                  return rs.wasNull() ? null : revision;
+                }
+              }
+            });
+    if (target == null) {
+      return OptionalLong.empty();
+    }
+    compact(target);
+    return OptionalLong.of(target);
   }
 
   @Override

@@ -74,8 +74,12 @@ final class PgStatements {
               + " WHERE value IS NOT NULL ORDER BY key");
   static final Sql HISTORY =
       new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
-  static final Sql COMPACT = new Sql("compact", "SELECT kv_compact(?)");
-  static final Sql COMPACT_BEFORE = new Sql("compact_before", "SELECT kv_compact_before(?)");
+
+  /** A compaction's steps, see {@code kv_compact} in {@code R__kv_functions.sql}. */
+  static final Sql COMPACT_BEGIN = new Sql("compact_begin", "SELECT kv_compact_begin(?)");
+
+  static final Sql COMPACT_STEP = new Sql("compact_step", "SELECT kv_compact_step(?, ?, ?)");
+  static final Sql COMPACT_TARGET = new Sql("compact_target", "SELECT kv_compact_target(?)");
 
   /**
    * An empty store is at revision 1 ({@code V6__etcd_ranges.sql}); a store created between the

@@ -11,6 +11,9 @@ import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.KvStore;
 import io.keywatch.testdb.TestDatabase;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,7 @@ class CompactionTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64, 128);
+    store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
   }
 
   @AfterEach
@@ -133,5 +136,57 @@ class CompactionTest {
 
     assertThat(store.compactBefore(cut)).hasValue(4);
     assertThat(store.history("/a")).extracting(KeyValue::valueAsString).containsExactly("new");
+  }
+
+  /**
+   * 20,000 puts over 10 keys, compacted 1,000 revisions per step; the first step is held (before
+   * its commit) until a put has been answered. Compaction in one statement under the writers' lock
+   * (before issue 16) made that put wait for the whole compaction.
+   */
+  @Test
+  void aPutDuringALargeCompactionIsAnsweredBeforeTheCompactionEnds() throws Exception {
+    CountDownLatch inFirstStep = new CountDownLatch(1);
+    CountDownLatch putAnswered = new CountDownLatch(1);
+    StatementTimings holdFirstStep =
+        (statement, nanos) -> {
+          if (statement.equals("compact_step") && inFirstStep.getCount() > 0) {
+            inFirstStep.countDown();
+            try {
+              putAnswered.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    KvStore stepped = new PgKvStore(db.pool(), 1024, 64, 128, 1_000, holdFirstStep);
+    db.execute(
+        "SELECT count(*) FROM kv_put_many("
+            + "(SELECT array_agg('/hot/' || (i % 10) ORDER BY i) FROM generate_series(1, 20000) i),"
+            + "(SELECT array_agg(convert_to('v' || i, 'UTF8') ORDER BY i) FROM generate_series(1, 20000) i))");
+    long target = stepped.revisions().current();
+
+    CompletableFuture<Long> compaction =
+        CompletableFuture.supplyAsync(() -> stepped.compact(target));
+    assertThat(inFirstStep.await(60, TimeUnit.SECONDS)).as("compaction at its first step").isTrue();
+    long put = stepped.put("/other", v("during")).revision();
+    boolean compactionStillRunning = !compaction.isDone();
+    // between steps: below the target is refused already, at it the values are those of the end
+    assertThatThrownBy(() -> stepped.get("/hot/1", target - 1))
+        .isInstanceOf(CompactedException.class);
+    assertThat(stepped.list("/hot/", target).kvs())
+        .extracting(KeyValue::valueAsString)
+        .containsExactly(
+            "v20000", "v19991", "v19992", "v19993", "v19994", "v19995", "v19996", "v19997",
+            "v19998", "v19999");
+    putAnswered.countDown();
+
+    assertThat(compactionStillRunning).as("compaction running when the put was answered").isTrue();
+    assertThat(put).isEqualTo(target + 1);
+    assertThat(compaction.get(60, TimeUnit.SECONDS)).isEqualTo(20_000 - 10);
+    for (int k = 0; k < 10; k++) {
+      assertThat(stepped.history("/hot/" + k)).hasSize(1);
+    }
+    assertThat(stepped.get("/other").orElseThrow().valueAsString()).isEqualTo("during");
+    assertThat(stepped.revisions().compacted()).isEqualTo(target);
   }
 }

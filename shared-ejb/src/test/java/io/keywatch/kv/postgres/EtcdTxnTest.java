@@ -43,7 +43,7 @@ class EtcdTxnTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64, 128);
+    store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
     leases = new PgLeaseStore(db.pool(), 2);
   }
 

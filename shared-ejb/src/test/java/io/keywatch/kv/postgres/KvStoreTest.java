@@ -39,7 +39,7 @@ class KvStoreTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64, 128);
+    store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
   }
 
   @AfterEach

@@ -47,7 +47,7 @@ class LeaseStoreTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64, 128);
+    store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
     leases = new PgLeaseStore(db.pool(), MIN_TTL);
   }
 

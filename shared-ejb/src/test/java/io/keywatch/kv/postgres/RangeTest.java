@@ -36,7 +36,7 @@ class RangeTest {
   @BeforeEach
   void freshStore() {
     db = TestDatabase.create();
-    store = new PgKvStore(db.pool(), 1024, 64, 128);
+    store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
   }
 
   @AfterEach

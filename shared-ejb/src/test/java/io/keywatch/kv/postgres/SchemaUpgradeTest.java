@@ -54,7 +54,7 @@ class SchemaUpgradeTest {
 
       assertThat(column(db, ROWS)).containsExactlyElementsOf(rows);
       assertThat(column(db, REVISIONS)).containsExactlyElementsOf(revisions);
-      KvStore store = new PgKvStore(db.pool(), 1024, 64, 128);
+      KvStore store = new PgKvStore(db.pool(), 1024, 64, 128, 10_000);
       assertThat(store.put("/a", "9".getBytes(UTF_8)).kv())
           .satisfies(
               kv -> {
