@@ -109,8 +109,12 @@ public class RouteTable {
 
   synchronized void onBatch(@Observes EventBatch batch) {
     if (current.needsReload(batch)) {
+      // the feed's position is still the batch's start while it delivers: the reload reads there,
+      // and the batch itself is applied on top
       reload();
-      return;
+      if (current.needsReload(batch)) {
+        return;
+      }
     }
     RouteSnapshot next = current.apply(batch.filter(RouteCodec.PREFIX), clock.instant());
     if (next != current) {

@@ -61,8 +61,12 @@ public class SslTable {
 
   synchronized void onBatch(@Observes EventBatch batch) {
     if (current.needsReload(batch)) {
+      // the feed's position is still the batch's start while it delivers: the reload reads there,
+      // and the batch itself is applied on top
       reload();
-      return;
+      if (current.needsReload(batch)) {
+        return;
+      }
     }
     EventBatch ssls = batch.filter(SslCodec.PREFIX);
     SslSnapshot next = current.apply(ssls);
