@@ -98,12 +98,36 @@ public class ProxySettings {
   @ConfigProperty(name = "keywatch.proxy.trusted-proxies")
   Optional<String> trustedProxies;
 
+  /**
+   * KEYWATCH_PROXY_CHECKS_PASSIVE_OUT_FOR: how long a node stays out after the passive check
+   * counted enough failures in a row (nginx's fail_timeout); it is then tried again.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.checks.passive-out-for")
+  Duration passiveOutFor;
+
+  /**
+   * KEYWATCH_PROXY_CHECKS_ACTIVE_TICK: how often the active checker looks for probes that are due;
+   * the finest interval an active check can keep.
+   */
+  @Inject
+  @ConfigProperty(name = "keywatch.proxy.checks.active-tick")
+  Duration activeTick;
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
 
   public Duration snapshotDelay() {
     return snapshotDelay;
+  }
+
+  public Duration passiveOutFor() {
+    return passiveOutFor;
+  }
+
+  public Duration activeTick() {
+    return activeTick;
   }
 
   public Duration timeout() {

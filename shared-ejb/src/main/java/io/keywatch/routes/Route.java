@@ -10,7 +10,8 @@ import java.util.Set;
  * optionally only for some methods and one host, are forwarded to {@code upstream}.
  *
  * @param uri an exact path such as {@code /get}, or a prefix such as {@code /api/*}
- * @param upstream an absolute http(s) URL; its path, if any, is put before the request's path
+ * @param upstream an absolute http(s) URL (its path, if any, is put before the request's path), an
+ *     upstream object, or the id of a stored one
  * @param methods the methods served; empty means all
  * @param host the Host served (without port); empty means any
  * @param timeout how long the upstream may take to answer; empty means the proxy's default
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public record Route(
     String uri,
-    URI upstream,
+    UpstreamRef upstream,
     Set<String> methods,
     Optional<String> host,
     Optional<Duration> timeout,
@@ -28,7 +29,18 @@ public record Route(
     methods = Set.copyOf(methods);
   }
 
-  /** A route that passes no WebSocket upgrade on. */
+  /** A route to an upstream URL. */
+  public Route(
+      String uri,
+      URI upstream,
+      Set<String> methods,
+      Optional<String> host,
+      Optional<Duration> timeout,
+      boolean websocket) {
+    this(uri, new UpstreamRef.Url(upstream), methods, host, timeout, websocket);
+  }
+
+  /** A route to an upstream URL that passes no WebSocket upgrade on. */
   public Route(
       String uri,
       URI upstream,

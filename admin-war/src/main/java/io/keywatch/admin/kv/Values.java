@@ -3,6 +3,7 @@ package io.keywatch.admin.kv;
 import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamCodec;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
@@ -12,8 +13,9 @@ import java.util.List;
 
 /**
  * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a
- * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}); anywhere else
- * it is opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
+ * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}), under {@code
+ * /upstreams/} an upstream object ({@link UpstreamCodec}); anywhere else it is opaque bytes, shown
+ * as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
 
@@ -21,6 +23,15 @@ public final class Values {
 
   public static boolean isRouteKey(String key) {
     return key.startsWith(RouteCodec.PREFIX);
+  }
+
+  public static boolean isUpstreamKey(String key) {
+    return key.startsWith(UpstreamCodec.PREFIX);
+  }
+
+  /** Whether the key holds a JSON document the gateway reads: a route or an upstream. */
+  private static boolean isDocumentKey(String key) {
+    return isRouteKey(key) || isUpstreamKey(key);
   }
 
   /**
@@ -34,12 +45,16 @@ public final class Values {
       RouteCodec.requireId(key.substring(RouteCodec.PREFIX.length()));
       return RouteCodec.toBytes(RouteCodec.parse(value));
     }
+    if (isUpstreamKey(key)) {
+      RouteCodec.requireId(key.substring(UpstreamCodec.PREFIX.length()));
+      return UpstreamCodec.toBytes(UpstreamCodec.parse(value));
+    }
     return value;
   }
 
-  /** The value as JSON: a route's object, else a base64 string. */
+  /** The value as JSON: a route's or an upstream's object, else a base64 string. */
   public static JsonValue render(String key, byte[] value) {
-    if (isRouteKey(key)) {
+    if (isDocumentKey(key)) {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {
@@ -57,16 +72,23 @@ public final class Values {
    * fit.
    */
   public static byte[] fromJson(String key, JsonValue value, String where, List<String> problems) {
-    if (isRouteKey(key)) {
+    if (isDocumentKey(key)) {
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        problems.add(where + " of route key " + key + " must be a route object");
+        problems.add(
+            where
+                + " of "
+                + (isRouteKey(key) ? "route key " : "upstream key ")
+                + key
+                + " must be a JSON object");
         return null;
       }
       return value.toString().getBytes(StandardCharsets.UTF_8);
     }
     if (!(value instanceof JsonString s)) {
       problems.add(
-          where + " must be a base64 string (route keys under /routes/ take a JSON object)");
+          where
+              + " must be a base64 string (keys under /routes/ and /upstreams/ take a JSON"
+              + " object)");
       return null;
     }
     try {

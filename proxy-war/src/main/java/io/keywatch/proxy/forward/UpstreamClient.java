@@ -12,6 +12,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The asynchronous HTTP/1.1 client the proxy talks to upstreams with: Jetty's, which keeps
@@ -79,13 +80,17 @@ public class UpstreamClient {
     return forwardedHeaders;
   }
 
+  /** The client's timer, for deadlines of its requests. */
+  Scheduler scheduler() {
+    return client.getScheduler();
+  }
+
   /**
-   * A request to the target's upstream with the raw path and query as given; an upstream silent for
+   * A request to an upstream node with the raw path and query as given; an upstream silent for
    * longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
    * {@link java.util.concurrent.TimeoutException}.
    */
-  Request newRequest(Target target, String method, String pathAndQuery, Duration timeout) {
-    Target.Address a = target.address();
+  Request newRequest(Target.Address a, String method, String pathAndQuery, Duration timeout) {
     return client
         .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")

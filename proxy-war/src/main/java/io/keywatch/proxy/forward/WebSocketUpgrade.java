@@ -70,6 +70,8 @@ final class WebSocketUpgrade {
       HttpServletRequest req,
       HttpServletResponse res,
       Target target,
+      Target.Address address,
+      String hostHeader,
       String path,
       ForwardedHeaders forwarded,
       Duration connectTimeout,
@@ -81,7 +83,7 @@ final class WebSocketUpgrade {
     InputStream in;
     Head head;
     try {
-      upstream = connect(target.address(), connectTimeout);
+      upstream = connect(address, connectTimeout);
     } catch (IOException e) {
       LOG.info(() -> "UPSTREAM " + target.key() + " refused a WebSocket: " + e);
       ForwardingFilter.reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream unreachable");
@@ -95,7 +97,7 @@ final class WebSocketUpgrade {
           .write(
               requestHead(
                   req,
-                  target,
+                  hostHeader,
                   target.basePath() + path + (query == null ? "" : "?" + query),
                   forwarded));
       upstream.getOutputStream().flush();
@@ -181,7 +183,7 @@ final class WebSocketUpgrade {
    * The client's end-to-end headers (the Sec-WebSocket-* ones among them) and the forwarding ones.
    */
   private static byte[] requestHead(
-      HttpServletRequest req, Target target, String pathAndQuery, ForwardedHeaders forwarded) {
+      HttpServletRequest req, String hostHeader, String pathAndQuery, ForwardedHeaders forwarded) {
     HttpFields.Mutable h = HttpFields.build();
     EndToEndHeaders.copy(req, h);
     forwarded.write(req, h);
@@ -189,7 +191,7 @@ final class WebSocketUpgrade {
         new StringBuilder("GET ")
             .append(pathAndQuery)
             .append(" HTTP/1.1\r\nHost: ")
-            .append(target.hostHeader())
+            .append(hostHeader)
             .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
     for (HttpField f : h) {
       b.append(f.getName()).append(": ").append(f.getValue()).append("\r\n");

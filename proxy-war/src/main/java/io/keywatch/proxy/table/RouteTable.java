@@ -5,6 +5,7 @@ import io.keywatch.kv.Range;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamCodec;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.StoreReset;
 import io.keywatch.watch.WatchHub;
@@ -114,7 +115,7 @@ public class RouteTable {
       reload();
       return;
     }
-    RouteSnapshot next = current.apply(batch.filter(RouteCodec.PREFIX), clock.instant());
+    RouteSnapshot next = current.apply(batch, clock.instant());
     if (next != current) {
       current = next;
       scheduleSave();
@@ -146,11 +147,13 @@ public class RouteTable {
   }
 
   /**
-   * Every route at the watch's position; fails at once while the watch has not reached the store.
+   * Every route and upstream at the watch's position; fails at once while the watch has not reached
+   * the store.
    */
   private RouteSnapshot readStore() {
     Range routes = hub.snapshot(RouteCodec.PREFIX);
-    return RouteSnapshot.load(store.revisions().storeId(), routes);
+    Range upstreams = store.list(UpstreamCodec.PREFIX, routes.revision()); // the same revision
+    return RouteSnapshot.load(store.revisions().storeId(), routes, upstreams, current.upstreams());
   }
 
   private void install(RouteSnapshot s, String from) {
