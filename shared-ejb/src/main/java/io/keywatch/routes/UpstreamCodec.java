@@ -110,6 +110,9 @@ public final class UpstreamCodec {
       } else if (key != null && hashOn == HashOn.VARS && !VARS.contains(key)) {
         problems.add(
             where + "key with hash_on vars must be one of " + new TreeSet<>(VARS) + ": " + key);
+      } else if (hashOn != HashOn.VARS && !o.containsKey("key")) {
+        problems.add(
+            where + "key (the header or cookie name) is required with hash_on " + hashOn.json());
       } else if (key != null && hashOn != HashOn.VARS && !HEADER_NAME.matcher(key).matches()) {
         problems.add(where + "key must be a header or cookie name: " + key);
       }

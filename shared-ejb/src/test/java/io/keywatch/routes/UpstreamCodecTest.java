@@ -88,6 +88,8 @@ class UpstreamCodecTest {
             "checks.active.http_path must be a path starting with '/': health",
             "checks.active.healthy.successes must be an integer from 1 to 254");
     assertThat(problems("{}")).containsExactly("nodes is required");
+    assertThat(problems("{\"nodes\": {}, \"type\": \"chash\", \"hash_on\": \"cookie\"}"))
+        .containsExactly("key (the header or cookie name) is required with hash_on cookie");
     assertThat(problems("[1]")).containsExactly("an upstream must be a JSON object");
   }
 

@@ -227,6 +227,16 @@ class UpstreamsIT {
     assertThat(inline.statusCode()).isEqualTo(400);
     assertThat(inline.body()).contains("upstream.retries must be an integer from 0 to 100");
     assertThat(kw.adminGet("/routes/" + route).statusCode()).isEqualTo(404);
+
+    HttpResponse<String> admin =
+        kw.adminPut(
+            "/upstreams/" + id,
+            "{\"nodes\": {\"127.0.0.1:1\": 1, \"127.0.0.1:" + kw.adminUri().getPort() + "\": 1}}");
+    assertThat(admin.statusCode()).isEqualTo(400);
+    assertThat(admin.body())
+        .contains(
+            "upstream node 127.0.0.1:" + kw.adminUri().getPort() + " is this admin server itself");
+    assertThat(kw.adminGet("/upstreams/" + id).statusCode()).isEqualTo(404);
   }
 
   @Test

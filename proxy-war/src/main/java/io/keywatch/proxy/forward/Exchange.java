@@ -45,7 +45,7 @@ import org.eclipse.jetty.io.Content;
  *   │
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
  *   │                  more requests waiting for one upstream than allowed: 503; each after
- *   │                  trying the other nodes first if the request may be retried (see retry)
+ *   │                  after trying other nodes first if the request may be retried (retriable)
  * response head ───── malformed or oversized: 502; else status and end-to-end headers copied
  *   │
  * response body ───── read only when the client's connection can take more (onWritePossible);
@@ -78,9 +78,10 @@ final class Exchange implements WriteListener, AsyncListener {
   /** The node of the current try. */
   private volatile NodeState node;
 
-  /** Whether the current try's request head went out, and its response head came back. */
+  /** Whether the current try's request head went out. */
   private volatile boolean committed;
 
+  /** Whether a response head came back: from then on, the answer is this node's. */
   private volatile boolean headSeen;
 
   private UpstreamClient client;
