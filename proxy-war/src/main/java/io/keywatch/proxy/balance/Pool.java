@@ -1,8 +1,8 @@
 package io.keywatch.proxy.balance;
 
 import io.keywatch.routes.Upstream;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
  * An upstream's nodes with their state and its balancer: built once per upstream document and kept
@@ -58,7 +58,11 @@ public final class Pool {
    *
    * @param key the request's hash key (consistent hashing only)
    */
-  public NodeState choose(String key, Set<NodeState> tried, long now) {
+  public NodeState choose(String key, Collection<NodeState> tried, long now) {
+    if (nodes.length == 1) { // a URL's one node: no choice to make
+      NodeState only = nodes[0];
+      return only.node().weight() > 0 && !tried.contains(only) ? only : null;
+    }
     NodeState[] candidates = new NodeState[nodes.length];
     int count = 0;
     for (NodeState n : nodes) {

@@ -7,8 +7,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The nodes one request is tried on: the balancer's choice first, then, after a failure that may be
@@ -22,7 +22,7 @@ final class Attempts {
   private final String key;
   private final Clock clock;
   private final Duration outFor;
-  private final Set<NodeState> tried = new HashSet<>(4);
+  private final List<NodeState> tried = new ArrayList<>(2); // few: retries stop at the nodes
 
   Attempts(Pool pool, HttpServletRequest req, String path, Clock clock, Duration outFor) {
     this.pool = pool;
