@@ -300,6 +300,44 @@ class UpstreamsIT {
   }
 
   @Test
+  void aNodeThatDoesNotAcceptWithinTheConnectTimeoutIsRetriedOnTheNext(Keywatch kw)
+      throws IOException {
+    NodeServer a = node("A");
+    // a listener that never accepts, its queue filled: further connections hang in SYN_SENT
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          java.net.Socket f = new java.net.Socket();
+          try {
+            f.connect(silent.getLocalSocketAddress(), 200);
+            fillers.add(f);
+          } catch (java.net.SocketTimeoutException full) {
+            f.close();
+            break;
+          }
+        }
+        String base =
+            routeTo(
+                kw,
+                "{\"nodes\": {\"127.0.0.1:"
+                    + silent.getLocalPort()
+                    + "\": 1, \""
+                    + a.address()
+                    + "\": 1}, \"timeout\": {\"connect\": 0.3}}");
+        long start = System.nanoTime();
+        assertThat(spread(kw, base + "/x", 6)).containsOnly(Map.entry("A", 6));
+        // 3 of them tried the silent node first: 0.3 s each, not the proxy's connect timeout (5 s)
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000L);
+      } finally {
+        for (java.net.Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void aNodeKilledUnderLoadCostsNoClientAnErrorWhileAnotherIsHealthy(Keywatch kw) throws Exception {
     NodeServer a = node("A");
     NodeServer b = node("B");
