@@ -98,12 +98,28 @@ public class ProxySettings {
     return feedKey.filter(k -> !k.isBlank());
   }
 
+  @Inject
+  @ConfigProperty(name = GatewaySetting.CHECKS_PASSIVE_OUT_FOR)
+  Duration passiveOutFor;
+
+  @Inject
+  @ConfigProperty(name = GatewaySetting.CHECKS_ACTIVE_TICK)
+  Duration activeTick;
+
   public Path snapshotFile() {
     return Path.of(snapshotFile);
   }
 
   public Duration snapshotDelay() {
     return snapshotDelay;
+  }
+
+  public Duration passiveOutFor() {
+    return passiveOutFor;
+  }
+
+  public Duration activeTick() {
+    return activeTick;
   }
 
   public Duration timeout() {

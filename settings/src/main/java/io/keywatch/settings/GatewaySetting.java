@@ -81,6 +81,19 @@ public final class GatewaySetting {
   @Setting(doc = "the password of a PKCS12 trust store, if it has one")
   public static final String TRUST_STORE_PASSWORD = "keywatch.proxy.trust-store-password";
 
+  // nginx's fail_timeout
+  @Setting(
+      defaultValue = "PT10S",
+      doc =
+          "how long a node that failed the passive check (checks.passive.unhealthy in a row) is"
+              + " left out before it is tried again")
+  public static final String CHECKS_PASSIVE_OUT_FOR = "keywatch.proxy.checks.passive-out-for";
+
+  @Setting(
+      defaultValue = "PT0.1S",
+      doc = "how often due active probes (checks.active) are sent: the finest interval they keep")
+  public static final String CHECKS_ACTIVE_TICK = "keywatch.proxy.checks.active-tick";
+
   // the fan-out tier: PostgreSQL then sees the admins' LISTENs only
   @Setting(
       doc =

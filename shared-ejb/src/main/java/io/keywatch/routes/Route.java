@@ -10,17 +10,18 @@ import java.util.Set;
  * optionally only for some methods and one host, are forwarded to {@code upstream}.
  *
  * @param uri an exact path such as {@code /get}, or a prefix such as {@code /api/*}
- * @param upstream an absolute http(s) URL; its path, if any, is put before the request's path
+ * @param upstream an absolute http(s) URL (its path, if any, is put before the request's path), an
+ *     upstream object, or the id of a stored one
  * @param methods the methods served; empty means all
  * @param host the Host served (without port); empty means any
  * @param timeout how long the upstream may take to answer; empty means the proxy's default
  * @param websocket whether a WebSocket upgrade is passed on (APISIX's {@code enable_websocket})
- * @param verifyTls for an https upstream, whether its certificate must be trusted and name its host
+ * @param verifyTls for https upstreams, whether a certificate must be trusted and name its host
  *     (APISIX's upstream {@code tls.verify}, but on by default)
  */
 public record Route(
     String uri,
-    URI upstream,
+    UpstreamRef upstream,
     Set<String> methods,
     Optional<String> host,
     Optional<Duration> timeout,
@@ -31,10 +32,10 @@ public record Route(
     methods = Set.copyOf(methods);
   }
 
-  /** A route whose https upstream, if it has one, is verified. */
+  /** A route whose https upstreams, if it has any, are verified. */
   public Route(
       String uri,
-      URI upstream,
+      UpstreamRef upstream,
       Set<String> methods,
       Optional<String> host,
       Optional<Duration> timeout,
@@ -42,7 +43,18 @@ public record Route(
     this(uri, upstream, methods, host, timeout, websocket, true);
   }
 
-  /** A route that passes no WebSocket upgrade on. */
+  /** A route to an upstream URL, verified if it is https. */
+  public Route(
+      String uri,
+      URI upstream,
+      Set<String> methods,
+      Optional<String> host,
+      Optional<Duration> timeout,
+      boolean websocket) {
+    this(uri, new UpstreamRef.Url(upstream), methods, host, timeout, websocket);
+  }
+
+  /** A route to an upstream URL that passes no WebSocket upgrade on. */
   public Route(
       String uri,
       URI upstream,

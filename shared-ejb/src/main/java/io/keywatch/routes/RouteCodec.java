@@ -30,13 +30,25 @@ import java.util.regex.Pattern;
  * <pre>
  * {"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
  *   "enable_websocket": true, "tls": {"verify": false}}</pre>
+ *
+ * The upstream is a URL, an upstream object ({@link UpstreamCodec}), or {@code "upstream_id"}
+ * naming one stored under {@code /upstreams/}: exactly one of {@code upstream} and {@code
+ * upstream_id}.
  */
 public final class RouteCodec {
 
   public static final String PREFIX = "/routes/";
 
   private static final Set<String> FIELDS =
-      Set.of("uri", "upstream", "methods", "host", "timeout", "enable_websocket", "tls");
+      Set.of(
+          "uri",
+          "upstream",
+          "upstream_id",
+          "methods",
+          "host",
+          "timeout",
+          "enable_websocket",
+          "tls");
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
@@ -61,25 +73,19 @@ public final class RouteCodec {
    * Parses and checks a route document; throws {@link InvalidRouteException} with every problem.
    */
   public static Route parse(byte[] json) {
-    JsonObject o;
-    try (var reader = JSON.createReader(new ByteArrayInputStream(json))) {
-      JsonValue v = reader.readValue();
-      if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new InvalidRouteException(List.of("a route must be a JSON object"));
-      }
-      o = v.asJsonObject();
-    } catch (JsonParsingException e) {
-      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
-    } catch (jakarta.json.JsonException e) {
-      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
+    JsonValue v = read(json);
+    if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new InvalidRouteException(List.of("a route must be a JSON object"));
     }
+    JsonObject o = v.asJsonObject();
     List<String> problems = new ArrayList<>();
     for (String field : o.keySet()) {
       if (!FIELDS.contains(field)) {
         problems.add(
             "unknown field '"
                 + field
-                + "' (known: uri, upstream, methods, host, timeout, enable_websocket, tls)");
+                + "' (known: uri, upstream, upstream_id, methods, host, timeout,"
+                + " enable_websocket, tls)");
       }
     }
     String uri = string(o, "uri", true, problems);
@@ -88,7 +94,7 @@ public final class RouteCodec {
           "uri must be a path starting with '/' (a prefix ends with '/*'), without query or spaces: "
               + uri);
     }
-    URI upstream = upstream(string(o, "upstream", true, problems), problems);
+    UpstreamRef upstream = upstream(o, problems);
     Set<String> methods = methods(o, problems);
     String host = string(o, "host", false, problems);
     if (host != null && !HOST.matcher(host).matches()) {
@@ -115,8 +121,14 @@ public final class RouteCodec {
   }
 
   public static JsonObject toJson(Route r) {
-    JsonObjectBuilder b =
-        JSON.createObjectBuilder().add("uri", r.uri()).add("upstream", r.upstream().toString());
+    JsonObjectBuilder b = JSON.createObjectBuilder().add("uri", r.uri());
+    if (r.upstream() instanceof UpstreamRef.Url u) {
+      b.add("upstream", u.url().toString());
+    } else if (r.upstream() instanceof UpstreamRef.Inline i) {
+      b.add("upstream", UpstreamCodec.toJson(i.upstream()));
+    } else if (r.upstream() instanceof UpstreamRef.Id id) {
+      b.add("upstream_id", id.id());
+    }
     if (!r.methods().isEmpty()) {
       JsonArrayBuilder a = JSON.createArrayBuilder();
       r.methods().stream().sorted().forEach(a::add);
@@ -166,10 +178,54 @@ public final class RouteCodec {
     return s.getString();
   }
 
-  private static URI upstream(String s, List<String> problems) {
-    if (s == null) {
+  /** The JSON value of a document; malformed JSON is an {@link InvalidRouteException}. */
+  static JsonValue read(byte[] json) {
+    try (var reader = JSON.createReader(new ByteArrayInputStream(json))) {
+      return reader.readValue();
+    } catch (JsonParsingException e) {
+      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
+    } catch (jakarta.json.JsonException e) {
+      throw new InvalidRouteException(List.of("malformed JSON: " + e.getMessage()));
+    }
+  }
+
+  private static UpstreamRef upstream(JsonObject o, List<String> problems) {
+    JsonValue inline = o.get("upstream");
+    boolean hasId = o.containsKey("upstream_id") && o.get("upstream_id") != JsonValue.NULL;
+    if (hasId) {
+      if (inline != null && inline != JsonValue.NULL) {
+        problems.add("upstream and upstream_id exclude each other: give one");
+        return null;
+      }
+      JsonValue id = o.get("upstream_id");
+      // APISIX's examples give ids as numbers too ("upstream_id": 1)
+      String s =
+          id instanceof JsonString str
+              ? str.getString()
+              : id instanceof JsonNumber n && n.isIntegral() ? n.toString() : null;
+      if (s == null || !ID.matcher(s).matches() || s.equals(".") || s.equals("..")) {
+        problems.add("upstream_id must be an id of 1 to 64 of A-Z a-z 0-9 _ . ~ -: " + id);
+        return null;
+      }
+      return new UpstreamRef.Id(s);
+    }
+    if (inline instanceof JsonObject) {
+      Upstream u = UpstreamCodec.parse(inline, "upstream.", problems);
+      return u == null ? null : new UpstreamRef.Inline(u);
+    }
+    if (inline == null || inline == JsonValue.NULL) {
+      problems.add("upstream (a URL or an upstream object) or upstream_id is required");
       return null;
     }
+    if (!(inline instanceof JsonString str)) {
+      problems.add("upstream must be a URL string or an upstream object");
+      return null;
+    }
+    URI url = url(str.getString(), problems);
+    return url == null ? null : new UpstreamRef.Url(url);
+  }
+
+  private static URI url(String s, List<String> problems) {
     try {
       URI u = new URI(s);
       if (!u.isAbsolute()

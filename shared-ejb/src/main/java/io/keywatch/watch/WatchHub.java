@@ -16,6 +16,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -94,12 +95,17 @@ public class WatchHub {
 
   /** The live keys under a prefix at the revision the hub has delivered up to. */
   public Range snapshot(String prefix) {
+    return snapshot(List.of(prefix)).get(0);
+  }
+
+  /** The live keys under each prefix, all at the revision the hub has delivered up to. */
+  public List<Range> snapshot(List<String> prefixes) {
     return feed.atPosition(
         at -> {
           if (at < 0) {
             throw new StoreUnavailableException("the watch has not reached the store yet", null);
           }
-          return reads.list(prefix, at);
+          return prefixes.stream().map(prefix -> reads.list(prefix, at)).toList();
         });
   }
 

@@ -21,7 +21,7 @@ class KvApiIT {
 
   @Test
   void anyBytesGoInAndComeBackBase64OrRaw(Keywatch kw) {
-    String key = "/upstreams/" + Keywatch.uniqueId("u");
+    String key = "/services/" + Keywatch.uniqueId("u");
     byte[] bytes = {0, 1, 2, (byte) 0xff, 'h', 'i', '\n'};
     JsonObject put =
         ok(
@@ -48,7 +48,7 @@ class KvApiIT {
 
   @Test
   void aJsonValueIsStoredAsSent(Keywatch kw) {
-    String key = "/upstreams/" + Keywatch.uniqueId("json");
+    String key = "/services/" + Keywatch.uniqueId("json");
     String json = "{\"nodes\": {\"127.0.0.1:80\": 1}}";
     ok(kw.adminPut("/kv" + key, json), 201);
     String stored =

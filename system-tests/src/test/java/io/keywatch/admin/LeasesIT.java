@@ -94,7 +94,7 @@ class LeasesIT {
     String id = Keywatch.uniqueId("revoked");
     String path = "/" + id + "/get";
     long leaseId = grant(kw, 600).getJsonNumber("id").longValue();
-    String key = "/upstreams/" + id;
+    String key = "/services/" + id;
     ok(kw.adminPut("/routes/" + id + "?lease=" + leaseId, route(path)), 201);
     ok(
         kw.send(

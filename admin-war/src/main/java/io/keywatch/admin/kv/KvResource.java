@@ -131,7 +131,7 @@ public class KvResource {
       Bodies.value(value);
     }
     Values.Admitted admitted = Values.admit(key, value);
-    admitted.route().ifPresent(guard::check);
+    guard.check(admitted);
     return KvAnswers.put(writes.put(key, admitted.stored(), condition, leaseId));
   }
 

@@ -8,7 +8,6 @@ import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Txn;
 import io.keywatch.kv.TxnResult;
 import io.keywatch.routes.InvalidRouteException;
-import io.keywatch.routes.Route;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -42,8 +41,8 @@ final class TxnCodec {
 
   private TxnCodec() {}
 
-  /** A valid transaction, and the routes its puts would write (both branches), in order. */
-  record Parsed(Txn txn, List<Route> routes) {}
+  /** A valid transaction, and what its puts would write (both branches), in order. */
+  record Parsed(Txn txn, List<Values.Admitted> documents) {}
 
   static Parsed parse(JsonObject o, int maxOps) {
     List<String> problems = new ArrayList<>();
@@ -61,9 +60,9 @@ final class TxnCodec {
         compares.add(new Txn.Compare(key, mod));
       }
     }
-    List<Route> routes = new ArrayList<>();
-    List<Txn.Op> success = ops(o, "success", problems, routes);
-    List<Txn.Op> failure = ops(o, "failure", problems, routes);
+    List<Values.Admitted> documents = new ArrayList<>();
+    List<Txn.Op> success = ops(o, "success", problems, documents);
+    List<Txn.Op> failure = ops(o, "failure", problems, documents);
     int size = compares.size() + success.size() + failure.size();
     if (size > maxOps) {
       problems.add(
@@ -76,11 +75,11 @@ final class TxnCodec {
       throw Problems.invalidRequest("invalid transaction: " + String.join("; ", problems), problems)
           .exception();
     }
-    return new Parsed(new Txn(compares, success, failure), routes);
+    return new Parsed(new Txn(compares, success, failure), documents);
   }
 
   private static List<Txn.Op> ops(
-      JsonObject o, String branch, List<String> problems, List<Route> routes) {
+      JsonObject o, String branch, List<String> problems, List<Values.Admitted> documents) {
     List<Txn.Op> ops = new ArrayList<>();
     List<JsonObject> items = objects(o, branch, problems);
     for (int i = 0; i < items.size(); i++) {
@@ -113,7 +112,7 @@ final class TxnCodec {
         if (value != null) {
           try {
             Values.Admitted admitted = Values.admit(key, value);
-            admitted.route().ifPresent(routes::add);
+            documents.add(admitted);
             ops.add(new Txn.Put(key, admitted.stored()));
           } catch (InvalidRouteException e) {
             e.problems().forEach(p -> problems.add(at + ".value: " + p));

@@ -44,7 +44,7 @@ public class TxnResource {
     TxnCodec.Parsed parsed =
         TxnCodec.parse(
             Bodies.object(Bodies.read(body, settings.txnMaxBytes())), settings.txnMaxOps());
-    parsed.routes().forEach(guard::check);
+    parsed.documents().forEach(guard::check);
     TxnResult result = store.txn(parsed.txn());
     return KeyValueJson.answer(200, TxnCodec.answer(parsed.txn(), result), result.revision())
         .build();

@@ -4,6 +4,8 @@ import static io.keywatch.config.JsonSupport.JSON;
 
 import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.Upstream;
+import io.keywatch.routes.UpstreamCodec;
 import io.keywatch.ssl.SslCodec;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -15,9 +17,10 @@ import java.util.Optional;
 
 /**
  * What a value looks like at the API, decided by its key alone: under {@code /routes/} it is a
- * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}); under {@code
- * /ssls/} a certificate and its key (a JSON object checked by {@link SslCodec}, shown without the
- * key); anywhere else it is opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
+ * route (a JSON object, checked and stored in canonical form by {@link RouteCodec}), under {@code
+ * /upstreams/} an upstream object ({@link UpstreamCodec}); under {@code /ssls/} a certificate and
+ * its key (a JSON object checked by {@link SslCodec}, shown without the key); anywhere else it is
+ * opaque bytes, shown as base64 in JSON, as etcd's JSON gateway does.
  */
 public final class Values {
 
@@ -27,15 +30,29 @@ public final class Values {
     return key.startsWith(RouteCodec.PREFIX);
   }
 
+  public static boolean isUpstreamKey(String key) {
+    return key.startsWith(UpstreamCodec.PREFIX);
+  }
+
   public static boolean isSslKey(String key) {
     return key.startsWith(SslCodec.PREFIX);
   }
 
+  /** Whether the key holds a JSON document: a route, an upstream or an ssl object. */
+  private static boolean isDocumentKey(String key) {
+    return isRouteKey(key) || isUpstreamKey(key) || isSslKey(key);
+  }
+
   /**
-   * A value ready to be stored, and the route it holds when its key is a route's: parsed once here,
-   * so that later checks (the upstream guard) take the route, not the bytes.
+   * A value ready to be stored, and the route or upstream it holds when its key is one's: parsed
+   * once here, so that later checks (the upstream guard) take the document, not the bytes.
    */
-  public record Admitted(byte[] stored, Optional<Route> route) {}
+  public record Admitted(byte[] stored, Optional<Route> route, Optional<Upstream> upstream) {
+
+    static Admitted opaque(byte[] stored) {
+      return new Admitted(stored, Optional.empty(), Optional.empty());
+    }
+  }
 
   /**
    * The bytes to store for a value written to a key: a route is checked (its id too) and stored
@@ -48,16 +65,24 @@ public final class Values {
     if (isRouteKey(key)) {
       RouteCodec.requireId(key.substring(RouteCodec.PREFIX.length()));
       Route route = RouteCodec.parse(value);
-      return new Admitted(RouteCodec.toBytes(route), Optional.of(route));
+      return new Admitted(RouteCodec.toBytes(route), Optional.of(route), Optional.empty());
+    }
+    if (isUpstreamKey(key)) {
+      RouteCodec.requireId(key.substring(UpstreamCodec.PREFIX.length()));
+      Upstream upstream = UpstreamCodec.parse(value);
+      return new Admitted(UpstreamCodec.toBytes(upstream), Optional.empty(), Optional.of(upstream));
     }
     if (isSslKey(key)) {
       SslCodec.requireId(key.substring(SslCodec.PREFIX.length()));
-      return new Admitted(SslCodec.toBytes(SslCodec.parse(value)), Optional.empty());
+      return Admitted.opaque(SslCodec.toBytes(SslCodec.parse(value)));
     }
-    return new Admitted(value, Optional.empty());
+    return Admitted.opaque(value);
   }
 
-  /** The value as JSON: a route's object, an ssl object without its key, else a base64 string. */
+  /**
+   * The value as JSON: a route's or an upstream's object, an ssl object without its key, else a
+   * base64 string.
+   */
   public static JsonValue render(String key, byte[] value) {
     if (isSslKey(key)) {
       try {
@@ -67,7 +92,7 @@ public final class Values {
         return JSON.createObjectBuilder().add("unreadable", e.getMessage()).build();
       }
     }
-    if (isRouteKey(key)) {
+    if (isDocumentKey(key)) {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {
@@ -85,7 +110,7 @@ public final class Values {
    * fit.
    */
   public static byte[] fromJson(String key, JsonValue value, String where, List<String> problems) {
-    if (isRouteKey(key) || isSslKey(key)) {
+    if (isDocumentKey(key)) {
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
         problems.add(where + " of key " + key + " must be a JSON object");
         return null;
@@ -94,7 +119,9 @@ public final class Values {
     }
     if (!(value instanceof JsonString s)) {
       problems.add(
-          where + " must be a base64 string (keys under /routes/ and /ssls/ take a JSON object)");
+          where
+              + " must be a base64 string (keys under /routes/, /upstreams/ and /ssls/ take a JSON"
+              + " object)");
       return null;
     }
     try {

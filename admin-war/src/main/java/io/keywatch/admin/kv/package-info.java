@@ -5,8 +5,9 @@
  *
  * <p>Promises: a read answers the store revision it was made at; {@code If-Match} and {@code
  * If-None-Match: *} writes are one store transaction (compare and write cannot be separated);
- * values under {@code /routes/} are checked by {@link io.keywatch.routes.RouteCodec} whichever
- * endpoint writes them, so a stored route always parses. Values of route keys are shown as JSON
+ * values under {@code /routes/} and {@code /upstreams/} are checked by {@link
+ * io.keywatch.routes.RouteCodec} and {@link io.keywatch.routes.UpstreamCodec} whichever endpoint
+ * writes them, so a stored route or upstream always parses. Values of those keys are shown as JSON
  * objects, every other value as base64 (raw bytes with {@code Accept: application/octet-stream}).
  */
 package io.keywatch.admin.kv;

@@ -148,7 +148,7 @@ public final class Problems {
       return new Problem(TYPE + "invalid-key", "Invalid key", 400, e.getMessage());
     }
     if (t instanceof InvalidRouteException e) {
-      return new Problem(TYPE + "invalid-route", "Invalid route", 400, e.getMessage())
+      return new Problem(TYPE + "invalid-" + e.kind(), "Invalid " + e.kind(), 400, e.getMessage())
           .with("problems", array(e.problems()));
     }
     if (t instanceof InvalidSslException e) {

@@ -7,8 +7,10 @@ import io.keywatch.admin.kv.KvAnswers;
 import io.keywatch.admin.kv.Precondition;
 import io.keywatch.admin.kv.RevisionParams;
 import io.keywatch.config.Settings;
+import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -26,6 +28,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -50,7 +54,8 @@ public class RoutesResource {
   @Operation(
       summary = "Create or replace a route",
       description =
-          "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\", \"methods\": [\"GET\"], \"host\": \"a.example\","
+          "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\" or an upstream object,"
+              + " or \"upstream_id\": \"u1\", \"methods\": [\"GET\"], \"host\": \"a.example\","
               + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
               + " ?lease=ID attaches the route to a lease: it goes when the lease expires or is revoked.")
   @APIResponse(responseCode = "201", description = "created")
@@ -75,6 +80,12 @@ public class RoutesResource {
     long leaseId = RevisionParams.lease(lease);
     Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
     guard.check(route);
+    if (route.upstream() instanceof UpstreamRef.Id ref
+        && reads.get(ref.key(), OptionalLong.empty()).kv().isEmpty()) {
+      // as APISIX: a route may only name an upstream that exists
+      throw new InvalidRouteException(
+          List.of("upstream_id " + ref.id() + ": no upstream is stored under " + ref.key()));
+    }
     // encoded once: the canonical JSON is both what is stored and what the answer shows
     JsonObject json = RouteCodec.toJson(route);
     return KvAnswers.put(

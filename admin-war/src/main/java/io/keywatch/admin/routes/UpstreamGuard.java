@@ -1,8 +1,11 @@
 package io.keywatch.admin.routes;
 
 import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.admin.kv.Values;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.Route;
+import io.keywatch.routes.Upstream;
+import io.keywatch.routes.UpstreamRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,10 +20,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Refuses a route whose upstream turns the gateway, which anyone may reach, against what stands
- * behind it: the admin server itself (this server's port or its etcd gRPC port on one of this
- * machine's addresses: the gateway would open the loopback-only admin API or the store to the
- * network) and link-local addresses (169.254.0.0/16, where clouds serve instance metadata and
+ * Refuses a route or upstream object whose nodes turn the gateway, which anyone may reach, against
+ * what stands behind it: the admin server itself (this server's port or its etcd gRPC port on one
+ * of this machine's addresses: the gateway would open the loopback-only admin API or the store to
+ * the network) and link-local addresses (169.254.0.0/16, where clouds serve instance metadata and
  * credentials at 169.254.169.254, and fe80::/10). {@code keywatch.routes.allow-private-upstreams}
  * lets them through. Other loopback upstreams stay allowed: a gateway in front of local services is
  * the common case.
@@ -49,29 +52,50 @@ public class UpstreamGuard {
    * @throws InvalidRouteException naming the upstream and the setting that would allow it
    */
   public void check(Route route) {
+    if (route.upstream() instanceof UpstreamRef.Url u) {
+      URI url = u.url();
+      int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+      check("upstream " + url, url.getHost(), port);
+    } else if (route.upstream() instanceof UpstreamRef.Inline i) {
+      check(i.upstream());
+    } // an upstream_id names an upstream checked when it was stored
+  }
+
+  /**
+   * @throws InvalidRouteException naming the node and the setting that would allow it
+   */
+  public void check(Upstream upstream) {
+    for (Upstream.Node n : upstream.nodes()) {
+      String host = n.host().indexOf(':') >= 0 ? "[" + n.host() + "]" : n.host();
+      check("upstream node " + n.address(), host, n.port());
+    }
+  }
+
+  private void check(String what, String host, int port) {
     if (settings.allowPrivateUpstreams()) {
       return;
     }
-    URI upstream = route.upstream();
-    problem(upstream)
+    problem(host, port)
         .ifPresent(
             p -> {
               throw new InvalidRouteException(
                   List.of(
-                      "upstream "
-                          + upstream
+                      what
                           + " "
                           + p
                           + " (set keywatch.routes.allow-private-upstreams=true to allow it)"));
             });
   }
 
-  private Optional<String> problem(URI upstream) {
-    String host = upstream.getHost().toLowerCase(Locale.ROOT);
-    int port =
-        upstream.getPort() != -1
-            ? upstream.getPort()
-            : "https".equals(upstream.getScheme()) ? 443 : 80;
+  /** Checks what a value about to be stored holds, if it is a route or an upstream. */
+  public void check(Values.Admitted admitted) {
+    admitted.route().ifPresent(this::check);
+    admitted.upstream().ifPresent(this::check);
+  }
+
+  /** {@code host} as in a URL: an IPv6 address in brackets. */
+  private Optional<String> problem(String rawHost, int port) {
+    String host = rawHost.toLowerCase(Locale.ROOT);
     boolean local;
     if (host.equals("localhost") || host.endsWith(".localhost")) {
       local = true; // RFC 6761: always loopback

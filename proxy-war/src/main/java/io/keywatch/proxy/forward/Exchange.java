@@ -1,5 +1,6 @@
 package io.keywatch.proxy.forward;
 
+import io.keywatch.proxy.balance.NodeState;
 import io.keywatch.proxy.matcher.Target;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -10,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -38,9 +41,12 @@ import org.eclipse.jetty.io.Content;
  * upstream sends it and the client's connection takes it.
  *
  * <pre>
+ * choose a node ───── none (no node of positive weight): 503
+ *   │
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
  *   │                  more requests waiting for one upstream than allowed: 503,
- *   │                  TLS handshake failed: 502 naming the certificate problem
+ *   │                  TLS handshake failed: 502 naming the certificate problem; each after
+ *   │                  trying other nodes first if the request may be retried (retriable)
  * response head ───── malformed or oversized: 502; else status and end-to-end headers copied
  *   │
  * response body ───── read only when the client's connection can take more (onWritePossible);
@@ -56,14 +62,33 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
+  /** RFC 9110 section 9.2.2: a request that may be sent twice. */
+  private static final Set<String> IDEMPOTENT =
+      Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
   private final HttpServletRequest req;
   private final HttpServletResponse res;
   private final Target target;
+  private final Attempts attempts;
   private final int bufferSize;
   private final AsyncContext async;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean clientGone;
-  private Request upstream;
+  private volatile Request upstream;
+
+  /** The node of the current try. */
+  private volatile NodeState node;
+
+  /** Whether the current try's request head went out. */
+  private volatile boolean committed;
+
+  /** Whether a response head came back: from then on, the answer is this node's. */
+  private volatile boolean headSeen;
+
+  private UpstreamClient client;
+  private String pathAndQuery;
+  private Duration timeout;
+  private boolean hasBody;
 
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
@@ -75,10 +100,16 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private boolean pendingLast;
 
-  Exchange(HttpServletRequest req, HttpServletResponse res, Target target, int bufferSize) {
+  Exchange(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      Target target,
+      Attempts attempts,
+      int bufferSize) {
     this.req = req;
     this.res = res;
     this.target = target;
+    this.attempts = attempts;
     this.bufferSize = bufferSize;
     this.async = req.startAsync(req, res);
   }
@@ -91,27 +122,25 @@ final class Exchange implements WriteListener, AsyncListener {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
     String query = req.getQueryString();
-    ForwardedHeaders forwarded = client.forwardedHeaders();
-    upstream =
-        client
-            .newRequest(
-                target,
-                req.getMethod(),
-                target.basePath() + path + (query == null ? "" : "?" + query),
-                timeout)
-            .headers(h -> requestHead(h, forwarded));
+    this.client = client;
+    this.pathAndQuery = target.basePath() + path + (query == null ? "" : "?" + query);
+    this.timeout = timeout;
+    this.hasBody = req.getContentLengthLong() > 0 || chunked();
+    NodeState first = attempts.next();
+    if (first == null) {
+      ForwardingFilter.reply(
+          res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream node to send to");
+      finish();
+      return;
+    }
+    AsyncRequestContent content = null;
     RequestBody requestBody = null;
-    if (req.getContentLengthLong() > 0 || chunked()) {
-      AsyncRequestContent content = new AsyncRequestContent((String) null);
-      upstream.body(content);
+    if (hasBody) {
+      content = new AsyncRequestContent((String) null);
       BodyTimeout.apply(req, bodyTimeout);
       requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
     }
-    // method references, not this: Jetty hands the body to every listener that can take one
-    upstream
-        .onResponseHeaders(this::responseHead)
-        .onResponseContentSource(this::responseBody)
-        .send(this::completed);
+    attempt(first, content);
     if (requestBody != null) {
       try {
         requestBody.pass();
@@ -126,12 +155,60 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   /**
-   * The client's headers minus hop-by-hop ones; Host as the upstream expects it; the forwarding
-   * headers as {@link ForwardedHeaders} says; the body framed by its length, or re-chunked by the
-   * upstream client when the client sent chunks, never with the client's own framing.
+   * Sends the request to {@code to}; with the upstream's {@code timeout.connect}, a request that
+   * has not begun on a connection by then fails as a connect timeout.
    */
-  private void requestHead(HttpFields.Mutable h, ForwardedHeaders forwarded) {
-    h.put(HttpHeader.HOST, target.hostHeader());
+  private void attempt(NodeState to, AsyncRequestContent content) {
+    node = to;
+    committed = false;
+    ForwardedHeaders forwarded = client.forwardedHeaders();
+    String host = attempts.hostHeader(to, req);
+    Request r =
+        client
+            .newRequest(
+                to.address(), target.route().verifyTls(), req.getMethod(), pathAndQuery, timeout)
+            .headers(h -> requestHead(h, forwarded, host));
+    if (content != null) {
+      r.body(content);
+    }
+    AtomicBoolean begun = new AtomicBoolean();
+    attempts
+        .upstream()
+        .timeout()
+        .connect()
+        .ifPresent(
+            connect ->
+                client
+                    .scheduler()
+                    .schedule(
+                        () -> {
+                          if (!begun.get()) {
+                            r.abort(new SocketTimeoutException("connect timeout " + connect));
+                          }
+                        },
+                        connect.toMillis(),
+                        TimeUnit.MILLISECONDS));
+    upstream = r;
+    to.started();
+    // method references, not this: Jetty hands the body to every listener that can take one
+    r.onRequestBegin(x -> begun.set(true))
+        .onRequestCommit(x -> committed = true)
+        .onResponseHeaders(this::responseHead)
+        .onResponseContentSource(this::responseBody)
+        .send(this::completed);
+    if (clientGone) {
+      r.abort(new IOException("the client left"));
+    }
+  }
+
+  /**
+   * The client's headers minus hop-by-hop ones; Host as the upstream's {@code pass_host} says; the
+   * forwarding headers as {@link ForwardedHeaders} says; the body framed by its length, or
+   * re-chunked by the upstream client when the client sent chunks, never with the client's own
+   * framing.
+   */
+  private void requestHead(HttpFields.Mutable h, ForwardedHeaders forwarded, String host) {
+    h.put(HttpHeader.HOST, host);
     EndToEndHeaders.copy(req, h);
     forwarded.write(req, h);
     if (!chunked() && req.getContentLengthLong() >= 0) {
@@ -144,6 +221,8 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   private synchronized void responseHead(Response response) {
+    headSeen = true;
+    attempts.answered(node, response.getStatus());
     if (finished.get()) {
       return; // the client left: the container may have recycled the response already
     }
@@ -266,6 +345,8 @@ final class Exchange implements WriteListener, AsyncListener {
   }
 
   private void completed(Result result) {
+    NodeState tried = node;
+    tried.ended();
     if (result.isSucceeded()) {
       synchronized (this) {
         if (body == null) {
@@ -274,7 +355,70 @@ final class Exchange implements WriteListener, AsyncListener {
       }
       return;
     }
-    upstreamFailed(result.getFailure());
+    Throwable failure = result.getFailure();
+    if (!headSeen) {
+      if (!busy(failure)) { // the gateway's own queue limit is no fault of the node's
+        attempts.failed(tried, failureKind(failure));
+      }
+      if (retriable(failure)) {
+        NodeState next = attempts.next();
+        if (next != null) {
+          LOG.info(
+              () ->
+                  "UPSTREAM "
+                      + target.key()
+                      + " "
+                      + tried.hostHeader()
+                      + " failed, try "
+                      + attempts.count()
+                      + " on "
+                      + next.hostHeader()
+                      + ": "
+                      + failure);
+          attempt(next, null);
+          return;
+        }
+      }
+    }
+    upstreamFailed(failure);
+  }
+
+  /**
+   * Whether the request may go to another node after this failure: it has no body (which is
+   * streamed, not kept), nothing came back, and either nothing was sent or the method is
+   * idempotent; a try that waited for its timeout is not repeated, one the node refused or reset
+   * is.
+   */
+  private boolean retriable(Throwable failure) {
+    if (hasBody || clientGone || finished.get() || failure instanceof HttpResponseException) {
+      return false;
+    }
+    boolean timedOut = failureKind(failure) == NodeState.Failure.TIMEOUT;
+    if (!committed) {
+      return true;
+    }
+    return !timedOut && IDEMPOTENT.contains(req.getMethod());
+  }
+
+  private static boolean busy(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RejectedExecutionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static NodeState.Failure failureKind(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return NodeState.Failure.TCP;
+      }
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return NodeState.Failure.TIMEOUT;
+      }
+    }
+    return NodeState.Failure.TCP;
   }
 
   private synchronized void upstreamFailed(Throwable failure) {
@@ -300,7 +444,7 @@ final class Exchange implements WriteListener, AsyncListener {
             "UPSTREAM "
                 + target.key()
                 + " "
-                + target.hostHeader()
+                + node.hostHeader()
                 + " answered "
                 + status
                 + " ("

@@ -1,8 +1,12 @@
 package io.keywatch.proxy.forward;
 
 import io.keywatch.proxy.ProxySettings;
+import io.keywatch.proxy.balance.NodeState;
+import io.keywatch.proxy.balance.Pool;
 import io.keywatch.proxy.matcher.Target;
+import io.keywatch.proxy.table.RouteSnapshot;
 import io.keywatch.proxy.table.RouteTable;
+import io.keywatch.routes.Upstream;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -32,9 +37,9 @@ import java.util.Enumeration;
  *   │            longer than allowed: 414; headers larger: 431
  * check framing ─ HTTP/1.0 with Transfer-Encoding: 400; a transfer coding other than chunked: 501
  *   │
- * match ─ none: 404 "no route"
+ * match ─ none: 404 "no route"; a route whose upstream_id names no stored upstream: 503
  *   │
- * forward asynchronously ─ see Exchange
+ * forward asynchronously to a node of the upstream ─ see Exchange and Attempts
  * </pre>
  *
  * Request smuggling is stopped in layers: the container (Grizzly) refuses two different
@@ -52,6 +57,8 @@ public class ForwardingFilter extends HttpFilter {
   @Inject ProxySettings settings;
   @Inject UpstreamClient client;
 
+  private final Clock clock = Clock.systemUTC();
+
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
@@ -68,17 +75,31 @@ public class ForwardingFilter extends HttpFilter {
   private void route(HttpServletRequest req, HttpServletResponse res)
       throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
-    Target target = table.index().match(req.getMethod(), hostName(req), path);
+    RouteSnapshot routes = table.snapshot(); // one table: the route and its upstream agree
+    Target target = routes.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
       reply(res, HttpServletResponse.SC_NOT_FOUND, "no route");
       return;
     }
-    Duration timeout = target.route().timeout().orElse(settings.timeout());
+    Pool pool = routes.pool(target);
+    if (pool == null) {
+      reply(res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream: upstream_id not found");
+      return;
+    }
+    Duration timeout = target.route().timeout().orElseGet(() -> timeout(pool.upstream()));
+    Attempts attempts = new Attempts(pool, req, path, clock, settings.passiveOutFor());
     if (target.route().websocket() && WebSocketUpgrade.requested(req)) {
+      NodeState node = attempts.next();
+      if (node == null) {
+        reply(res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream node to send to");
+        return;
+      }
       WebSocketUpgrade.pass(
           req,
           res,
           target,
+          node.address(),
+          attempts.hostHeader(node, req),
           path,
           client,
           settings.connectTimeout(),
@@ -87,8 +108,22 @@ public class ForwardingFilter extends HttpFilter {
           settings.bufferSize());
       return;
     }
-    new Exchange(req, res, target, settings.bufferSize())
+    new Exchange(req, res, target, attempts, settings.bufferSize())
         .send(client, path, timeout, settings.bodyTimeout());
+  }
+
+  /**
+   * How long the upstream may stay silent: the larger of its {@code send} and {@code read} timeouts
+   * (the client has one idle timeout for both ways), else the proxy's.
+   */
+  private Duration timeout(Upstream upstream) {
+    Upstream.Timeouts t = upstream.timeout();
+    if (t.send().isEmpty() && t.read().isEmpty()) {
+      return settings.timeout();
+    }
+    Duration send = t.send().orElse(Duration.ZERO);
+    Duration read = t.read().orElse(Duration.ZERO);
+    return send.compareTo(read) > 0 ? send : read;
   }
 
   /** Answers and returns true when a part of the request breaks its grammar or a size limit. */

@@ -19,6 +19,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The asynchronous HTTP/1.1 client the proxy talks to upstreams with: Jetty's, which keeps
@@ -112,9 +113,7 @@ public class UpstreamClient {
    * A TLS socket over a connected one, checked as the route's HTTP requests are (a WebSocket
    * tunnel's): the same trust store and host name check, or neither for {@code verify: false}.
    */
-  Socket overTls(Socket plain, Target target) throws IOException {
-    Target.Address a = target.address();
-    boolean verify = target.route().verifyTls();
+  Socket overTls(Socket plain, Target.Address a, boolean verify) throws IOException {
     SslContextFactory.Client tls = (verify ? client : unverified).getSslContextFactory();
     SSLSocket socket =
         (SSLSocket)
@@ -135,14 +134,19 @@ public class UpstreamClient {
     return forwardedHeaders;
   }
 
+  /** The client's timer, for deadlines of its requests. */
+  Scheduler scheduler() {
+    return client.getScheduler();
+  }
+
   /**
-   * A request to the target's upstream with the raw path and query as given; an upstream silent for
+   * A request to an upstream node with the raw path and query as given; an upstream silent for
    * longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
    * {@link java.util.concurrent.TimeoutException}.
    */
-  Request newRequest(Target target, String method, String pathAndQuery, Duration timeout) {
-    Target.Address a = target.address();
-    HttpClient through = a.tls() && !target.route().verifyTls() ? unverified : client;
+  Request newRequest(
+      Target.Address a, boolean verifyTls, String method, String pathAndQuery, Duration timeout) {
+    HttpClient through = a.tls() && !verifyTls ? unverified : client;
     return through
         .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")

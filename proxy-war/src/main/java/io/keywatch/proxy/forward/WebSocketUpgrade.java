@@ -69,6 +69,8 @@ final class WebSocketUpgrade {
       HttpServletRequest req,
       HttpServletResponse res,
       Target target,
+      Target.Address address,
+      String hostHeader,
       String path,
       UpstreamClient client,
       Duration connectTimeout,
@@ -80,7 +82,7 @@ final class WebSocketUpgrade {
     InputStream in;
     Head head;
     try {
-      upstream = connect(target, client, connectTimeout);
+      upstream = connect(address, target.route().verifyTls(), client, connectTimeout);
     } catch (IOException e) {
       LOG.info(() -> "UPSTREAM " + target.key() + " refused a WebSocket: " + e);
       ForwardingFilter.reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream unreachable");
@@ -94,7 +96,7 @@ final class WebSocketUpgrade {
           .write(
               requestHead(
                   req,
-                  target,
+                  hostHeader,
                   target.basePath() + path + (query == null ? "" : "?" + query),
                   client.forwardedHeaders()));
       upstream.getOutputStream().flush();
@@ -161,15 +163,15 @@ final class WebSocketUpgrade {
     }
   }
 
-  private static Socket connect(Target target, UpstreamClient client, Duration connectTimeout)
+  private static Socket connect(
+      Target.Address address, boolean verifyTls, UpstreamClient client, Duration connectTimeout)
       throws IOException {
-    Target.Address address = target.address();
     Socket plain = new Socket();
     try {
       plain.connect(
           new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
       plain.setTcpNoDelay(true);
-      return address.tls() ? client.overTls(plain, target) : plain;
+      return address.tls() ? client.overTls(plain, address, verifyTls) : plain;
     } catch (IOException e) {
       plain.close();
       throw e;
@@ -180,7 +182,7 @@ final class WebSocketUpgrade {
    * The client's end-to-end headers (the Sec-WebSocket-* ones among them) and the forwarding ones.
    */
   private static byte[] requestHead(
-      HttpServletRequest req, Target target, String pathAndQuery, ForwardedHeaders forwarded) {
+      HttpServletRequest req, String hostHeader, String pathAndQuery, ForwardedHeaders forwarded) {
     HttpFields.Mutable h = HttpFields.build();
     EndToEndHeaders.copy(req, h);
     forwarded.write(req, h);
@@ -188,7 +190,7 @@ final class WebSocketUpgrade {
         new StringBuilder("GET ")
             .append(pathAndQuery)
             .append(" HTTP/1.1\r\nHost: ")
-            .append(target.hostHeader())
+            .append(hostHeader)
             .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
     for (HttpField f : h) {
       b.append(f.getName()).append(": ").append(f.getValue()).append("\r\n");

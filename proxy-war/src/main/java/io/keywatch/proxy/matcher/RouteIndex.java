@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The routes, indexed for matching; immutable. A request path is matched
@@ -60,6 +61,11 @@ public final class RouteIndex {
     byKey.forEach((key, target) -> action.accept(key, target.route()));
   }
 
+  /** Every route's target, e.g. to reach the node state of the upstreams inline in routes. */
+  public void forEachTarget(Consumer<Target> action) {
+    byKey.forEach((key, target) -> action.accept(target));
+  }
+
   /**
    * Starts a set of changes; each touched part of the index is copied once, in {@link
    * Editor#build}.
@@ -75,8 +81,8 @@ public final class RouteIndex {
 
     /** Adds or replaces the route stored under {@code key}. */
     public void put(String key, Route route) {
+      Target t = Target.of(key, route, keys.get(key));
       remove(key);
-      Target t = Target.of(key, route);
       keys.put(key, t);
       var byUri = byUri(route);
       Target[] old = byUri.get(route.pathPrefix());

@@ -1,19 +1,25 @@
 package io.keywatch.proxy.matcher;
 
+import io.keywatch.proxy.balance.Pool;
 import io.keywatch.routes.Route;
+import io.keywatch.routes.Upstream;
+import io.keywatch.routes.UpstreamRef;
 import java.net.URI;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A route as the forwarder needs it, with its upstream taken apart once when the route is stored
  * rather than on every request.
  *
  * @param key the store key the route came from, e.g. {@code /routes/foo}
- * @param address where to connect: scheme, host (IPv6 without brackets) and port
- * @param basePath the upstream's path without a trailing '/', put before the request's path
- * @param hostHeader the Host header the upstream expects, e.g. {@code 127.0.0.1:8080}
+ * @param pool the nodes of the route's own upstream (a URL or an inline object); null for a route
+ *     that names a stored upstream by {@code upstream_id}, looked up in the same table
+ * @param basePath the upstream URL's path without a trailing '/', put before the request's path
  */
-public record Target(String key, Route route, Address address, String basePath, String hostHeader) {
+public record Target(String key, Route route, Pool pool, String basePath) {
 
   /**
    * Among routes with the same uri, the most specific is tried first: one for a host before one for
@@ -29,15 +35,50 @@ public record Target(String key, Route route, Address address, String basePath, 
   public record Address(boolean tls, String host, int port) {}
 
   public static Target of(String key, Route route) {
-    URI u = route.upstream();
+    return of(key, route, null);
+  }
+
+  /**
+   * The target of a route, keeping the node state of {@code previous} (the same key's target
+   * before, or null) when its upstream did not change.
+   */
+  public static Target of(String key, Route route, Target previous) {
+    Upstream upstream;
+    String basePath = "";
+    if (route.upstream() instanceof UpstreamRef.Url url) {
+      URI u = url.url();
+      upstream = fromUrl(u);
+      String path = u.getRawPath() == null ? "" : u.getRawPath();
+      basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    } else if (route.upstream() instanceof UpstreamRef.Inline inline) {
+      upstream = inline.upstream();
+    } else {
+      return new Target(key, route, null, "");
+    }
+    Pool pool =
+        previous != null && previous.pool() != null
+            ? previous.pool().reuseFor(key, upstream)
+            : new Pool(key, upstream);
+    return new Target(key, route, pool, basePath);
+  }
+
+  /** A URL's upstream: its one node, and the Host the URL names. */
+  private static Upstream fromUrl(URI u) {
     boolean tls = "https".equals(u.getScheme());
-    int port = u.getPort() >= 0 ? u.getPort() : tls ? 443 : 80;
     String host = u.getHost();
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    String path = u.getRawPath() == null ? "" : u.getRawPath();
-    String basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    String hostHeader = u.getPort() >= 0 ? host + ":" + port : host;
-    return new Target(key, route, new Address(tls, bare, port), basePath, hostHeader);
+    int port = u.getPort() >= 0 ? u.getPort() : tls ? 443 : 80;
+    return new Upstream(
+        List.of(new Upstream.Node(bare, port, 1)),
+        Upstream.Type.ROUNDROBIN,
+        Upstream.HashOn.VARS,
+        "remote_addr",
+        tls ? "https" : "http",
+        OptionalInt.of(0),
+        Upstream.Timeouts.NONE,
+        Upstream.PassHost.NODE,
+        Optional.empty(),
+        Upstream.Checks.DEFAULT);
   }
 
   /** Whether this route serves a request with this method and Host (without port). */

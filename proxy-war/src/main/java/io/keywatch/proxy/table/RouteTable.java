@@ -4,6 +4,7 @@ import io.keywatch.kv.Range;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamCodec;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.StoreReset;
 import io.keywatch.watch.WatchHub;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -116,7 +118,7 @@ public class RouteTable {
         return;
       }
     }
-    RouteSnapshot next = current.apply(batch.filter(RouteCodec.PREFIX), clock.instant());
+    RouteSnapshot next = current.apply(batch, clock.instant());
     if (next != current) {
       current = next;
       scheduleSave();
@@ -148,11 +150,12 @@ public class RouteTable {
   }
 
   /**
-   * Every route at the watch's position; fails at once while the watch has not reached the store.
+   * Every route and upstream at the watch's position; fails at once while the watch has not reached
+   * the store.
    */
   private RouteSnapshot readStore() {
-    Range routes = hub.snapshot(RouteCodec.PREFIX);
-    return RouteSnapshot.load(hub.storeId(), routes);
+    List<Range> read = hub.snapshot(List.of(RouteCodec.PREFIX, UpstreamCodec.PREFIX));
+    return RouteSnapshot.load(hub.storeId(), read.get(0), read.get(1), current.upstreams());
   }
 
   private void install(RouteSnapshot s, String from) {

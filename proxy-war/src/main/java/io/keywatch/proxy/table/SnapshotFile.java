@@ -2,9 +2,11 @@ package io.keywatch.proxy.table;
 
 import static io.keywatch.config.JsonSupport.JSON;
 
+import io.keywatch.proxy.balance.Pool;
 import io.keywatch.proxy.matcher.RouteIndex;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamCodec;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -18,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +30,8 @@ import java.util.logging.Logger;
  * The last route table on disk, so that the proxy can start and serve while PostgreSQL is down.
  *
  * <pre>
- * {"storeId": "…", "revision": 42, "savedAt": "…", "routes": {"/routes/foo": {"uri": "/get", …}}}
+ * {"storeId": "…", "revision": 42, "savedAt": "…", "routes": {"/routes/foo": {"uri": "/get", …}},
+ *  "upstreams": {"/upstreams/u1": {"nodes": …}}}
  * </pre>
  *
  * A write goes to a temporary file beside the target and is then moved over it, so a crash never
@@ -62,6 +66,11 @@ public final class SnapshotFile {
         json.writeStartObject("routes");
         snapshot.index().forEach((key, route) -> json.write(key, RouteCodec.toJson(route)));
         json.writeEnd();
+        json.writeStartObject("upstreams");
+        snapshot
+            .upstreams()
+            .forEach((key, pool) -> json.write(key, UpstreamCodec.toJson(pool.upstream())));
+        json.writeEnd();
         json.writeEnd();
       }
       Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -93,8 +102,23 @@ public final class SnapshotFile {
         LOG.warning(() -> "ROUTE skip " + e.getKey() + " from " + path + ": " + ex.getMessage());
       }
     }
+    Map<String, Pool> upstreams = new HashMap<>();
+    // a file saved before upstreams existed has none
+    for (Map.Entry<String, JsonValue> e :
+        o.getOrDefault("upstreams", JsonValue.EMPTY_JSON_OBJECT).asJsonObject().entrySet()) {
+      try {
+        upstreams.put(
+            e.getKey(),
+            new Pool(
+                e.getKey(),
+                UpstreamCodec.parse(e.getValue().toString().getBytes(StandardCharsets.UTF_8))));
+      } catch (InvalidRouteException ex) {
+        LOG.warning(() -> "UPSTREAM skip " + e.getKey() + " from " + path + ": " + ex.getMessage());
+      }
+    }
     UUID storeId = o.containsKey("storeId") ? UUID.fromString(o.getString("storeId")) : null;
     return Optional.of(
-        new RouteSnapshot(storeId, o.getJsonNumber("revision").longValue(), false, edit.build()));
+        new RouteSnapshot(
+            storeId, o.getJsonNumber("revision").longValue(), false, edit.build(), upstreams));
   }
 }

@@ -2,6 +2,7 @@ package io.keywatch.proxy.matcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keywatch.proxy.balance.NodeState;
 import io.keywatch.routes.Route;
 import java.net.URI;
 import java.time.Duration;
@@ -93,9 +94,11 @@ class RouteIndexTest {
     assertThat(second.size()).isEqualTo(1);
     assertThat(second.match("GET", "h", "/a")).isNull();
     assertThat(second.match("GET", "h", "/b/c")).isNull();
-    assertThat(second.match("GET", "h", "/moved").address().host()).isEqualTo("two");
+    assertThat(second.match("GET", "h", "/moved").pool().nodes().get(0).address().host())
+        .isEqualTo("two");
     assertThat(first.size()).isEqualTo(2);
-    assertThat(first.match("GET", "h", "/a").address().host()).isEqualTo("one");
+    assertThat(first.match("GET", "h", "/a").pool().nodes().get(0).address().host())
+        .isEqualTo("one");
     assertThat(keyOf(first.match("GET", "h", "/b/c"))).isEqualTo("/routes/b");
   }
 
@@ -120,13 +123,28 @@ class RouteIndexTest {
             Optional.empty(),
             Optional.of(Duration.ofSeconds(2)));
     Target t = Target.of("/routes/x", r);
-    assertThat(t.address()).isEqualTo(new Target.Address(false, "127.0.0.1", 8080));
+    NodeState node = t.pool().nodes().get(0);
+    assertThat(node.address()).isEqualTo(new Target.Address(false, "127.0.0.1", 8080));
     assertThat(t.basePath()).isEqualTo("/base");
-    assertThat(t.hostHeader()).isEqualTo("127.0.0.1:8080");
+    assertThat(node.hostHeader()).isEqualTo("127.0.0.1:8080");
     Target v6 = Target.of("/routes/y", route("/y", "https://[::1]"));
-    assertThat(v6.address()).isEqualTo(new Target.Address(true, "::1", 443));
-    assertThat(v6.hostHeader()).isEqualTo("[::1]");
+    NodeState v6Node = v6.pool().nodes().get(0);
+    assertThat(v6Node.address()).isEqualTo(new Target.Address(true, "::1", 443));
+    assertThat(v6Node.hostHeader()).isEqualTo("[::1]");
     assertThat(v6.basePath()).isEmpty();
+    assertThat(t.pool().upstream().tries()).as("a URL's one node, tried once").isEqualTo(1);
+  }
+
+  @Test
+  void aRoutePutAgainWithTheSameUpstreamKeepsItsNodeState() {
+    RouteIndex first =
+        index("/routes/a", route("/a", "http://one"), "/routes/b", route("/b", "http://b"));
+    RouteIndex.Editor edit = first.edit();
+    edit.put("/routes/a", route("/a2", "http://one"));
+    edit.put("/routes/b", route("/b", "http://other"));
+    RouteIndex second = edit.build();
+    assertThat(second.get("/routes/a").pool()).isSameAs(first.get("/routes/a").pool());
+    assertThat(second.get("/routes/b").pool()).isNotSameAs(first.get("/routes/b").pool());
   }
 
   @Test

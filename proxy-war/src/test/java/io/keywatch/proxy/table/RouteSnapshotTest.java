@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.Range;
+import io.keywatch.proxy.balance.Pool;
 import io.keywatch.watch.EventBatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +110,46 @@ class RouteSnapshotTest {
   void anEmptyBatchMovesTheRevision() {
     RouteSnapshot s = loaded(1);
     assertThat(s.apply(new EventBatch(1, 8, List.of()), NOW).revision()).isEqualTo(8);
+  }
+
+  @Test
+  void anUpstreamChangeReachesEveryRouteThatNamesItInTheSameSwap() {
+    String byId = "{\"uri\":\"/%s\",\"upstream_id\":\"u1\"}";
+    RouteSnapshot s =
+        RouteSnapshot.load(
+            STORE,
+            new Range(
+                List.of(
+                    kv("/routes/a", byId.formatted("a"), 2),
+                    kv("/routes/b", byId.formatted("b"), 3),
+                    kv("/routes/c", "{\"uri\":\"/c\",\"upstream_id\":\"absent\"}", 4)),
+                5),
+            new Range(
+                List.of(
+                    kv("/upstreams/u1", "{\"nodes\":{\"one:80\":1}}", 1),
+                    kv("/upstreams/u2", "{\"nodes\":{\"two:80\":1}}", 1)),
+                5),
+            Map.of());
+    Pool before = s.pool(s.index().match("GET", "h", "/a"));
+    assertThat(before.nodes().get(0).node().host()).isEqualTo("one");
+    assertThat(s.pool(s.index().match("GET", "h", "/c"))).as("names no stored upstream").isNull();
+
+    RouteSnapshot next =
+        s.apply(
+            new EventBatch(5, 6, List.of(put("/upstreams/u1", "{\"nodes\":{\"three:80\":1}}", 6))),
+            NOW);
+    for (String path : List.of("/a", "/b")) {
+      assertThat(next.pool(next.index().match("GET", "h", path)).nodes().get(0).node().host())
+          .isEqualTo("three");
+    }
+    assertThat(s.pool(s.index().match("GET", "h", "/b")).nodes().get(0).node().host())
+        .as("the old table is untouched")
+        .isEqualTo("one");
+    assertThat(next.upstreams().get("/upstreams/u2"))
+        .as("an unchanged upstream keeps its node state")
+        .isSameAs(s.upstreams().get("/upstreams/u2"));
+
+    RouteSnapshot gone = next.apply(new EventBatch(6, 7, List.of(delete("/upstreams/u1", 7))), NOW);
+    assertThat(gone.pool(gone.index().match("GET", "h", "/a"))).isNull();
   }
 }

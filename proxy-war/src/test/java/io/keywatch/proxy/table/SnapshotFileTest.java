@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,32 @@ class SnapshotFileTest {
           .as("no temporary file is left behind")
           .containsExactly(dir.resolve("sub/routes.json"));
     }
+  }
+
+  @Test
+  void storedUpstreamsAndRoutesThatNameThemReadBackTogether() throws IOException {
+    RouteSnapshot s =
+        RouteSnapshot.load(
+            UUID.randomUUID(),
+            new Range(
+                List.of(
+                    RouteSnapshotTest.kv(
+                        "/routes/a", "{\"uri\":\"/a\",\"upstream_id\":\"u1\"}", 3)),
+                7),
+            new Range(
+                List.of(
+                    RouteSnapshotTest.kv(
+                        "/upstreams/u1",
+                        "{\"type\":\"chash\",\"key\":\"uri\",\"nodes\":{\"127.0.0.1:1\":2}}",
+                        2)),
+                7),
+            Map.of());
+    SnapshotFile file = new SnapshotFile(dir.resolve("routes.json"));
+    file.write(s);
+
+    RouteSnapshot read = file.read().orElseThrow();
+    assertThat(read.pool(read.index().match("GET", "h", "/a")).upstream())
+        .isEqualTo(s.upstreams().get("/upstreams/u1").upstream());
   }
 
   @Test
