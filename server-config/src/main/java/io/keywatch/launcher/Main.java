@@ -55,6 +55,8 @@ public final class Main {
       return;
     }
     out.println("Press Ctrl-C to stop (the servers and PostgreSQL stop cleanly).");
+    // from here on the launcher only supervises: give back the heap that unpacking PostgreSQL grew
+    System.gc();
     // Ctrl-C runs the system's shutdown hook; until then, watch for a server that dies by itself
     system
         .awaitServerExit()

@@ -203,6 +203,8 @@ public final class PayaraServer implements AutoCloseable {
                   name.equals(Catalogue.envVar(AdminSetting.API_KEY))
                       || name.equals(AdminSetting.API_KEY));
     }
+    // glibc keeps up to 8 malloc arenas per core, holding native memory a JVM has freed; two do
+    pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     pb.environment().putAll(env);
     try {
       Process process = pb.start();

@@ -106,7 +106,13 @@ public final class LauncherSetting {
       doc = "how long each server may take to become ready (ISO-8601 duration)")
   public static final String START_TIMEOUT = "keywatch.start-timeout";
 
-  @Setting(doc = "extra JVM options for both Payara Micro processes, space separated")
+  // sized to what a server uses (about 60 MB live): the serial collector gives memory back after a
+  // full collection, and the JVM's own default heap (a quarter of the machine) would only grow
+  @Setting(
+      defaultValue =
+          "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30",
+      doc =
+          "JVM options for both Payara Micro processes, space separated (they replace the default)")
   public static final String SERVER_JAVA_OPTIONS = "keywatch.server.java-options";
 
   private LauncherSetting() {}

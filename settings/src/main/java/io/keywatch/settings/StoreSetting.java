@@ -20,6 +20,12 @@ public final class StoreSetting {
   @Setting(defaultValue = "16", doc = "connections for reads and writes (the watch has its own)")
   public static final String JDBC_POOL_SIZE = "keywatch.jdbc.pool-size";
 
+  // each connection is a PostgreSQL process of its own (1.5 MB and more): an idle server keeps few
+  @Setting(
+      defaultValue = "2",
+      doc = "connections kept open while idle; the pool grows to the pool size under load")
+  public static final String JDBC_POOL_MIN_IDLE = "keywatch.jdbc.pool-min-idle";
+
   @Setting(
       defaultValue = "PT5S",
       doc = "how long a request waits for a pooled connection before it fails")

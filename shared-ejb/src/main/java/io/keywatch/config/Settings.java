@@ -31,6 +31,10 @@ public class Settings {
   int poolSize;
 
   @Inject
+  @ConfigProperty(name = StoreSetting.JDBC_POOL_MIN_IDLE)
+  int poolMinIdle;
+
+  @Inject
   @ConfigProperty(name = StoreSetting.JDBC_WAIT)
   Duration poolWait;
 
@@ -100,6 +104,10 @@ public class Settings {
 
   public int poolSize() {
     return poolSize;
+  }
+
+  public int poolMinIdle() {
+    return Math.min(poolMinIdle, poolSize);
   }
 
   public Duration poolWait() {

@@ -64,6 +64,7 @@ public class Database {
     config.setPoolName("keywatch");
     config.setDataSource(dataSource("keywatch", 0));
     config.setMaximumPoolSize(settings.poolSize());
+    config.setMinimumIdle(settings.poolMinIdle());
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(settings.poolWait().toMillis());
     pool = new HikariDataSource(config);
