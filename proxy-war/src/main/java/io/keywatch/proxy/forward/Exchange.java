@@ -32,10 +32,10 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 /**
- * One client request forwarded to its upstream and the answer passed back: the container's thread
- * leaves once the request, with its body if it has one ({@link RequestBody}), is handed to the
- * upstream client; the response body, with no thread held while either side is silent, flows as the
- * upstream sends it and the client's connection takes it.
+ * One client request forwarded to its upstream and the answer passed back, with no thread held
+ * while either side is silent: the container's thread leaves once the request is handed to the
+ * upstream client; the request body flows as the client sends it and the upstream takes it ({@link
+ * RequestBody}), the response body as the upstream sends it and the client's connection takes it.
  *
  * <pre>
  * send head (+ body) ─ refused/reset: 502, silent longer than the route's timeout: 504,
@@ -51,7 +51,7 @@ import org.eclipse.jetty.io.Content;
  * one at a time: every step that touches the servlet response holds this exchange's lock, and each
  * waits for exactly one call back (more bytes from the upstream, or room towards the client).
  */
-final class Exchange implements WriteListener, AsyncListener {
+final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcome {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
@@ -63,6 +63,9 @@ final class Exchange implements WriteListener, AsyncListener {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean clientGone;
   private Request upstream;
+
+  /** The client's request body; null for a request without one. */
+  private RequestBody requestBody;
 
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
@@ -82,9 +85,7 @@ final class Exchange implements WriteListener, AsyncListener {
     this.async = req.startAsync(req, res);
   }
 
-  /**
-   * Hands the request to the upstream client; returns once its body, if any, has been passed on.
-   */
+  /** Hands the request to the upstream client; returns at once, its body follows as it comes. */
   void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout)
       throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
@@ -99,12 +100,18 @@ final class Exchange implements WriteListener, AsyncListener {
                 target.basePath() + path + (query == null ? "" : "?" + query),
                 timeout)
             .headers(h -> requestHead(h, forwarded));
-    RequestBody requestBody = null;
     if (req.getContentLengthLong() > 0 || chunked()) {
       AsyncRequestContent content = new AsyncRequestContent((String) null);
       upstream.body(content);
-      BodyTimeout.apply(req, bodyTimeout);
-      requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
+      requestBody =
+          new RequestBody(
+              req.getInputStream(),
+              content,
+              bufferSize,
+              this,
+              client.scheduler(),
+              // an HTTP/2 stream cannot be closed on its own like a connection: not bounded (yet)
+              req.getProtocol().startsWith("HTTP/1") ? bodyTimeout : null);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
     upstream
@@ -112,15 +119,7 @@ final class Exchange implements WriteListener, AsyncListener {
         .onResponseContentSource(this::responseBody)
         .send(this::completed);
     if (requestBody != null) {
-      try {
-        requestBody.pass();
-      } catch (IOException e) {
-        if (BodyTimeout.ranOut(e)) {
-          bodyTimedOut(e);
-        } else {
-          clientFailed(e);
-        }
-      }
+      requestBody.start();
     }
   }
 
@@ -341,12 +340,12 @@ final class Exchange implements WriteListener, AsyncListener {
     return "upstream unreachable: it refused or reset the connection";
   }
 
-  /** The client went away or its connection failed: there is nobody to answer. */
   /**
    * The client's body stayed silent too long: 408, its connection closed (what it still sends is
    * never read as a request), and the upstream request aborted with what had arrived.
    */
-  private synchronized void bodyTimedOut(IOException failure) {
+  @Override
+  public synchronized void bodyTimedOut(TimeoutException failure) {
     if (!finished.get() && !res.isCommitted()) {
       LOG.info(
           () -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
@@ -356,15 +355,17 @@ final class Exchange implements WriteListener, AsyncListener {
         ForwardingFilter.reply(
             res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
         res.flushBuffer();
-        ClientConnection.close(res);
       } catch (IOException e) {
         // the client is gone as well
       }
     }
-    clientFailed(failure);
+    upstream.abort(failure);
+    finish();
   }
 
-  private void clientFailed(Throwable failure) {
+  /** The client went away or its connection failed: there is nobody to answer. */
+  @Override
+  public void clientFailed(Throwable failure) {
     clientGone = true;
     if (upstream != null) {
       upstream.abort(failure);
@@ -374,11 +375,26 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private synchronized void finish() {
     if (finished.compareAndSet(false, true)) {
-      try {
-        async.complete();
-      } catch (IllegalStateException alreadyOver) {
-        // the container ended the request itself, after an error on the client's connection
+      if (requestBody == null) {
+        complete(true);
+      } else {
+        requestBody.end(this::complete); // never while a read runs the connection's filter chain
       }
+    }
+  }
+
+  /**
+   * Ends the request; a connection whose client has not sent its whole body is closed once the
+   * answer is out, as the rest of that body would otherwise be parsed as the next request.
+   */
+  private void complete(boolean wholeBody) {
+    if (!wholeBody && !clientGone) {
+      ClientConnection.close(res);
+    }
+    try {
+      async.complete();
+    } catch (IllegalStateException alreadyOver) {
+      // the container ended the request itself, after an error on the client's connection
     }
   }
 

@@ -12,6 +12,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The asynchronous HTTP/1.1 client the proxy talks to upstreams with: Jetty's, which keeps
@@ -77,6 +78,11 @@ public class UpstreamClient {
   /** What the upstreams are told about the client ({@code keywatch.proxy.trusted-proxies}). */
   ForwardedHeaders forwardedHeaders() {
     return forwardedHeaders;
+  }
+
+  /** The upstream client's timer: deadlines that hold no thread (a request body's silence). */
+  Scheduler scheduler() {
+    return client.getScheduler();
   }
 
   /**
