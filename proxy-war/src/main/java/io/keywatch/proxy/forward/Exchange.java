@@ -355,6 +355,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
         ForwardingFilter.reply(
             res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
         res.flushBuffer();
+        ClientConnection.close(res);
       } catch (IOException e) {
         // the client is gone as well
       }
@@ -376,7 +377,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   private synchronized void finish() {
     if (finished.compareAndSet(false, true)) {
       if (requestBody == null) {
-        complete(true);
+        complete();
       } else {
         requestBody.end(this::complete); // never while a read runs the connection's filter chain
       }
@@ -384,13 +385,10 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   }
 
   /**
-   * Ends the request; a connection whose client has not sent its whole body is closed once the
-   * answer is out, as the rest of that body would otherwise be parsed as the next request.
+   * Ends the request. A body the client is still sending is skipped by the container (its framing
+   * is known) before the connection serves another request.
    */
-  private void complete(boolean wholeBody) {
-    if (!wholeBody && !clientGone) {
-      ClientConnection.close(res);
-    }
+  private void complete() {
     try {
       async.complete();
     } catch (IllegalStateException alreadyOver) {

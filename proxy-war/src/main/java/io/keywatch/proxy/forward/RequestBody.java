@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -68,9 +67,6 @@ final class RequestBody implements ReadListener {
 
   /** The body ended, failed or ran out of time, or the exchange ended: nothing more is read. */
   private boolean over; // guarded by this
-
-  /** The client sent the whole body. */
-  private boolean whole; // guarded by this
 
   /** When the client last sent bytes, or the upstream took the last of them. */
   private long lastProgress; // guarded by this
@@ -166,7 +162,6 @@ final class RequestBody implements ReadListener {
   public synchronized void onAllDataRead() {
     if (!over) {
       over = true;
-      whole = true;
       content.close();
     }
   }
@@ -202,13 +197,9 @@ final class RequestBody implements ReadListener {
             "no request body for " + Duration.ofNanos(silent).truncatedTo(ChronoUnit.MILLIS)));
   }
 
-  /**
-   * Ends the exchange under this object's lock (rule 3), after which nothing more is read; {@code
-   * end} is told whether the client had sent the whole body (if not, what follows on its connection
-   * is the rest of the body, never a request).
-   */
-  synchronized void end(Consumer<Boolean> end) {
+  /** Ends the exchange under this object's lock (rule 3), after which nothing more is read. */
+  synchronized void end(Runnable end) {
     over = true;
-    end.accept(whole);
+    end.run();
   }
 }
