@@ -110,7 +110,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
               bufferSize,
               this,
               client.scheduler(),
-              // an HTTP/2 stream cannot be closed on its own like a connection: not bounded (yet)
+              // a 408 closes the connection, which over HTTP/2 would end every stream on it
               req.getProtocol().startsWith("HTTP/1") ? bodyTimeout : null);
     }
     // method references, not this: Jetty hands the body to every listener that can take one
