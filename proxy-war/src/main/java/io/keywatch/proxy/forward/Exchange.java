@@ -292,6 +292,14 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
       return;
     }
     int status = status(failure);
+    if (status == HttpServletResponse.SC_GATEWAY_TIMEOUT
+        && requestBody != null
+        && requestBody.awaitsClient()) {
+      // the upstream had nothing to do because the client sent nothing: the client's timeout
+      bodyTimedOut(
+          new TimeoutException("the route's timeout ran out waiting for the request body"));
+      return;
+    }
     LOG.info(
         () ->
             "UPSTREAM "

@@ -201,6 +201,14 @@ final class RequestBody implements ReadListener {
             "no request body for " + Duration.ofNanos(silent).truncatedTo(ChronoUnit.MILLIS)));
   }
 
+  /**
+   * Whether the body waits for the client now: it has not ended and the upstream took all it was
+   * given. Only where a body timeout applies (HTTP/1: the 408 closes the connection).
+   */
+  synchronized boolean awaitsClient() {
+    return timeoutNanos > 0 && !over && !inFlight;
+  }
+
   /** Ends the exchange under this object's lock (rule 3), after which nothing more is read. */
   synchronized void end(Runnable end) {
     over = true;
