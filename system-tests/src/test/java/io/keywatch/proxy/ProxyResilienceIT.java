@@ -19,9 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class ProxyResilienceIT {
 
   static final String HEAP = "-Xmx96m";
   static final long BIG = 100L * 1024 * 1024;
+  static final int CHUNKED_UPLOADS = 80;
 
   static Keywatch kw;
   static EchoUpstream echo;
@@ -123,6 +126,38 @@ class ProxyResilienceIT {
     assertThat(chunkedUp.body())
         .as("a body of unknown length is re-chunked upstream")
         .isEqualTo(expected);
+  }
+
+  /**
+   * Chunked uploads, several at a time, each arrive whole: the non-blocking body reads once lost
+   * some of them (a ClassCastException in Grizzly's filter chain, see RequestBody), most often as a
+   * body ended and its answer came back at once.
+   */
+  @Test
+  void manyChunkedUploadsAtOnceEachArriveWhole() throws IOException {
+    String base = routeTo("/many");
+    long size = 4L << 20;
+    String expected = HexFormat.of().formatHex(EchoUpstream.Generated.sha256Of(size));
+    List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+    List<String> digests = new ArrayList<>();
+    for (int i = 0; i < CHUNKED_UPLOADS; i++) {
+      uploads.add(
+          kw.http()
+              .sendAsync(
+                  kw.proxyRequest(base + "/digest")
+                      .timeout(Duration.ofMinutes(2))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofInputStream(
+                              () -> EchoUpstream.Generated.stream(size)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+      if (uploads.size() == 4) { // four at a time
+        uploads.forEach(u -> digests.add(u.join().body()));
+        uploads.clear();
+      }
+    }
+    uploads.forEach(u -> digests.add(u.join().body()));
+    assertThat(digests).hasSize(CHUNKED_UPLOADS).containsOnly(expected);
   }
 
   @Test

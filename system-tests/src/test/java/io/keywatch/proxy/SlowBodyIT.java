@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
+import io.keywatch.testing.KeywatchTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * and its connection closed, the upstream getting nothing beyond what had arrived, while other
  * clients are served as usual.
  */
+@KeywatchTest
 class SlowBodyIT {
 
   static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
@@ -69,6 +71,33 @@ class SlowBodyIT {
           .as("time from the stall to the 408 and the close")
           .isBetween(BODY_TIMEOUT.minusMillis(500), BODY_TIMEOUT.plusSeconds(8));
       assertThat(upstream.wire()).as("what the upstream got").endsWith("\r\n\r\ntrickle");
+    }
+  }
+
+  /**
+   * The route's timeout (here 1 s, below the body timeout's 60 s) runs out while the gateway waits
+   * for the client's body: the client was silent, not the upstream, so it is 408 too, never 504.
+   */
+  @Test
+  void aBodyThatStallsLongerThanTheRoutesTimeoutIs408NotTheUpstreams504(Keywatch kw)
+      throws Exception {
+    try (RawUpstream upstream =
+            new RawUpstream(
+                RawUpstream.replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        Socket client = new Socket(kw.proxyUri().getHost(), kw.proxyUri().getPort())) {
+      String base = routeTo(kw, upstream.url(), ", \"timeout\": 1");
+      upstream.clearWire();
+      client.setSoTimeout(30_000);
+      client
+          .getOutputStream()
+          .write(
+              ("POST " + base + "/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nstall")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      eventually().untilAsserted(() -> assertThat(upstream.wire()).endsWith("\r\n\r\nstall"));
+
+      assertThat(readToEnd(client.getInputStream()))
+          .startsWith("HTTP/1.1 408 ")
+          .containsIgnoringCase("\r\nConnection: close\r\n");
     }
   }
 

@@ -35,10 +35,10 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 /**
- * One client request forwarded to its upstream and the answer passed back: the container's thread
- * leaves once the request, with its body if it has one ({@link RequestBody}), is handed to the
- * upstream client; the response body, with no thread held while either side is silent, flows as the
- * upstream sends it and the client's connection takes it.
+ * One client request forwarded to its upstream and the answer passed back, with no thread held
+ * while either side is silent: the container's thread leaves once the request is handed to the
+ * upstream client; the request body flows as the client sends it and the upstream takes it ({@link
+ * RequestBody}), the response body as the upstream sends it and the client's connection takes it.
  *
  * <pre>
  * choose a node ───── none (no node of positive weight): 503
@@ -58,7 +58,7 @@ import org.eclipse.jetty.io.Content;
  * one at a time: every step that touches the servlet response holds this exchange's lock, and each
  * waits for exactly one call back (more bytes from the upstream, or room towards the client).
  */
-final class Exchange implements WriteListener, AsyncListener {
+final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcome {
 
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
@@ -90,6 +90,9 @@ final class Exchange implements WriteListener, AsyncListener {
   private Duration timeout;
   private boolean hasBody;
 
+  /** The client's request body; null for a request without one. */
+  private RequestBody requestBody;
+
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
 
@@ -114,9 +117,7 @@ final class Exchange implements WriteListener, AsyncListener {
     this.async = req.startAsync(req, res);
   }
 
-  /**
-   * Hands the request to the upstream client; returns once its body, if any, has been passed on.
-   */
+  /** Hands the request to the upstream client; returns at once, its body follows as it comes. */
   void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout)
       throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
@@ -134,23 +135,21 @@ final class Exchange implements WriteListener, AsyncListener {
       return;
     }
     AsyncRequestContent content = null;
-    RequestBody requestBody = null;
     if (hasBody) {
       content = new AsyncRequestContent((String) null);
-      BodyTimeout.apply(req, bodyTimeout);
-      requestBody = new RequestBody(req.getInputStream(), content, bufferSize, timeout);
+      requestBody =
+          new RequestBody(
+              req.getInputStream(),
+              content,
+              bufferSize,
+              this,
+              client.scheduler(),
+              // a 408 closes the connection, which over HTTP/2 would end every stream on it
+              req.getProtocol().startsWith("HTTP/1") ? bodyTimeout : null);
     }
     attempt(first, content);
     if (requestBody != null) {
-      try {
-        requestBody.pass();
-      } catch (IOException e) {
-        if (BodyTimeout.ranOut(e)) {
-          bodyTimedOut(e);
-        } else {
-          clientFailed(e);
-        }
-      }
+      requestBody.start();
     }
   }
 
@@ -438,6 +437,14 @@ final class Exchange implements WriteListener, AsyncListener {
       return;
     }
     int status = status(failure);
+    if (status == HttpServletResponse.SC_GATEWAY_TIMEOUT
+        && requestBody != null
+        && requestBody.awaitsClient()) {
+      // the upstream had nothing to do because the client sent nothing: the client's timeout
+      bodyTimedOut(
+          new TimeoutException("the route's timeout ran out waiting for the request body"));
+      return;
+    }
     String reason = reason(status, failure);
     LOG.info(
         () ->
@@ -490,12 +497,12 @@ final class Exchange implements WriteListener, AsyncListener {
         .orElse("upstream unreachable: it refused or reset the connection");
   }
 
-  /** The client went away or its connection failed: there is nobody to answer. */
   /**
    * The client's body stayed silent too long: 408, its connection closed (what it still sends is
    * never read as a request), and the upstream request aborted with what had arrived.
    */
-  private synchronized void bodyTimedOut(IOException failure) {
+  @Override
+  public synchronized void bodyTimedOut(TimeoutException failure) {
     if (!finished.get() && !res.isCommitted()) {
       LOG.info(
           () -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
@@ -510,10 +517,13 @@ final class Exchange implements WriteListener, AsyncListener {
         // the client is gone as well
       }
     }
-    clientFailed(failure);
+    upstream.abort(failure);
+    finish();
   }
 
-  private void clientFailed(Throwable failure) {
+  /** The client went away or its connection failed: there is nobody to answer. */
+  @Override
+  public void clientFailed(Throwable failure) {
     clientGone = true;
     if (upstream != null) {
       upstream.abort(failure);
@@ -523,11 +533,23 @@ final class Exchange implements WriteListener, AsyncListener {
 
   private synchronized void finish() {
     if (finished.compareAndSet(false, true)) {
-      try {
-        async.complete();
-      } catch (IllegalStateException alreadyOver) {
-        // the container ended the request itself, after an error on the client's connection
+      if (requestBody == null) {
+        complete();
+      } else {
+        requestBody.end(this::complete); // never while a read runs the connection's filter chain
       }
+    }
+  }
+
+  /**
+   * Ends the request. A body the client is still sending is skipped by the container (its framing
+   * is known) before the connection serves another request.
+   */
+  private void complete() {
+    try {
+      async.complete();
+    } catch (IllegalStateException alreadyOver) {
+      // the container ended the request itself, after an error on the client's connection
     }
   }
 

@@ -134,7 +134,7 @@ public class UpstreamClient {
     return forwardedHeaders;
   }
 
-  /** The client's timer, for deadlines of its requests. */
+  /** The client's timer: deadlines that hold no thread (a request's, a request body's silence). */
   Scheduler scheduler() {
     return client.getScheduler();
   }
