@@ -335,7 +335,10 @@ public final class KeywatchSystem implements AutoCloseable {
     return options.apiKey();
   }
 
-  /** The read-only key the gateway follows the admin with: GET /watch and GET /routes only. */
+  /**
+   * The read-only key the gateway follows the admin with: GET /watch, GET /routes and GET /ssls
+   * only.
+   */
   public String feedKey() {
     return FeedKey.of(options.apiKey());
   }

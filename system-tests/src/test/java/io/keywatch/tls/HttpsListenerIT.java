@@ -2,6 +2,7 @@ package io.keywatch.tls;
 
 import static io.keywatch.testing.Keywatch.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.keywatch.proxy.EchoUpstream;
 import io.keywatch.testing.Keywatch;
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway's HTTPS listener presents the store's certificates ({@code /ssls/}), chosen per
  * connection by the server name the client sends, and a replaced certificate serves the next
- * handshakes without a restart. The admin API checks an ssl object and never shows its key.
+ * handshakes without a restart. The admin API checks an ssl object and never shows its key, but to
+ * the feed key: the gateway follows its admin's watch stream with it and needs the keys.
  */
 @KeywatchTest
 class HttpsListenerIT {
@@ -281,6 +285,84 @@ class HttpsListenerIT {
     assertThat(Keywatch.json(kw.adminGet("/ssls/" + id)).getInt("version"))
         .as("a refused PUT changes nothing")
         .isEqualTo(1);
+  }
+
+  @Test
+  void onlyTheFeedKeyIsShownThePrivateKeyOnTheWatchStreamAndTheSslList(Keywatch kw)
+      throws Exception {
+    String name = Keywatch.uniqueId("f") + ".keywatch.test";
+    TestCa.Issued cert = ca.issue(name);
+    String id = Keywatch.uniqueId("feed");
+    HttpResponse<String> put = kw.adminPut("/ssls/" + id, ssl(cert, name));
+    assertThat(put.statusCode()).isEqualTo(201);
+    long rev = Keywatch.json(put).getJsonNumber("modRevision").longValue();
+    String watch = "/watch?prefix=/ssls/" + id + "&rev=" + rev;
+    String token =
+        Keywatch.json(kw.adminPost("/watch/tokens", "{\"prefix\": \"/ssls/\"}")).getString("token");
+
+    assertThat(firstChange(kw, watch, kw.apiKey()).getJsonObject("kv").getJsonObject("value"))
+        .as("the watch stream with the API key")
+        .containsOnlyKeys("cert", "snis");
+    assertThat(
+            firstChange(kw, watch + "&token=" + token, null)
+                .getJsonObject("kv")
+                .getJsonObject("value"))
+        .as("the watch stream with a watch token")
+        .containsOnlyKeys("cert", "snis");
+    String feedKey = kw.system().feedKey();
+    assertThat(
+            firstChange(kw, watch, feedKey)
+                .getJsonObject("kv")
+                .getJsonObject("value")
+                .getString("key"))
+        .as("the watch stream with the feed key")
+        .isEqualTo(cert.keyPem());
+
+    HttpResponse<String> list = feedKeyed(kw, feedKey, "/ssls?rev=" + rev);
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(Keywatch.json(list).getJsonArray("kvs").getValuesAs(JsonObject.class))
+        .filteredOn(kv -> kv.getString("key").equals("/ssls/" + id))
+        .singleElement()
+        .satisfies(
+            kv -> assertThat(kv.getJsonObject("value").getString("key")).isEqualTo(cert.keyPem()));
+    assertThat(kw.adminGet("/ssls?rev=" + rev).body())
+        .as("the list at a revision with the API key")
+        .contains("BEGIN CERTIFICATE")
+        .doesNotContain("PRIVATE KEY");
+    for (String other : List.of("/ssls/" + id, "/kv/ssls/" + id, "/kv")) {
+      assertThat(feedKeyed(kw, feedKey, other).statusCode()).as(other).isEqualTo(403);
+    }
+  }
+
+  /** The data of the first change event of a watch stream, opened with that X-API-KEY (or none). */
+  static JsonObject firstChange(Keywatch kw, String watch, String key) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(kw.adminUri().resolve(watch)).timeout(Duration.ofSeconds(30)).GET();
+    if (key != null) {
+      request.header(Keywatch.API_KEY_HEADER, key);
+    }
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          HttpResponse<Stream<String>> r =
+              kw.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+          assertThat(r.statusCode()).as(watch).isEqualTo(200);
+          try (Stream<String> lines = r.body()) {
+            return lines
+                .filter(l -> l.startsWith("data:") && l.contains("\"kv\""))
+                .findFirst()
+                .map(l -> Json.createReader(new StringReader(l.substring(5).strip())).readObject())
+                .orElseThrow();
+          }
+        });
+  }
+
+  static HttpResponse<String> feedKeyed(Keywatch kw, String key, String path) {
+    return kw.send(
+        HttpRequest.newBuilder(kw.adminUri().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header(Keywatch.API_KEY_HEADER, key)
+            .GET());
   }
 
   /** One request on an open TLS connection; the answer's status line, its body read. */

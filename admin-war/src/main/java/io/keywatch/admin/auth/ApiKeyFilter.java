@@ -23,8 +23,10 @@ import java.util.Optional;
  * {@code GET /watch} without the header may carry a watch token as {@code ?token=} (see {@link
  * WatchTokens}), since a browser's EventSource cannot send headers; anywhere else a token counts
  * for nothing. The feed key ({@code keywatch.watch.feed-key}), sent as {@code X-API-KEY} by a
- * gateway that follows this server, opens {@code GET /watch} and {@code GET /routes} only (403
- * elsewhere): a gateway faces the internet, so what it holds must not write.
+ * gateway that follows this server, opens {@code GET /watch}, {@code GET /routes} and {@code GET
+ * /ssls} only (403 elsewhere): a gateway faces the internet, so what it holds must not write. Those
+ * reads show the feed key values as stored, certificates' private keys included (see {@link
+ * FeedCaller}): the gateway's HTTPS listener needs them, and the API key never sees them.
  */
 @Provider
 @PreMatching
@@ -71,15 +73,22 @@ public class ApiKeyFilter implements ContainerRequestFilter {
       refuse(
           request,
           Problems.forbidden(
-              "the feed key opens only GET /watch and GET /routes; this call needs the API key"));
+              "the feed key opens only GET /watch, GET /routes and GET /ssls; this call needs the"
+                  + " API key"));
+    } else {
+      request.setSecurityContext(new FeedCaller(request.getSecurityContext()));
     }
   }
 
-  /** What a gateway of the fan-out tier reads: the watch stream and the route list. */
+  /** What a gateway of the fan-out tier reads: the watch stream, the routes and the ssl objects. */
   private static boolean isFeedRead(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
     return HttpMethod.GET.equals(request.getMethod())
-        && (isWatch(request) || path.equals("routes") || path.equals("/routes"));
+        && (isWatch(request)
+            || path.equals("routes")
+            || path.equals("/routes")
+            || path.equals("ssls")
+            || path.equals("/ssls"));
   }
 
   private static boolean isWatch(ContainerRequestContext request) {

@@ -33,8 +33,19 @@ public final class KeyValueJson {
 
   /** One key's row; a tombstone has no value, version 0 and {@code "deleted":true}. */
   public static JsonObjectBuilder kv(KeyValue kv) {
+    return kv(kv, false);
+  }
+
+  /**
+   * The same; {@code asStored}: the value as stored, private keys included (for the feed key only,
+   * see {@link Values#renderStored}).
+   */
+  public static JsonObjectBuilder kv(KeyValue kv, boolean asStored) {
     JsonObjectBuilder b = JSON.createObjectBuilder().add("key", kv.key());
-    return fields(kv, b);
+    if (!asStored) {
+      return fields(kv, b);
+    }
+    return fields(kv, kv.isTombstone() ? null : Values.renderStored(kv.key(), kv.value()), b);
   }
 
   /** The row's fields without its key, added to {@code b}. */
@@ -61,7 +72,12 @@ public final class KeyValueJson {
    * delete has none (its previous row is the tombstone).
    */
   public static JsonObjectBuilder withPrev(JsonObjectBuilder b, KeyValue prev) {
-    return hadValue(prev) ? b.add("prevKv", kv(prev)) : b;
+    return withPrev(b, prev, false);
+  }
+
+  /** The same, the previous value rendered as {@link #kv(KeyValue, boolean)} does. */
+  public static JsonObjectBuilder withPrev(JsonObjectBuilder b, KeyValue prev, boolean asStored) {
+    return hadValue(prev) ? b.add("prevKv", kv(prev, asStored)) : b;
   }
 
   /** Whether a write's previous row was a live value (not absent, not a tombstone). */

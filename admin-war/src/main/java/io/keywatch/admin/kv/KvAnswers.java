@@ -43,8 +43,13 @@ public final class KvAnswers {
 
   /** {@code {"header":..., "count":n, "kvs":[...]}}, etcd's range answer. */
   public static Response list(Range range) {
+    return list(range, false);
+  }
+
+  /** The same; {@code asStored}: the values as stored, for the feed key only. */
+  public static Response list(Range range, boolean asStored) {
     JsonArrayBuilder kvs = JSON.createArrayBuilder();
-    range.kvs().forEach(kv -> kvs.add(KeyValueJson.kv(kv)));
+    range.kvs().forEach(kv -> kvs.add(KeyValueJson.kv(kv, asStored)));
     return answer(
             200,
             envelope(range.revision()).add("count", range.kvs().size()).add("kvs", kvs).build(),

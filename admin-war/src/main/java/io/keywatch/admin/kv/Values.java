@@ -105,6 +105,22 @@ public final class Values {
   }
 
   /**
+   * The value as stored, for the feed key (a gateway mirrors the store): a route's or an ssl
+   * object's JSON, key included, else a base64 string.
+   */
+  public static JsonValue renderStored(String key, byte[] value) {
+    if (isRouteKey(key) || isSslKey(key)) {
+      try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
+        return reader.readValue();
+      } catch (jakarta.json.JsonException e) {
+        // not JSON (written by hand in SQL): the bytes themselves, which a gateway decodes
+        return JSON.createValue(base64(value));
+      }
+    }
+    return JSON.createValue(base64(value));
+  }
+
+  /**
    * The bytes of a value given in a JSON request (a transaction): a route key takes its route
    * object, any other key a base64 string. Returns null and adds to {@code problems} if it does not
    * fit.

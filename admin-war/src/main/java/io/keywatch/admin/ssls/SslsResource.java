@@ -1,5 +1,6 @@
 package io.keywatch.admin.ssls;
 
+import io.keywatch.admin.auth.FeedCaller;
 import io.keywatch.admin.kv.Bodies;
 import io.keywatch.admin.kv.KeyReads;
 import io.keywatch.admin.kv.KeyWrites;
@@ -20,9 +21,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -31,7 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /ssls}: the certificates of the gateway's HTTPS listener, chosen by the server name a
- * client asks for. Every answer shows an ssl object without its key (see {@code Values}).
+ * client asks for. Every answer shows an ssl object without its key (see {@code Values}), but the
+ * list to the feed key: that is the full read of a gateway's HTTPS listener, which must have the
+ * keys (the watch stream shows them to the feed key too).
  */
 @Path("ssls")
 @ApplicationScoped
@@ -85,9 +90,14 @@ public class SslsResource {
   }
 
   @GET
-  @Operation(summary = "List the certificates, without their keys")
-  public Response list(@QueryParam("rev") String rev) {
-    return KvAnswers.list(reads.list(SslCodec.PREFIX, RevisionParams.rev(rev)));
+  @Operation(
+      summary = "List the certificates, without their keys",
+      description =
+          "?rev=N lists them as of revision N. Only the feed key (a gateway of the fan-out tier)"
+              + " is shown the keys")
+  public Response list(@QueryParam("rev") String rev, @Context SecurityContext caller) {
+    return KvAnswers.list(
+        reads.list(SslCodec.PREFIX, RevisionParams.rev(rev)), FeedCaller.is(caller));
   }
 
   @DELETE

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A change is formatted once for all streams: every synced watch receives the very same {@link
  * KvEvent} object from the feed, so its frame is kept beside a weak reference to that object in a
  * small ring indexed by revision. A change read from history is a new object and is formatted
- * again; large frames are not kept, so the ring stays small whatever the values.
+ * again; large frames are not kept, so the ring stays small whatever the values. A stream opened
+ * with the feed key shows values as stored (a gateway mirrors certificates' private keys too), so
+ * its frames have a ring of their own: the key of a frame kept for one never reaches the other.
  */
 @ApplicationScoped
 public class EventFrames {
@@ -30,25 +32,30 @@ public class EventFrames {
   private record Frame(WeakReference<KvEvent> event, byte[] bytes) {}
 
   private final AtomicReferenceArray<Frame> recent = new AtomicReferenceArray<>(SLOTS);
+  private final AtomicReferenceArray<Frame> recentStored = new AtomicReferenceArray<>(SLOTS);
 
   /**
    * {@code event: put|delete}, {@code data: {type, kv, prevKv, txnRevision}} ({@code txnRevision}:
-   * the first revision of the transaction that made the change).
+   * the first revision of the transaction that made the change). {@code asStored}: the values as
+   * stored, for a stream opened with the feed key (see {@code Values#renderStored}).
    */
-  byte[] change(KvEvent e) {
+  byte[] change(KvEvent e, boolean asStored) {
+    AtomicReferenceArray<Frame> ring = asStored ? recentStored : recent;
     int slot = (int) (e.revision() & (SLOTS - 1));
-    Frame kept = recent.get(slot);
+    Frame kept = ring.get(slot);
     if (kept != null && kept.event().get() == e) {
       return kept.bytes();
     }
     JsonObjectBuilder data =
-        JSON.createObjectBuilder().add("type", e.type().name()).add("kv", KeyValueJson.kv(e.kv()));
-    KeyValueJson.withPrev(data, e.prevKv());
+        JSON.createObjectBuilder()
+            .add("type", e.type().name())
+            .add("kv", KeyValueJson.kv(e.kv(), asStored));
+    KeyValueJson.withPrev(data, e.prevKv(), asStored);
     data.add("txnRevision", e.txnRevision());
     byte[] bytes =
         frame(e.type().name().toLowerCase(Locale.ROOT), e.revision(), data.build().toString());
     if (bytes.length <= LARGEST_KEPT) {
-      recent.set(slot, new Frame(new WeakReference<>(e), bytes));
+      ring.set(slot, new Frame(new WeakReference<>(e), bytes));
     }
     return bytes;
   }

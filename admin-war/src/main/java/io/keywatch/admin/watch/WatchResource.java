@@ -1,5 +1,6 @@
 package io.keywatch.admin.watch;
 
+import io.keywatch.admin.auth.FeedCaller;
 import io.keywatch.admin.kv.Flags;
 import io.keywatch.admin.kv.KeyRules;
 import io.keywatch.admin.kv.KeyValueJson;
@@ -15,8 +16,10 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -39,7 +42,9 @@ import org.glassfish.jersey.server.ChunkedOutput;
  * since the previous progress event are whole transactions: a gateway of the fan-out tier applies
  * them at once, as it applies a batch of its own feed. The answer names the store in {@value
  * #STORE_HEADER}, which a follower compares across reconnects, and its revision at the open in
- * {@code X-Keywatch-Revision}, which the stream catches up with first.
+ * {@code X-Keywatch-Revision}, which the stream catches up with first. A stream opened with the
+ * feed key shows values as stored, an ssl object's private key included (the gateway's HTTPS
+ * listener mirrors it); with the API key or a watch token, never.
  *
  * <p>Everything is checked before the stream opens, so a refusal is a plain problem answer: 410
  * when the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
@@ -79,7 +84,8 @@ public class WatchResource {
       @QueryParam("prefix") String prefix,
       @QueryParam("rev") String rev,
       @QueryParam("batches") String batches,
-      @HeaderParam("Last-Event-ID") String lastEventId) {
+      @HeaderParam("Last-Event-ID") String lastEventId,
+      @Context SecurityContext caller) {
     String watched = KeyRules.requirePrefix(prefix == null ? "/" : prefix);
     OptionalLong start = RevisionParams.rev(rev);
     boolean batchEnds = Flags.flag("batches", batches);
@@ -102,7 +108,7 @@ public class WatchResource {
       throw new CompactedException(after + 1, store.compacted());
     }
     ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
-    streams.open(watched, after, batchEnds, out);
+    streams.open(watched, after, batchEnds, FeedCaller.is(caller), out);
     return Response.ok(out)
         .header(STORE_HEADER, store.storeId())
         .header(KeyValueJson.REVISION_HEADER, store.current())

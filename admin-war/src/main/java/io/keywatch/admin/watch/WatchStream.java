@@ -33,6 +33,7 @@ final class WatchStream implements Runnable {
 
   private final Watch watch;
   private final boolean batchEnds;
+  private final boolean asStored;
   private final ChunkedOutput<byte[]> out;
   private final EventFrames frames;
   private final long progressNanos;
@@ -51,12 +52,14 @@ final class WatchStream implements Runnable {
       Watch watch,
       long after,
       boolean batchEnds,
+      boolean asStored,
       ChunkedOutput<byte[]> out,
       EventFrames frames,
       Duration progressInterval,
       Consumer<WatchStream> onClose) {
     this.watch = watch;
     this.batchEnds = batchEnds;
+    this.asStored = asStored;
     this.position = after;
     this.out = out;
     this.frames = frames;
@@ -130,7 +133,7 @@ final class WatchStream implements Runnable {
     for (KvEvent e : batch.events()) {
       // the bookmark also guards against a batch reaching back before the start
       if (e.revision() > position) {
-        pending.writeBytes(frames.change(e));
+        pending.writeBytes(frames.change(e, asStored));
         if (pending.size() >= WRITE_SIZE && !sendPending()) {
           return false;
         }

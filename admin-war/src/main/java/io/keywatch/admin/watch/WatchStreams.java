@@ -43,11 +43,13 @@ public class WatchStreams {
 
   /**
    * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code out},
-   * with a progress event after each batch if {@code batchEnds}.
+   * with a progress event after each batch if {@code batchEnds}, the values as stored if {@code
+   * asStored} (a stream of the feed key).
    *
    * @throws io.keywatch.admin.problems.ProblemException 503 when the cap is reached
    */
-  void open(String prefix, long after, boolean batchEnds, ChunkedOutput<byte[]> out) {
+  void open(
+      String prefix, long after, boolean batchEnds, boolean asStored, ChunkedOutput<byte[]> out) {
     int limit = settings.maxWatchClients();
     if (count.incrementAndGet() > limit) {
       count.decrementAndGet();
@@ -63,7 +65,14 @@ public class WatchStreams {
     long id = ids.incrementAndGet();
     WatchStream stream =
         new WatchStream(
-            watch, after, batchEnds, out, frames, settings.progressInterval(), this::closed);
+            watch,
+            after,
+            batchEnds,
+            asStored,
+            out,
+            frames,
+            settings.progressInterval(),
+            this::closed);
     open.add(stream);
     try {
       Thread thread = threads.newThread(stream);

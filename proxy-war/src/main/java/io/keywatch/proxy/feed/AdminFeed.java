@@ -9,6 +9,7 @@ import io.keywatch.kv.Range;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.ssl.SslCodec;
 import io.keywatch.watch.FeedSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,8 +24,10 @@ import java.util.logging.Logger;
 
 /**
  * The gateway's hub follows the admin servers of {@code keywatch.proxy.feed} when it is set: their
- * watch stream is its log, their route list ({@code GET /routes?rev=N}) its full read. Requests
- * carry {@code keywatch.proxy.feed-key}; the connect and read timeout is {@code
+ * watch stream is its log, their lists of routes and ssl objects ({@code GET /routes?rev=N}, {@code
+ * GET /ssls?rev=N}) its full reads. Requests carry {@code keywatch.proxy.feed-key}, to which the
+ * admin shows values as stored, so the stream and the ssl list hold the private keys the HTTPS
+ * listener presents certificates with. The connect and read timeout is {@code
  * keywatch.watch.timeout}, longer than the admin's progress interval, so a silent stream is a
  * broken one.
  */
@@ -32,6 +35,10 @@ import java.util.logging.Logger;
 public class AdminFeed implements FeedSource {
 
   private static final Logger LOG = Logger.getLogger(AdminFeed.class.getName());
+
+  /** The admin's list of each prefix a gateway mirrors. */
+  private static final Map<String, String> LISTS =
+      Map.of(RouteCodec.PREFIX, "/routes", SslCodec.PREFIX, "/ssls");
 
   @Inject ProxySettings settings;
   @Inject Settings storeSettings;
@@ -49,18 +56,21 @@ public class AdminFeed implements FeedSource {
     return new AdminStreamLog(admins());
   }
 
-  /** Only the routes are read this way: they are all the gateway mirrors. */
+  /** Only the routes and the ssl objects are read this way: they are all the gateway mirrors. */
   @Override
   public Range list(String prefix, long revision) {
-    if (!prefix.equals(RouteCodec.PREFIX)) {
-      throw new IllegalArgumentException("a gateway reads only " + RouteCodec.PREFIX);
+    String list = LISTS.get(prefix);
+    if (list == null) {
+      throw new IllegalArgumentException("a gateway reads only " + LISTS.keySet());
     }
-    HttpURLConnection c = admins().get("/routes?rev=" + revision, Map.of());
+    HttpURLConnection c = admins().get(list + "?rev=" + revision, Map.of());
     try {
       int status = c.getResponseCode();
       if (status != 200) {
         throw new StoreUnavailableException(
-            "the admin server answered the route list at revision "
+            "the admin server answered "
+                + list
+                + " at revision "
                 + revision
                 + " with "
                 + status
@@ -75,7 +85,7 @@ public class AdminFeed implements FeedSource {
               .toList();
       return new Range(kvs, revision);
     } catch (IOException e) {
-      throw new StoreUnavailableException("cannot read the routes from " + admins + ": " + e, e);
+      throw new StoreUnavailableException("cannot read " + list + " from " + admins + ": " + e, e);
     } finally {
       c.disconnect();
     }
