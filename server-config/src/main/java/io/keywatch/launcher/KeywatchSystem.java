@@ -336,8 +336,8 @@ public final class KeywatchSystem implements AutoCloseable {
   }
 
   /**
-   * The read-only key the gateway follows the admin with: GET /watch, GET /routes and GET /ssls
-   * only.
+   * The read-only key the gateway follows the admin with: GET /watch, GET /routes, GET /upstreams
+   * and GET /ssls only.
    */
   public String feedKey() {
     return FeedKey.of(options.apiKey());

@@ -9,7 +9,8 @@ public final class AdminSetting {
   @Setting(doc = "the key every admin call must send as X-API-KEY; unset refuses all")
   public static final String API_KEY = "keywatch.api-key";
 
-  // for gateways of the fan-out tier: it opens GET /watch, GET /routes and GET /ssls, nothing else,
+  // for gateways of the fan-out tier: it opens GET /watch, GET /routes, GET /upstreams and GET
+  // /ssls, nothing else,
   // and is shown the ssl objects' private keys there (the gateway's HTTPS listener needs them)
   @Setting(
       doc = "a second, read-only key: it opens the watch stream and the route and ssl lists only")

@@ -23,10 +23,11 @@ import java.util.Optional;
  * {@code GET /watch} without the header may carry a watch token as {@code ?token=} (see {@link
  * WatchTokens}), since a browser's EventSource cannot send headers; anywhere else a token counts
  * for nothing. The feed key ({@code keywatch.watch.feed-key}), sent as {@code X-API-KEY} by a
- * gateway that follows this server, opens {@code GET /watch}, {@code GET /routes} and {@code GET
- * /ssls} only (403 elsewhere): a gateway faces the internet, so what it holds must not write. Those
- * reads show the feed key values as stored, certificates' private keys included (see {@link
- * FeedCaller}): the gateway's HTTPS listener needs them, and the API key never sees them.
+ * gateway that follows this server, opens {@code GET /watch}, {@code GET /routes}, {@code GET
+ * /upstreams} and {@code GET /ssls} only (403 elsewhere): a gateway faces the internet, so what it
+ * holds must not write. Those reads show the feed key values as stored, certificates' private keys
+ * included (see {@link FeedCaller}): the gateway's HTTPS listener needs them, and the API key never
+ * sees them.
  */
 @Provider
 @PreMatching
@@ -73,20 +74,22 @@ public class ApiKeyFilter implements ContainerRequestFilter {
       refuse(
           request,
           Problems.forbidden(
-              "the feed key opens only GET /watch, GET /routes and GET /ssls; this call needs the"
-                  + " API key"));
+              "the feed key opens only GET /watch, GET /routes, GET /upstreams and GET /ssls; this"
+                  + " call needs the API key"));
     } else {
       request.setSecurityContext(new FeedCaller(request.getSecurityContext()));
     }
   }
 
-  /** What a gateway of the fan-out tier reads: the watch stream, the routes and the ssl objects. */
+  /** What a gateway of the fan-out tier reads: the watch stream, routes, upstreams, ssl objects. */
   private static boolean isFeedRead(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
     return HttpMethod.GET.equals(request.getMethod())
         && (isWatch(request)
             || path.equals("routes")
             || path.equals("/routes")
+            || path.equals("upstreams")
+            || path.equals("/upstreams")
             || path.equals("ssls")
             || path.equals("/ssls"));
   }

@@ -9,6 +9,7 @@ import io.keywatch.kv.Range;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.proxy.ProxySettings;
 import io.keywatch.routes.RouteCodec;
+import io.keywatch.routes.UpstreamCodec;
 import io.keywatch.ssl.SslCodec;
 import io.keywatch.watch.FeedSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +25,12 @@ import java.util.logging.Logger;
 
 /**
  * The gateway's hub follows the admin servers of {@code keywatch.proxy.feed} when it is set: their
- * watch stream is its log, their lists of routes and ssl objects ({@code GET /routes?rev=N}, {@code
- * GET /ssls?rev=N}) its full reads. Requests carry {@code keywatch.proxy.feed-key}, to which the
- * admin shows values as stored, so the stream and the ssl list hold the private keys the HTTPS
- * listener presents certificates with. The connect and read timeout is {@code
- * keywatch.watch.timeout}, longer than the admin's progress interval, so a silent stream is a
- * broken one.
+ * watch stream is its log, their lists of routes, upstreams and ssl objects ({@code GET
+ * /routes?rev=N}, {@code GET /upstreams?rev=N}, {@code GET /ssls?rev=N}) its full reads. Requests
+ * carry {@code keywatch.proxy.feed-key}, to which the admin shows values as stored, so the stream
+ * and the ssl list hold the private keys the HTTPS listener presents certificates with. The connect
+ * and read timeout is {@code keywatch.watch.timeout}, longer than the admin's progress interval, so
+ * a silent stream is a broken one.
  */
 @ApplicationScoped
 public class AdminFeed implements FeedSource {
@@ -38,7 +39,13 @@ public class AdminFeed implements FeedSource {
 
   /** The admin's list of each prefix a gateway mirrors. */
   private static final Map<String, String> LISTS =
-      Map.of(RouteCodec.PREFIX, "/routes", SslCodec.PREFIX, "/ssls");
+      Map.of(
+          RouteCodec.PREFIX,
+          "/routes",
+          UpstreamCodec.PREFIX,
+          "/upstreams",
+          SslCodec.PREFIX,
+          "/ssls");
 
   @Inject ProxySettings settings;
   @Inject Settings storeSettings;
@@ -56,7 +63,7 @@ public class AdminFeed implements FeedSource {
     return new AdminStreamLog(admins());
   }
 
-  /** Only the routes and the ssl objects are read this way: they are all the gateway mirrors. */
+  /** Only the routes, upstreams and ssl objects are read this way: all the gateway mirrors. */
   @Override
   public Range list(String prefix, long revision) {
     String list = LISTS.get(prefix);
