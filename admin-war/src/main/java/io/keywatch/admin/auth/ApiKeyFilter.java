@@ -52,7 +52,21 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         presented == null && isWatch(request)
             ? request.getUriInfo().getQueryParameters().getFirst(TOKEN_PARAMETER)
             : null;
-    if (configured.isEmpty()) {
+    if (presented != null && configured.filter(k -> ApiKey.matches(k, presented)).isPresent()) {
+      // the API key opens everything
+    } else if (presented != null
+        && settings.feedKey().filter(k -> ApiKey.matches(k, presented)).isPresent()) {
+      // the gateways' key opens their reads, with an API key configured or not (a fresh install)
+      if (isFeedRead(request)) {
+        request.setSecurityContext(new FeedCaller(request.getSecurityContext()));
+      } else {
+        refuse(
+            request,
+            Problems.forbidden(
+                "the feed key opens only GET /watch, GET /routes, GET /upstreams and GET /ssls;"
+                    + " this call needs the API key"));
+      }
+    } else if (configured.isEmpty()) {
       refuse(
           request,
           Problems.unauthorized(
@@ -64,20 +78,10 @@ public class ApiKeyFilter implements ContainerRequestFilter {
           .ifPresent(problem -> refuse(request, problem));
     } else if (presented == null) {
       refuse(request, Problems.unauthorized("send the API key in the " + HEADER + " header"));
-    } else if (ApiKey.matches(configured.get(), presented)) {
-      // the API key opens everything
-    } else if (settings.feedKey().filter(k -> ApiKey.matches(k, presented)).isEmpty()) {
+    } else {
       refuse(
           request,
           Problems.unauthorized("the " + HEADER + " header does not hold the configured API key"));
-    } else if (!isFeedRead(request)) {
-      refuse(
-          request,
-          Problems.forbidden(
-              "the feed key opens only GET /watch, GET /routes, GET /upstreams and GET /ssls; this"
-                  + " call needs the API key"));
-    } else {
-      request.setSecurityContext(new FeedCaller(request.getSecurityContext()));
     }
   }
 
