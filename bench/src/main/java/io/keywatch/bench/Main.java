@@ -21,9 +21,8 @@ import java.util.Set;
 /**
  * Runs the benchmarks named on the command line (watch, propagation, writes, proxy, etcd,
  * compaction; none: all) against etcd and nginx, which bench/run has started, and prints the table.
- * It starts
- * PostgreSQL itself and, for the benchmarks that need them, the Keywatch servers through the
- * launcher.
+ * It starts PostgreSQL itself and, for the benchmarks that need them, the Keywatch servers through
+ * the launcher.
  */
 public final class Main {
 
