@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Refuses every admin call without the right {@code X-API-KEY} with 401. Runs before matching, so
@@ -41,6 +42,9 @@ public class ApiKeyFilter implements ContainerRequestFilter {
   static final String HOW_TO_SET =
       "set the configuration property keywatch.api-key (environment variable KEYWATCH_API_KEY) to a long random"
           + " secret, e.g. KEYWATCH_API_KEY=$(openssl rand -hex 32), and restart the admin server";
+
+  /** The paths the feed key opens (GET only). */
+  private static final Set<String> FEED_READS = Set.of("watch", "routes", "upstreams", "ssls");
 
   @Inject AdminSettings settings;
 
@@ -87,21 +91,17 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
   /** What a gateway of the fan-out tier reads: the watch stream, routes, upstreams, ssl objects. */
   private static boolean isFeedRead(ContainerRequestContext request) {
-    String path = request.getUriInfo().getPath();
-    return HttpMethod.GET.equals(request.getMethod())
-        && (isWatch(request)
-            || path.equals("routes")
-            || path.equals("/routes")
-            || path.equals("upstreams")
-            || path.equals("/upstreams")
-            || path.equals("ssls")
-            || path.equals("/ssls"));
+    return HttpMethod.GET.equals(request.getMethod()) && FEED_READS.contains(path(request));
   }
 
   private static boolean isWatch(ContainerRequestContext request) {
+    return HttpMethod.GET.equals(request.getMethod()) && path(request).equals("watch");
+  }
+
+  /** The request's path without a leading slash (JAX-RS may give it with or without). */
+  private static String path(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    return HttpMethod.GET.equals(request.getMethod())
-        && (path.equals("watch") || path.equals("/watch"));
+    return path.startsWith("/") ? path.substring(1) : path;
   }
 
   private static void refuse(ContainerRequestContext request, Problem problem) {
