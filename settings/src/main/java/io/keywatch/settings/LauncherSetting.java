@@ -107,10 +107,12 @@ public final class LauncherSetting {
   public static final String START_TIMEOUT = "keywatch.start-timeout";
 
   // sized to what a server uses (about 60 MB live): the serial collector gives memory back after a
-  // full collection, and the JVM's own default heap (a quarter of the machine) would only grow
+  // full collection, and the JVM's own default heap (a quarter of the machine) would only grow;
+  // glibc keeps what the JVM frees natively (about 30 MB after start) until it is told to trim
   @Setting(
       defaultValue =
-          "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30",
+          "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+              + " -XX:TrimNativeHeapInterval=10000",
       doc =
           "JVM options for both Payara Micro processes, space separated (they replace the default)")
   public static final String SERVER_JAVA_OPTIONS = "keywatch.server.java-options";

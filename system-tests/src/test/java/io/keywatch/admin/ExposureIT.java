@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,12 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the admin side shows to the network: the admin API listens on loopback only, the gateway's
- * process never holds the admin key, and no route can point the gateway at the admin server (its
- * HTTP port or its etcd gRPC port) or at a link-local address (the cloud metadata service) unless a
- * setting allows it, whether the key comes from the launcher or from the user's environment.
- * Listening addresses are read from the kernel's tables: the tests never connect to an address
- * other than loopback.
+ * What the admin side shows to the network: the admin API listens on loopback only (and so does
+ * every other port of the admin server and every port of the gateway but its data ports), the
+ * gateway's process never holds the admin key, and no route can point the gateway at the admin
+ * server (its HTTP port or its etcd gRPC port) or at a link-local address (the cloud metadata
+ * service) unless a setting allows it, whether the key comes from the launcher or from the user's
+ * environment. Listening addresses are read from the kernel's tables: the tests never connect to an
+ * address other than loopback.
  */
 @KeywatchTest
 class ExposureIT {
@@ -43,6 +45,27 @@ class ExposureIT {
     assertThat(ListeningSockets.boundTo(kw.adminUri().getPort()))
         .isNotEmpty()
         .allMatch(InetAddress::isLoopbackAddress);
+  }
+
+  // Payara Micro's data grid member listened on port 6900 of every address, under --nocluster too
+  @Test
+  void theAdminServerListensOnLoopbackOnlyOnEveryPort(Keywatch kw) {
+    assertThat(ListeningSockets.ofProcess(kw.system().pid(ServerRole.ADMIN)))
+        .extracting(ListeningSockets.Listener::port)
+        .contains(kw.adminUri().getPort(), kw.etcdPort());
+    assertThat(ListeningSockets.ofProcess(kw.system().pid(ServerRole.ADMIN)))
+        .allSatisfy(l -> assertThat(l.address().isLoopbackAddress()).as(l.toString()).isTrue());
+  }
+
+  @Test
+  void theGatewayListensBeyondLoopbackOnItsDataPortsOnly(Keywatch kw) {
+    Set<Integer> dataPorts = Set.of(kw.proxyUri().getPort(), kw.system().proxyHttpsUri().getPort());
+    assertThat(ListeningSockets.ofProcess(kw.system().pid(ServerRole.PROXY)))
+        .extracting(ListeningSockets.Listener::port)
+        .contains(kw.system().proxyStatusUri().getPort());
+    assertThat(ListeningSockets.ofProcess(kw.system().pid(ServerRole.PROXY)))
+        .filteredOn(l -> !dataPorts.contains(l.port()))
+        .allSatisfy(l -> assertThat(l.address().isLoopbackAddress()).as(l.toString()).isTrue());
   }
 
   @Test

@@ -2,22 +2,25 @@ package io.keywatch.admin.compaction;
 
 import io.keywatch.admin.config.AdminSettings;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.Timeout;
-import jakarta.ejb.TimerConfig;
-import jakarta.ejb.TimerService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Compacts by age on a schedule when {@code keywatch.retention} is set: every {@code
- * keywatch.retention.interval}, what was superseded longer ago than the retention goes. The timer
- * is not persistent: each admin server runs its own, and compacting twice to the same place is
- * harmless.
+ * keywatch.retention.interval}, what was superseded longer ago than the retention goes. Each admin
+ * server runs its own, and compacting twice to the same place is harmless. A managed scheduler
+ * rather than an EJB timer: Payara keeps EJB timers in its data grid, which the servers run without
+ * (see PayaraServer).
  */
 @Singleton
 @Startup
@@ -27,7 +30,9 @@ public class RetentionSchedule {
 
   @Inject AdminSettings settings;
   @Inject Compactions compactions;
-  @Resource TimerService timers;
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private Optional<ScheduledFuture<?>> runs = Optional.empty();
 
   @PostConstruct
   void start() {
@@ -36,8 +41,10 @@ public class RetentionSchedule {
         .ifPresentOrElse(
             retention -> {
               long every = settings.retentionInterval().toMillis();
-              timers.createIntervalTimer(
-                  every, every, new TimerConfig("keywatch-retention", false));
+              runs =
+                  Optional.of(
+                      scheduler.scheduleWithFixedDelay(
+                          () -> run(retention), every, every, TimeUnit.MILLISECONDS));
               LOG.info(
                   () ->
                       "RETENTION keeps superseded history for "
@@ -50,9 +57,12 @@ public class RetentionSchedule {
                     "RETENTION off: keywatch.retention (KEYWATCH_RETENTION) is not set, history is compacted only on request"));
   }
 
-  @Timeout
-  void run() {
-    Duration retention = settings.retention().orElseThrow();
+  @PreDestroy
+  void stop() {
+    runs.ifPresent(r -> r.cancel(false));
+  }
+
+  private void run(Duration retention) {
     try {
       compactions.olderThan(retention);
     } catch (RuntimeException e) {
