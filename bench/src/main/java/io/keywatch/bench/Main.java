@@ -4,6 +4,7 @@ import io.keywatch.bench.compaction.CompactionUnderWrites;
 import io.keywatch.bench.etcdapi.EtcdApiLoad;
 import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
+import io.keywatch.bench.lab.Footprint;
 import io.keywatch.bench.lab.KeywatchServers;
 import io.keywatch.bench.lab.Postgres;
 import io.keywatch.bench.proxy.ProxyThroughput;
@@ -39,6 +40,7 @@ public final class Main {
     }
     BenchSettings settings = BenchSettings.fromSystemProperties();
     Table table = new Table();
+    Footprint footprint = new Footprint();
     String durability;
     try (Postgres postgres =
         Postgres.start(
@@ -82,8 +84,10 @@ public final class Main {
               case "etcd" -> table.addAll(new EtcdApiLoad(settings, s.orElseThrow()).run());
               default -> throw new IllegalStateException(name);
             }
+            s.ifPresent(k -> footprint.sample(name, k));
           }
         }
+        table.addAll(footprint.rows());
       } finally {
         servers.ifPresent(KeywatchServers::close);
       }

@@ -1,7 +1,10 @@
 package io.keywatch.bench.lab;
 
 import io.keywatch.launcher.KeywatchSystem;
+import io.keywatch.launcher.ServerRole;
 import io.keywatch.launcher.ServerStartException;
+import io.keywatch.settings.Catalogue;
+import io.keywatch.settings.LauncherSetting;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.UUID;
@@ -32,7 +35,13 @@ public final class KeywatchServers implements AutoCloseable {
             .workDir(settings.work().resolve("keywatch"))
             .startTimeout(settings.serverStartTimeout())
             .home(settings.keywatchHome());
-    Arrays.stream(settings.serverJavaOptions().split("\\s+"))
+    // the servers run as ./keywatch runs them: the launcher's default options, then the bench's
+    String defaults =
+        Catalogue.of(LauncherSetting.class)
+            .entry(LauncherSetting.SERVER_JAVA_OPTIONS)
+            .flatMap(Catalogue.Entry::defaultValue)
+            .orElse("");
+    Arrays.stream((defaults + " " + settings.serverJavaOptions()).split("\\s+"))
         .filter(o -> !o.isBlank())
         .forEach(options::javaOption);
     for (int attempt = 1; ; attempt++) {
@@ -62,6 +71,14 @@ public final class KeywatchServers implements AutoCloseable {
   /** etcd's gRPC API of the admin server, as jetcd names an endpoint. */
   public String etcdEndpoint() {
     return "http://127.0.0.1:" + system.etcdPort();
+  }
+
+  public long adminPid() {
+    return system.pid(ServerRole.ADMIN);
+  }
+
+  public long proxyPid() {
+    return system.pid(ServerRole.PROXY);
   }
 
   public String apiKey() {
