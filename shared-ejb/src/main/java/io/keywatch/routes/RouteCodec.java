@@ -17,11 +17,14 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads and writes route documents, with every check a route must pass. The admin API validates
@@ -238,13 +241,13 @@ public final class RouteCodec {
       return List.of();
     }
     List<String> hosts = one ? single(o, "host", problems) : list(o, "hosts", problems);
-    Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (String host : hosts) {
       String name = Route.isWildcard(host) ? host.substring(2) : host;
       if (!HOST.matcher(name).matches()) {
         problems.add(
             "host must be a host name without port, or *. and a name (*.example.com): " + host);
-      } else if (!seen.add(host.toLowerCase(java.util.Locale.ROOT))) {
+      } else if (!seen.add(host.toLowerCase(Locale.ROOT))) {
         problems.add("hosts: " + host + " is given twice");
       }
     }
@@ -372,7 +375,7 @@ public final class RouteCodec {
       Regex regex;
       try {
         regex = new Regex(source);
-      } catch (java.util.regex.PatternSyntaxException e) {
+      } catch (PatternSyntaxException e) {
         problems.add(field + ": " + source + " is not a regular expression: " + e.getDescription());
         continue;
       }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,10 +136,9 @@ class RoutingIT {
   /** The next request {@code upstream} received whose path and query are {@code uri}. */
   static EchoUpstream.Received receivedAt(EchoUpstream upstream, String uri)
       throws InterruptedException {
-    for (EchoUpstream.Received r =
-            upstream.received.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    for (EchoUpstream.Received r = upstream.received.poll(30, TimeUnit.SECONDS);
         r != null;
-        r = upstream.received.poll(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        r = upstream.received.poll(30, TimeUnit.SECONDS)) {
       if (r.uri().equals(uri)) {
         return r;
       }
@@ -170,7 +171,7 @@ class RoutingIT {
   @Test
   void anExactHostBeatsAWildcardThatTakesOnlyLabelsOnItsLeft(Keywatch kw) throws IOException {
     String path = "/" + Keywatch.uniqueId("hosts");
-    String zone = Keywatch.uniqueId("zone").toLowerCase(java.util.Locale.ROOT) + ".test";
+    String zone = Keywatch.uniqueId("zone").toLowerCase(Locale.ROOT) + ".test";
     putRoute(kw, Keywatch.uniqueId("any"), route(path, a.url()));
     putRoute(
         kw,
@@ -196,9 +197,7 @@ class RoutingIT {
     eventually()
         .untilAsserted(
             () -> assertThat(getWithHost(kw, path, "api." + zone).body()).startsWith("C "));
-    assertThat(
-            getWithHost(kw, path, "API." + zone.toUpperCase(java.util.Locale.ROOT) + ".:9080")
-                .body())
+    assertThat(getWithHost(kw, path, "API." + zone.toUpperCase(Locale.ROOT) + ".:9080").body())
         .as("case and the trailing dot of an absolute name do not matter, nor the port")
         .startsWith("C ");
     assertThat(getWithHost(kw, path, "www." + zone).body()).startsWith("B ");
@@ -305,7 +304,7 @@ class RoutingIT {
       assertThat(climbing.statusCode()).as(climbing.body()).isEqualTo(500);
       assertThat(climbing.body())
           .isEqualTo("the route rewrote the path to an invalid request target\n");
-      assertThat(up.received.poll(1, java.util.concurrent.TimeUnit.SECONDS))
+      assertThat(up.received.poll(1, TimeUnit.SECONDS))
           .as("the first request reached the upstream")
           .isNotNull();
       assertThat(up.received).as("the .. path never did").isEmpty();
