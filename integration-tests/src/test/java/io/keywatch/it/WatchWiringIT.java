@@ -82,7 +82,7 @@ class WatchWiringIT {
             Optional.empty());
     long put = store.put(key, RouteCodec.toBytes(route)).revision();
     await().atMost(WAIT).until(() -> table.snapshot().revision() >= put);
-    assertEquals("/it/follow", table.index().get(key).route().uri());
+    assertEquals(List.of("/it/follow"), table.index().get(key).route().uris());
 
     long deleted = store.delete(key).orElseThrow().revision();
     await().atMost(WAIT).until(() -> table.snapshot().revision() >= deleted);

@@ -17,11 +17,14 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads and writes route documents, with every check a route must pass. The admin API validates
@@ -29,15 +32,18 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * {"uri": "/get", "upstream": "http://127.0.0.1:8080", "methods": ["GET"], "host": "a.example", "timeout": 5,
- *   "enable_websocket": true, "tls": {"verify": false}}</pre>
+ *   "enable_websocket": true, "tls": {"verify": false}, "priority": 1,
+ *   "plugins": {"proxy-rewrite": {"regex_uri": ["^/api/(.*)", "/$1"], "host": "b.example"}}}</pre>
  *
  * The upstream is a URL, an upstream object ({@link UpstreamCodec}), or {@code "upstream_id"}
  * naming one stored under {@code /upstreams/}: exactly one of {@code upstream} and {@code
- * upstream_id}.
+ * upstream_id}. As in APISIX, {@code uris} may stand for {@code uri} and {@code hosts} for {@code
+ * host} (one of each pair); the canonical form writes the singular when there is one.
  */
 public final class RouteCodec {
 
   public static final String PREFIX = "/routes/";
+  private static final String PROXY_REWRITE = "proxy-rewrite";
 
   private static final Set<String> FIELDS =
       Set.of(
@@ -48,7 +54,12 @@ public final class RouteCodec {
           "host",
           "timeout",
           "enable_websocket",
-          "tls");
+          "tls",
+          "uris",
+          "hosts",
+          "priority",
+          "plugins");
+  private static final Set<String> REWRITE_FIELDS = Set.of("uri", "regex_uri", "host");
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
@@ -56,6 +67,15 @@ public final class RouteCodec {
   private static final Pattern HOST =
       Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern HOST_AND_PORT =
+      Pattern.compile(
+          HOST.pattern()
+              + "(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?");
+
+  /** What a path is made of besides letters, digits and percent-encodings (RFC 3986 pchar, '/'). */
+  private static final Pattern PATH_TEXT =
+      Pattern.compile("([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*");
+
   private static final BigDecimal MAX_TIMEOUT_SECONDS = BigDecimal.valueOf(3600);
 
   private RouteCodec() {}
@@ -85,21 +105,13 @@ public final class RouteCodec {
             "unknown field '"
                 + field
                 + "' (known: uri, upstream, upstream_id, methods, host, timeout,"
-                + " enable_websocket, tls)");
+                + " enable_websocket, tls, uris, hosts, priority, plugins)");
       }
     }
-    String uri = string(o, "uri", true, problems);
-    if (uri != null && !validUri(uri)) {
-      problems.add(
-          "uri must be a path starting with '/' (a prefix ends with '/*'), without query or spaces: "
-              + uri);
-    }
+    List<String> uris = uris(o, problems);
     UpstreamRef upstream = upstream(o, problems);
     Set<String> methods = methods(o, problems);
-    String host = string(o, "host", false, problems);
-    if (host != null && !HOST.matcher(host).matches()) {
-      problems.add("host must be a host name without port: " + host);
-    }
+    List<String> hosts = hosts(o, problems);
     Duration timeout = timeout(o, problems);
     JsonValue.ValueType websocket =
         o.getOrDefault("enable_websocket", JsonValue.FALSE).getValueType();
@@ -107,21 +119,30 @@ public final class RouteCodec {
       problems.add("enable_websocket must be true or false");
     }
     boolean verifyTls = verifyTls(o, problems);
+    int priority = priority(o, problems);
+    ProxyRewrite rewrite = plugins(o, problems);
     if (!problems.isEmpty()) {
       throw new InvalidRouteException(problems);
     }
     return new Route(
-        uri,
+        uris,
         upstream,
         methods,
-        Optional.ofNullable(host),
+        hosts,
         Optional.ofNullable(timeout),
         websocket == JsonValue.ValueType.TRUE,
-        verifyTls);
+        verifyTls,
+        priority,
+        Optional.ofNullable(rewrite));
   }
 
   public static JsonObject toJson(Route r) {
-    JsonObjectBuilder b = JSON.createObjectBuilder().add("uri", r.uri());
+    JsonObjectBuilder b = JSON.createObjectBuilder();
+    if (r.uris().size() == 1) {
+      b.add("uri", r.uris().get(0));
+    } else {
+      b.add("uris", array(r.uris()));
+    }
     if (r.upstream() instanceof UpstreamRef.Url u) {
       b.add("upstream", u.url().toString());
     } else if (r.upstream() instanceof UpstreamRef.Inline i) {
@@ -134,7 +155,11 @@ public final class RouteCodec {
       r.methods().stream().sorted().forEach(a::add);
       b.add("methods", a);
     }
-    r.host().ifPresent(h -> b.add("host", h));
+    if (r.hosts().size() == 1) {
+      b.add("host", r.hosts().get(0));
+    } else if (!r.hosts().isEmpty()) {
+      b.add("hosts", array(r.hosts()));
+    }
     r.timeout()
         .ifPresent(
             t ->
@@ -147,7 +172,31 @@ public final class RouteCodec {
     if (!r.verifyTls()) {
       b.add("tls", JSON.createObjectBuilder().add("verify", false));
     }
+    if (r.priority() != 0) {
+      b.add("priority", r.priority());
+    }
+    r.rewrite()
+        .ifPresent(
+            rw -> b.add("plugins", JSON.createObjectBuilder().add(PROXY_REWRITE, rewriteJson(rw))));
     return b.build();
+  }
+
+  private static JsonObjectBuilder rewriteJson(ProxyRewrite rw) {
+    JsonObjectBuilder b = JSON.createObjectBuilder();
+    rw.uri().ifPresent(u -> b.add("uri", u));
+    if (!rw.regexUri().isEmpty()) {
+      JsonArrayBuilder pairs = JSON.createArrayBuilder();
+      rw.regexUri().forEach(p -> pairs.add(p.regex().source()).add(p.template().source()));
+      b.add("regex_uri", pairs);
+    }
+    rw.host().ifPresent(h -> b.add("host", h));
+    return b;
+  }
+
+  private static JsonArrayBuilder array(List<String> strings) {
+    JsonArrayBuilder a = JSON.createArrayBuilder();
+    strings.forEach(a::add);
+    return a;
   }
 
   public static byte[] toBytes(Route r) {
@@ -162,17 +211,223 @@ public final class RouteCodec {
     return star < 0 || (star == uri.length() - 1 && uri.endsWith("/*"));
   }
 
+  /** {@code uri} or {@code uris}: exactly one, each a path or a prefix, none twice. */
+  private static List<String> uris(JsonObject o, List<String> problems) {
+    boolean one = present(o, "uri");
+    if (one == present(o, "uris")) {
+      problems.add(one ? "uri and uris exclude each other: give one" : "uri (or uris) is required");
+      return List.of();
+    }
+    List<String> uris = one ? single(o, "uri", problems) : list(o, "uris", problems);
+    for (String uri : uris) {
+      if (!validUri(uri)) {
+        problems.add(
+            "uri must be a path starting with '/' (a prefix ends with '/*'), without query or"
+                + " spaces: "
+                + uri);
+      }
+    }
+    return uris;
+  }
+
+  /** {@code host} or {@code hosts}, or neither: each a name or {@code *.} and a name. */
+  private static List<String> hosts(JsonObject o, List<String> problems) {
+    boolean one = present(o, "host");
+    if (one && present(o, "hosts")) {
+      problems.add("host and hosts exclude each other: give one");
+      return List.of();
+    }
+    if (!one && !present(o, "hosts")) {
+      return List.of();
+    }
+    List<String> hosts = one ? single(o, "host", problems) : list(o, "hosts", problems);
+    Set<String> seen = new HashSet<>();
+    for (String host : hosts) {
+      String name = Route.isWildcard(host) ? host.substring(2) : host;
+      if (!HOST.matcher(name).matches()) {
+        problems.add(
+            "host must be a host name without port, or *. and a name (*.example.com): " + host);
+      } else if (!seen.add(host.toLowerCase(Locale.ROOT))) {
+        problems.add("hosts: " + host + " is given twice");
+      }
+    }
+    return hosts;
+  }
+
+  private static boolean present(JsonObject o, String field) {
+    return o.containsKey(field) && o.get(field) != JsonValue.NULL;
+  }
+
+  private static List<String> single(JsonObject o, String field, List<String> problems) {
+    String s = string(o, field, true, problems);
+    return s == null ? List.of() : List.of(s);
+  }
+
+  /** A non-empty array of strings, none twice (APISIX's minItems 1 and uniqueItems). */
+  private static List<String> list(JsonObject o, String field, List<String> problems) {
+    JsonValue v = o.get(field);
+    if (!(v instanceof JsonArray a) || a.isEmpty()) {
+      problems.add(field + " must be a non-empty array of strings");
+      return List.of();
+    }
+    Set<String> items = new LinkedHashSet<>();
+    for (JsonValue item : a) {
+      if (!(item instanceof JsonString s)) {
+        problems.add(field + ": " + item + " is not a string");
+      } else if (!items.add(s.getString())) {
+        problems.add(field + ": " + s.getString() + " is given twice");
+      }
+    }
+    return List.copyOf(items);
+  }
+
+  private static int priority(JsonObject o, List<String> problems) {
+    JsonValue v = o.get("priority");
+    if (v == null || v == JsonValue.NULL) {
+      return 0;
+    }
+    if (!(v instanceof JsonNumber n)
+        || !n.isIntegral()
+        || n.bigDecimalValue().abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      problems.add("priority must be an integer from -2147483647 to 2147483647");
+      return 0;
+    }
+    return n.intValue();
+  }
+
+  /** {@code plugins}: only {@code proxy-rewrite} is known; an empty object is no plugin. */
+  private static ProxyRewrite plugins(JsonObject o, List<String> problems) {
+    JsonValue v = o.get("plugins");
+    if (v == null || v == JsonValue.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonObject plugins)) {
+      problems.add("plugins must be an object of plugin name to configuration");
+      return null;
+    }
+    for (String name : plugins.keySet()) {
+      if (!name.equals(PROXY_REWRITE)) {
+        problems.add("plugins: '" + name + "' is not supported (supported: proxy-rewrite)");
+      }
+    }
+    JsonValue conf = plugins.get(PROXY_REWRITE);
+    return conf == null ? null : proxyRewrite(conf, problems);
+  }
+
+  private static ProxyRewrite proxyRewrite(JsonValue v, List<String> problems) {
+    String where = "plugins.proxy-rewrite";
+    if (!(v instanceof JsonObject o) || o.isEmpty()) {
+      problems.add(where + " must be an object with uri, regex_uri or host");
+      return null;
+    }
+    int before = problems.size();
+    for (String field : o.keySet()) {
+      if (!REWRITE_FIELDS.contains(field)) {
+        problems.add(where + ": unknown field '" + field + "' (known: uri, regex_uri, host)");
+      }
+    }
+    if (present(o, "uri") && present(o, "regex_uri")) {
+      // APISIX would take uri and never use regex_uri: a mistake, said so rather than kept
+      problems.add(where + ": uri and regex_uri exclude each other: give one");
+    }
+    String uri = string(o, "uri", where + ".uri", false, problems);
+    if (uri != null && !validRewritePath(uri)) {
+      problems.add(
+          where
+              + ".uri must be a path starting with '/' of RFC 3986 characters and"
+              + " percent-encodings, without '$' (no variables), query or . and .. segments: "
+              + uri);
+    }
+    List<ProxyRewrite.RegexUri> regexUri = regexUri(o, where, problems);
+    String host = string(o, "host", where + ".host", false, problems);
+    if (host != null && !HOST_AND_PORT.matcher(host).matches()) {
+      problems.add(where + ".host must be a host name with an optional port: " + host);
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new ProxyRewrite(Optional.ofNullable(uri), regexUri, Optional.ofNullable(host));
+  }
+
+  /**
+   * {@code regex_uri}: pairs of expression and template, each expression compiled and each template
+   * checked here, once, so the gateway never meets a bad one.
+   */
+  private static List<ProxyRewrite.RegexUri> regexUri(
+      JsonObject o, String where, List<String> problems) {
+    JsonValue v = o.get("regex_uri");
+    if (v == null || v == JsonValue.NULL) {
+      return List.of();
+    }
+    String field = where + ".regex_uri";
+    if (!(v instanceof JsonArray a)
+        || a.isEmpty()
+        || a.size() % 2 != 0
+        || !a.stream().allMatch(JsonString.class::isInstance)) {
+      problems.add(
+          field + " must be an array of strings, pairs of a regular expression and a template");
+      return List.of();
+    }
+    List<ProxyRewrite.RegexUri> pairs = new ArrayList<>();
+    for (int i = 0; i < a.size(); i += 2) {
+      String source = a.getString(i);
+      String template = a.getString(i + 1);
+      Regex regex;
+      try {
+        regex = new Regex(source);
+      } catch (PatternSyntaxException e) {
+        problems.add(field + ": " + source + " is not a regular expression: " + e.getDescription());
+        continue;
+      }
+      try {
+        Template t = Template.parse(template, regex.pattern().matcher("").groupCount());
+        if (!t.literals().stream().allMatch(l -> PATH_TEXT.matcher(l).matches())) {
+          problems.add(
+              field
+                  + ": the template "
+                  + template
+                  + " may hold only RFC 3986 path characters and percent-encodings besides $N");
+        } else {
+          pairs.add(new ProxyRewrite.RegexUri(regex, t));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(field + ": the template " + template + ": " + e.getMessage());
+      }
+    }
+    return pairs;
+  }
+
+  /** A path the gateway may send as it is: what a client's own path must be, see RequestSyntax. */
+  private static boolean validRewritePath(String path) {
+    if (!path.startsWith("/") || path.indexOf('$') >= 0 || !PATH_TEXT.matcher(path).matches()) {
+      return false;
+    }
+    for (String segment : path.split("(?i)/|;|%2f|%5c", -1)) {
+      String dots = segment.replaceAll("(?i)%2e", ".");
+      if (dots.equals(".") || dots.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static String string(
       JsonObject o, String field, boolean required, List<String> problems) {
+    return string(o, field, field, required, problems);
+  }
+
+  /** The string {@code field} of {@code o}; {@code name} is what a problem calls it. */
+  private static String string(
+      JsonObject o, String field, String name, boolean required, List<String> problems) {
     JsonValue v = o.get(field);
     if (v == null || v == JsonValue.NULL) {
       if (required) {
-        problems.add(field + " is required");
+        problems.add(name + " is required");
       }
       return null;
     }
     if (!(v instanceof JsonString s)) {
-      problems.add(field + " must be a string");
+      problems.add(name + " must be a string");
       return null;
     }
     return s.getString();

@@ -67,7 +67,15 @@ class BadInputIT {
         putRoute("uri without leading slash", 400, "{\"uri\": \"x\", \"upstream\": \"http://u\"}"),
         putRoute("uri with a star inside", 400, "{\"uri\": \"/a*b\", \"upstream\": \"http://u\"}"),
         putRoute(
-            "unknown field", 400, "{\"uri\": \"/x\", \"upstream\": \"http://u\", \"plugins\": {}}"),
+            "unknown field", 400, "{\"uri\": \"/x\", \"upstream\": \"http://u\", \"vars\": []}"),
+        putRoute(
+            "a plugin other than proxy-rewrite",
+            400,
+            "{\"uri\": \"/x\", \"upstream\": \"http://u\", \"plugins\": {\"limit-count\": {}}}"),
+        putRoute(
+            "uri and uris",
+            400,
+            "{\"uri\": \"/x\", \"uris\": [\"/y\"], \"upstream\": \"http://u\"}"),
         putRoute(
             "methods not an array",
             400,

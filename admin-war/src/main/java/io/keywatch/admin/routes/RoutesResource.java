@@ -54,9 +54,11 @@ public class RoutesResource {
   @Operation(
       summary = "Create or replace a route",
       description =
-          "{\"uri\": \"/get\" or \"/api/*\", \"upstream\": \"http://host:port\" or an upstream object,"
-              + " or \"upstream_id\": \"u1\", \"methods\": [\"GET\"], \"host\": \"a.example\","
-              + " \"timeout\": 5}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
+          "{\"uri\": \"/get\" or \"/api/*\" (or \"uris\": [...]), \"upstream\": \"http://host:port\" or an"
+              + " upstream object, or \"upstream_id\": \"u1\", \"methods\": [\"GET\"], \"host\": \"a.example\""
+              + " or \"*.example.com\" (or \"hosts\": [...]), \"timeout\": 5, \"priority\": 0, \"plugins\":"
+              + " {\"proxy-rewrite\": {\"uri\": \"/new\" or \"regex_uri\": [\"^/api/(.*)\", \"/$1\"], \"host\":"
+              + " \"b.example\"}}}. If-Match: <modRevision> replaces only that revision; If-None-Match: * only creates."
               + " ?lease=ID attaches the route to a lease: it goes when the lease expires or is revoked.")
   @APIResponse(responseCode = "201", description = "created")
   @APIResponse(responseCode = "200", description = "replaced; prevKv holds the old route")

@@ -22,14 +22,26 @@ final class Attempts {
   private final String key;
   private final Clock clock;
   private final Duration outFor;
+  private final String hostRewrite;
   private final List<NodeState> tried = new ArrayList<>(2); // few: retries stop at the nodes
 
-  Attempts(Pool pool, HttpServletRequest req, String path, Clock clock, Duration outFor) {
+  /**
+   * @param path the request's path as the client sent it (what {@code chash} on {@code uri} hashes)
+   * @param hostRewrite the Host a route's {@code proxy-rewrite} sends every node, or null
+   */
+  Attempts(
+      Pool pool,
+      HttpServletRequest req,
+      String path,
+      Clock clock,
+      Duration outFor,
+      String hostRewrite) {
     this.pool = pool;
     this.upstream = pool.upstream();
     this.key = upstream.type() == Upstream.Type.CHASH ? hashKey(upstream, req, path) : null;
     this.clock = clock;
     this.outFor = outFor;
+    this.hostRewrite = hostRewrite;
   }
 
   Upstream upstream() {
@@ -66,8 +78,11 @@ final class Attempts {
     }
   }
 
-  /** The Host the node is sent: {@code pass_host}'s choice. */
+  /** The Host the node is sent: the route's rewrite, else {@code pass_host}'s choice. */
   String hostHeader(NodeState node, HttpServletRequest req) {
+    if (hostRewrite != null) {
+      return hostRewrite; // APISIX's proxy-rewrite host wins over pass_host too
+    }
     return switch (upstream.passHost()) {
       case PASS -> {
         String host = req.getHeader("Host");

@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The proxy's hot path: every request is matched against the route table and, if a route serves it,
@@ -39,6 +41,8 @@ import java.util.Enumeration;
  *   │
  * match ─ none: 404 "no route"; a route whose upstream_id names no stored upstream: 503
  *   │
+ * rewrite ─ only for a route with proxy-rewrite: a path it turns into an invalid target: 500
+ *   │
  * forward asynchronously to a node of the upstream ─ see Exchange and Attempts
  * </pre>
  *
@@ -52,6 +56,8 @@ import java.util.Enumeration;
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ForwardingFilter extends HttpFilter {
+
+  private static final Logger LOG = Logger.getLogger(ForwardingFilter.class.getName());
 
   @Inject RouteTable table;
   @Inject ProxySettings settings;
@@ -86,8 +92,26 @@ public class ForwardingFilter extends HttpFilter {
       reply(res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream: upstream_id not found");
       return;
     }
+    String upstreamPath = path;
+    if (target.pathRewrite() != null) {
+      upstreamPath = target.upstreamPath(path);
+      // the route's template and the client's path made it: checked like a client's own
+      String problem = RequestSyntax.targetProblem(upstreamPath, null);
+      if (problem != null) {
+        LOG.log(
+            Level.WARNING,
+            "REWRITE {0}: {1} became {2}, not forwarded: {3}",
+            new Object[] {target.key(), path, upstreamPath, problem});
+        reply(
+            res,
+            HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+            "the route rewrote the path to an invalid request target");
+        return;
+      }
+    }
     Duration timeout = target.route().timeout().orElseGet(() -> timeout(pool.upstream()));
-    Attempts attempts = new Attempts(pool, req, path, clock, settings.passiveOutFor());
+    Attempts attempts =
+        new Attempts(pool, req, path, clock, settings.passiveOutFor(), target.hostRewrite());
     if (target.route().websocket() && WebSocketUpgrade.requested(req)) {
       NodeState node = attempts.next();
       if (node == null) {
@@ -100,7 +124,7 @@ public class ForwardingFilter extends HttpFilter {
           target,
           node.address(),
           attempts.hostHeader(node, req),
-          path,
+          upstreamPath,
           client,
           settings.connectTimeout(),
           timeout,
@@ -109,7 +133,7 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     new Exchange(req, res, target, attempts, settings.bufferSize())
-        .send(client, path, timeout, settings.bodyTimeout());
+        .send(client, upstreamPath, timeout, settings.bodyTimeout());
   }
 
   /**

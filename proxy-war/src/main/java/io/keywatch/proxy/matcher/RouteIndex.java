@@ -1,9 +1,7 @@
 package io.keywatch.proxy.matcher;
 
 import io.keywatch.routes.Route;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -11,16 +9,17 @@ import java.util.function.Consumer;
  * The routes, indexed for matching; immutable. A request path is matched
  *
  * <ol>
- *   <li>against exact routes ({@code "uri": "/get"}) with one hash lookup, then
- *   <li>against prefix routes ({@code "uri": "/api/*"}, stored under {@code /api/}) by probing the
+ *   <li>against exact uris ({@code "uri": "/get"}) with one hash lookup, then
+ *   <li>against prefix uris ({@code "uri": "/api/*"}, stored under {@code /api/}) by probing the
  *       path's own prefixes that end in '/', longest first: {@code /api/v1/x} probes {@code
  *       /api/v1/}, {@code /api/}, {@code /}.
  * </ol>
  *
- * So an exact route beats any prefix, a longer prefix beats a shorter one, and a lookup costs one
- * hash probe per path segment however many routes there are. Several routes may share a uri; the
- * first that accepts the method and host wins ({@link Target#SPECIFIC_FIRST}), and if none does the
- * search goes on to shorter prefixes.
+ * So an exact uri beats any prefix, a longer prefix beats a shorter one, and a lookup costs one
+ * hash probe per path segment however many routes there are. A route with several {@code uris} is
+ * under each of them. Several routes may share a uri; the first that accepts the method and host
+ * wins, in the order of {@link Candidate#SPECIFIC_FIRST} (host, then priority, then methods), and
+ * if none does the search goes on to shorter prefixes.
  */
 public final class RouteIndex {
 
@@ -28,19 +27,22 @@ public final class RouteIndex {
       new RouteIndex(ShardedMap.empty(), ShardedMap.empty(), ShardedMap.empty());
 
   private final ShardedMap<String, Target> byKey;
-  private final ShardedMap<String, Target[]> exact;
-  private final ShardedMap<String, Target[]> prefixes;
+  private final ShardedMap<String, Candidate[]> exact;
+  private final ShardedMap<String, Candidate[]> prefixes;
 
   private RouteIndex(
       ShardedMap<String, Target> byKey,
-      ShardedMap<String, Target[]> exact,
-      ShardedMap<String, Target[]> prefixes) {
+      ShardedMap<String, Candidate[]> exact,
+      ShardedMap<String, Candidate[]> prefixes) {
     this.byKey = byKey;
     this.exact = exact;
     this.prefixes = prefixes;
   }
 
-  /** The route for a request, or null when none matches. {@code path} is the raw request path. */
+  /**
+   * The route for a request, or null when none matches. {@code path} is the raw request path,
+   * {@code host} the Host without port and trailing dot.
+   */
   public Target match(String method, String host, String path) {
     Target t = first(exact.get(path), method, host);
     for (int i = path.lastIndexOf('/'); t == null && i >= 0; i = path.lastIndexOf('/', i - 1)) {
@@ -76,20 +78,26 @@ public final class RouteIndex {
 
   public final class Editor {
     private final ShardedMap<String, Target>.Editor keys = byKey.edit();
-    private final ShardedMap<String, Target[]>.Editor exacts = exact.edit();
-    private final ShardedMap<String, Target[]>.Editor prefixed = prefixes.edit();
+    private final ShardedMap<String, Candidate[]>.Editor exacts = exact.edit();
+    private final ShardedMap<String, Candidate[]>.Editor prefixed = prefixes.edit();
 
     /** Adds or replaces the route stored under {@code key}. */
     public void put(String key, Route route) {
       Target t = Target.of(key, route, keys.get(key));
       remove(key);
       keys.put(key, t);
-      var byUri = byUri(route);
-      Target[] old = byUri.get(route.pathPrefix());
-      Target[] next = old == null ? new Target[] {t} : Arrays.copyOf(old, old.length + 1);
-      next[next.length - 1] = t;
-      Arrays.sort(next, Target.SPECIFIC_FIRST);
-      byUri.put(route.pathPrefix(), next);
+      Candidate[] added = Candidate.of(t);
+      for (String uri : route.uris()) {
+        var byUri = byUri(uri);
+        Candidate[] old = byUri.get(Route.pathPrefix(uri));
+        Candidate[] next =
+            old == null ? added.clone() : Arrays.copyOf(old, old.length + added.length);
+        if (old != null) {
+          System.arraycopy(added, 0, next, old.length, added.length);
+        }
+        Arrays.sort(next, Candidate.SPECIFIC_FIRST);
+        byUri.put(Route.pathPrefix(uri), next);
+      }
     }
 
     public void remove(String key) {
@@ -98,13 +106,17 @@ public final class RouteIndex {
         return;
       }
       keys.remove(key);
-      var byUri = byUri(old.route());
-      List<Target> rest = new ArrayList<>(Arrays.asList(byUri.get(old.route().pathPrefix())));
-      rest.removeIf(t -> t.key().equals(key));
-      if (rest.isEmpty()) {
-        byUri.remove(old.route().pathPrefix());
-      } else {
-        byUri.put(old.route().pathPrefix(), rest.toArray(Target[]::new));
+      for (String uri : old.route().uris()) {
+        var byUri = byUri(uri);
+        Candidate[] rest =
+            Arrays.stream(byUri.get(Route.pathPrefix(uri)))
+                .filter(c -> !c.target().key().equals(key))
+                .toArray(Candidate[]::new);
+        if (rest.length == 0) {
+          byUri.remove(Route.pathPrefix(uri));
+        } else {
+          byUri.put(Route.pathPrefix(uri), rest);
+        }
       }
     }
 
@@ -112,16 +124,16 @@ public final class RouteIndex {
       return new RouteIndex(keys.build(), exacts.build(), prefixed.build());
     }
 
-    private ShardedMap<String, Target[]>.Editor byUri(Route route) {
-      return route.isPrefix() ? prefixed : exacts;
+    private ShardedMap<String, Candidate[]>.Editor byUri(String uri) {
+      return Route.isPrefix(uri) ? prefixed : exacts;
     }
   }
 
-  private static Target first(Target[] candidates, String method, String host) {
+  private static Target first(Candidate[] candidates, String method, String host) {
     if (candidates != null) {
-      for (Target t : candidates) {
-        if (t.accepts(method, host)) {
-          return t;
+      for (Candidate c : candidates) {
+        if (c.accepts(method, host)) {
+          return c.target();
         }
       }
     }

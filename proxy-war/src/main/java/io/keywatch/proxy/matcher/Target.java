@@ -1,11 +1,11 @@
 package io.keywatch.proxy.matcher;
 
 import io.keywatch.proxy.balance.Pool;
+import io.keywatch.routes.ProxyRewrite;
 import io.keywatch.routes.Route;
 import io.keywatch.routes.Upstream;
 import io.keywatch.routes.UpstreamRef;
 import java.net.URI;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,18 +18,17 @@ import java.util.OptionalInt;
  * @param pool the nodes of the route's own upstream (a URL or an inline object); null for a route
  *     that names a stored upstream by {@code upstream_id}, looked up in the same table
  * @param basePath the upstream URL's path without a trailing '/', put before the request's path
+ * @param pathRewrite the route's {@code proxy-rewrite} when it changes the path; null for a route
+ *     that sends the request's path as it is, so such a route does no rewriting work at all
+ * @param hostRewrite the Host the route's {@code proxy-rewrite} sends; null when it sets none
  */
-public record Target(String key, Route route, Pool pool, String basePath) {
-
-  /**
-   * Among routes with the same uri, the most specific is tried first: one for a host before one for
-   * any host, one for some methods before one for all; ties are broken by key so the choice never
-   * depends on the order routes arrived in.
-   */
-  static final Comparator<Target> SPECIFIC_FIRST =
-      Comparator.<Target, Boolean>comparing(t -> t.route().host().isEmpty())
-          .thenComparing(t -> t.route().methods().isEmpty())
-          .thenComparing(Target::key);
+public record Target(
+    String key,
+    Route route,
+    Pool pool,
+    String basePath,
+    ProxyRewrite pathRewrite,
+    String hostRewrite) {
 
   /** An upstream server: connections are pooled per address. */
   public record Address(boolean tls, String host, int port) {}
@@ -53,13 +52,29 @@ public record Target(String key, Route route, Pool pool, String basePath) {
     } else if (route.upstream() instanceof UpstreamRef.Inline inline) {
       upstream = inline.upstream();
     } else {
-      return new Target(key, route, null, "");
+      return new Target(key, route, null, "", pathRewrite(route), hostRewrite(route));
     }
     Pool pool =
         previous != null && previous.pool() != null
             ? previous.pool().reuseFor(key, upstream)
             : new Pool(key, upstream);
-    return new Target(key, route, pool, basePath);
+    return new Target(key, route, pool, basePath, pathRewrite(route), hostRewrite(route));
+  }
+
+  /**
+   * The path the upstream is sent for a request to {@code path} (before {@link #basePath}): the
+   * path itself unless the route rewrites it.
+   */
+  public String upstreamPath(String path) {
+    return pathRewrite == null ? path : pathRewrite.apply(path);
+  }
+
+  private static ProxyRewrite pathRewrite(Route route) {
+    return route.rewrite().filter(ProxyRewrite::rewritesPath).orElse(null);
+  }
+
+  private static String hostRewrite(Route route) {
+    return route.rewrite().flatMap(ProxyRewrite::host).orElse(null);
   }
 
   /** A URL's upstream: its one node, and the Host the URL names. */
@@ -79,11 +94,5 @@ public record Target(String key, Route route, Pool pool, String basePath) {
         Upstream.PassHost.NODE,
         Optional.empty(),
         Upstream.Checks.DEFAULT);
-  }
-
-  /** Whether this route serves a request with this method and Host (without port). */
-  boolean accepts(String method, String host) {
-    return (route.methods().isEmpty() || route.methods().contains(method))
-        && (route.host().isEmpty() || route.host().get().equalsIgnoreCase(host));
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywatch.proxy.balance.NodeState;
 import io.keywatch.routes.Route;
+import io.keywatch.routes.RouteCodec;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +16,12 @@ class RouteIndexTest {
 
   static Route route(String uri, String upstream) {
     return new Route(uri, URI.create(upstream), Set.of(), Optional.empty(), Optional.empty());
+  }
+
+  /** A route from its JSON document, with the upstream given. */
+  static Route json(String fields) {
+    return RouteCodec.parse(
+        ("{\"upstream\": \"http://u\", " + fields + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   static RouteIndex index(Object... keysAndRoutes) {
@@ -162,5 +170,104 @@ class RouteIndexTest {
           .isEqualTo("/routes/p" + i);
     }
     assertThat(index.match("GET", "h", "/svc/20000")).isNull();
+  }
+
+  @Test
+  void aRouteWithSeveralUrisMatchesEachAndGoesFromAll() {
+    RouteIndex index =
+        index(
+            "/routes/many", json("\"uris\": [\"/a\", \"/b/*\", \"/c/d\"]"),
+            "/routes/root", route("/*", "http://root"));
+    assertThat(keyOf(index.match("GET", "h", "/a"))).isEqualTo("/routes/many");
+    assertThat(keyOf(index.match("GET", "h", "/b/x/y"))).isEqualTo("/routes/many");
+    assertThat(keyOf(index.match("GET", "h", "/c/d"))).isEqualTo("/routes/many");
+    assertThat(keyOf(index.match("GET", "h", "/a/x"))).isEqualTo("/routes/root");
+    assertThat(keyOf(index.match("GET", "h", "/c/d/e"))).isEqualTo("/routes/root");
+
+    RouteIndex.Editor edit = index.edit();
+    edit.put("/routes/many", json("\"uri\": \"/c/d\""));
+    RouteIndex moved = edit.build();
+    assertThat(keyOf(moved.match("GET", "h", "/a"))).isEqualTo("/routes/root");
+    assertThat(keyOf(moved.match("GET", "h", "/b/x"))).isEqualTo("/routes/root");
+    assertThat(keyOf(moved.match("GET", "h", "/c/d"))).isEqualTo("/routes/many");
+    RouteIndex.Editor gone = moved.edit();
+    gone.remove("/routes/many");
+    assertThat(keyOf(gone.build().match("GET", "h", "/c/d"))).isEqualTo("/routes/root");
+  }
+
+  @Test
+  void aWildcardHostTakesLabelsOnTheLeftInAnyCaseButNotItsSuffixAlone() {
+    RouteIndex index = index("/routes/w", json("\"uri\": \"/x\", \"host\": \"*.Example.com\""));
+    assertThat(index.match("GET", "a.example.com", "/x")).isNotNull();
+    assertThat(index.match("GET", "a.b.example.com", "/x")).isNotNull();
+    assertThat(index.match("GET", "A.EXAMPLE.COM", "/x")).isNotNull();
+    assertThat(index.match("GET", "example.com", "/x")).isNull();
+    assertThat(index.match("GET", "aexample.com", "/x")).isNull();
+    assertThat(index.match("GET", "a.example.com.evil", "/x")).isNull();
+  }
+
+  @Test
+  void anExactHostBeatsAWildcardAndALongerWildcardAShorterOne() {
+    RouteIndex index =
+        index(
+            "/routes/any", json("\"uri\": \"/x\", \"priority\": 100"),
+            "/routes/short", json("\"uri\": \"/x\", \"host\": \"*.example.com\", \"priority\": 50"),
+            "/routes/long", json("\"uri\": \"/x\", \"host\": \"*.api.example.com\""),
+            "/routes/exact", json("\"uri\": \"/x\", \"hosts\": [\"v1.api.example.com\", \"b.c\"]"));
+    assertThat(keyOf(index.match("GET", "v1.api.example.com", "/x"))).isEqualTo("/routes/exact");
+    assertThat(keyOf(index.match("GET", "b.c", "/x"))).isEqualTo("/routes/exact");
+    assertThat(keyOf(index.match("GET", "v2.api.example.com", "/x"))).isEqualTo("/routes/long");
+    assertThat(keyOf(index.match("GET", "www.example.com", "/x"))).isEqualTo("/routes/short");
+    assertThat(keyOf(index.match("GET", "other", "/x")))
+        .as("priority orders routes at one host level, it does not lift any host above a host")
+        .isEqualTo("/routes/any");
+  }
+
+  @Test
+  void theHigherPriorityWinsAmongRoutesThatMatchEquallyWell() {
+    RouteIndex index =
+        index(
+            "/routes/a", json("\"uri\": \"/p/*\", \"priority\": 1"),
+            "/routes/b", json("\"uri\": \"/p/*\", \"priority\": 2"),
+            "/routes/c", json("\"uri\": \"/p/*\", \"methods\": [\"GET\"]"),
+            "/routes/exact", json("\"uri\": \"/p/exact\", \"priority\": -5"),
+            "/routes/short", json("\"uri\": \"/*\", \"priority\": 99"));
+    assertThat(keyOf(index.match("GET", "h", "/p/q")))
+        .as("priority before methods: /routes/c is for GET only but has priority 0")
+        .isEqualTo("/routes/b");
+    assertThat(keyOf(index.match("GET", "h", "/p/exact")))
+        .as("priority never lifts a prefix over an exact uri")
+        .isEqualTo("/routes/exact");
+    assertThat(keyOf(index.match("GET", "h", "/p/")))
+        .as("nor a shorter prefix over a longer one")
+        .isEqualTo("/routes/b");
+
+    RouteIndex.Editor edit = index.edit();
+    edit.put("/routes/a", json("\"uri\": \"/p/*\", \"priority\": 3"));
+    assertThat(keyOf(edit.build().match("GET", "h", "/p/q"))).isEqualTo("/routes/a");
+  }
+
+  @Test
+  void onlyARouteWithAPathRewriteRewrites() {
+    Target plain = Target.of("/routes/p", json("\"uri\": \"/api/*\""));
+    assertThat(plain.pathRewrite()).isNull();
+    assertThat(plain.hostRewrite()).isNull();
+    String path = "/api/x";
+    assertThat(plain.upstreamPath(path)).isSameAs(path);
+
+    Target hostOnly =
+        Target.of(
+            "/routes/h",
+            json("\"uri\": \"/api/*\", \"plugins\": {\"proxy-rewrite\": {\"host\": \"up\"}}"));
+    assertThat(hostOnly.pathRewrite()).isNull();
+    assertThat(hostOnly.hostRewrite()).isEqualTo("up");
+
+    Target strip =
+        Target.of(
+            "/routes/s",
+            json(
+                "\"uri\": \"/api/*\", \"plugins\": {\"proxy-rewrite\":"
+                    + " {\"regex_uri\": [\"^/api(/.*)\", \"$1\"]}}"));
+    assertThat(strip.upstreamPath("/api/x/y")).isEqualTo("/x/y");
   }
 }

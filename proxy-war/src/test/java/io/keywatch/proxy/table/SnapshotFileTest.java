@@ -50,6 +50,32 @@ class SnapshotFileTest {
   }
 
   @Test
+  void urisWildcardHostsPriorityAndRewritesReadBackTheSame() throws IOException {
+    RouteSnapshot s =
+        RouteSnapshot.load(
+            UUID.randomUUID(),
+            new Range(
+                List.of(
+                    RouteSnapshotTest.kv(
+                        "/routes/r",
+                        "{\"uris\":[\"/a/*\",\"/b\"],\"upstream\":\"http://127.0.0.1:1\","
+                            + "\"hosts\":[\"*.h.example\",\"x.example\"],\"priority\":7,"
+                            + "\"plugins\":{\"proxy-rewrite\":{\"regex_uri\":[\"^/a/(.*)\",\"/$1\"],"
+                            + "\"host\":\"up.example\"}}}",
+                        3)),
+                7));
+    SnapshotFile file = new SnapshotFile(dir.resolve("routes.json"));
+    file.write(s);
+
+    RouteSnapshot read = file.read().orElseThrow();
+    assertThat(read.index().get("/routes/r").route()).isEqualTo(s.index().get("/routes/r").route());
+    var target = read.index().match("GET", "www.h.example", "/a/z");
+    assertThat(target.upstreamPath("/a/z")).isEqualTo("/z");
+    assertThat(target.hostRewrite()).isEqualTo("up.example");
+    assertThat(read.index().match("GET", "x.example", "/b")).isNotNull();
+  }
+
+  @Test
   void storedUpstreamsAndRoutesThatNameThemReadBackTogether() throws IOException {
     RouteSnapshot s =
         RouteSnapshot.load(
