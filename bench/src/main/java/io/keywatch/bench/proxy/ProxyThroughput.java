@@ -18,8 +18,9 @@ import java.util.concurrent.Future;
 
 /**
  * Benchmark 4: wrk through the Keywatch proxy and through nginx {@code proxy_pass} (keepalive
- * upstream block) to the same local upstream (nginx answering a small static body), with 1 route
- * and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes to {@code
+ * upstream block) to the same local upstream (nginx answering a small static body), with 1 route,
+ * with 3 weighted nodes (the upstream on three ports; nginx's upstream block of the three, with
+ * the same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes to {@code
  * /svc0/hello} with one route and to the middle route's path with many. Each wrk run follows a
  * warm-up run on the same URL (the first, on a cold proxy, two more); Keywatch and nginx alternate.
  * Keywatch's 1-route and 10,000-route runs are repeated once for the slowdown ratio.
@@ -51,6 +52,15 @@ public final class ProxyThroughput {
     Wrk.Result nginxOne =
         measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + one));
     rows.addAll(rows("1 route", kwOne, nginxOne));
+
+    // 3 weighted nodes (3:2:1, round robin) against nginx's upstream block of the same three
+    String three = "/nodes3/hello";
+    putThreeNodes();
+    awaitServed(three);
+    Wrk.Result kwThree = measure("keywatch", servers.proxy().resolve(three));
+    Wrk.Result nginxThree =
+        measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + three));
+    rows.addAll(rows("3 weighted nodes", kwThree, nginxThree));
 
     String middle = "/svc" + many / 2 + "/hello";
     putRoutes(1, many);
@@ -128,6 +138,31 @@ public final class ProxyThroughput {
                       .getBytes(StandardCharsets.UTF_8));
           store.put(Route.key("svc" + i), RouteCodec.toBytes(route));
         });
+  }
+
+  /**
+   * Route /nodes3/* to an upstream object of the static upstream's three ports, weights 3, 2, 1
+   * (the JSON as an admin stores it, so the bench need not parse upstream objects itself).
+   */
+  private void putThreeNodes() throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    ports.add(settings.upstreamPort());
+    ports.addAll(settings.upstreamMorePorts());
+    StringBuilder nodes = new StringBuilder();
+    for (int i = 0; i < ports.size(); i++) {
+      nodes
+          .append(i == 0 ? "" : ",")
+          .append("{\"host\":\"127.0.0.1\",\"port\":")
+          .append(ports.get(i))
+          .append(",\"weight\":")
+          .append(ports.size() - i)
+          .append('}');
+    }
+    String json =
+        "{\"uri\":\"/nodes3/*\",\"upstream\":{\"type\":\"roundrobin\",\"nodes\":["
+            + nodes
+            + "]}}";
+    serverDb.store().put(Route.key("nodes3"), json.getBytes(StandardCharsets.UTF_8));
   }
 
   private void deleteRoutes(int from, int to) throws Exception {
