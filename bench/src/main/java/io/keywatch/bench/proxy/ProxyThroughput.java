@@ -19,11 +19,11 @@ import java.util.concurrent.Future;
 /**
  * Benchmark 4: wrk through the Keywatch proxy and through nginx {@code proxy_pass} (keepalive
  * upstream block) to the same local upstream (nginx answering a small static body), with 1 route,
- * with 3 weighted nodes (the upstream on three ports; nginx's upstream block of the three, with
- * the same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes to {@code
- * /svc0/hello} with one route and to the middle route's path with many. Each wrk run follows a
- * warm-up run on the same URL (the first, on a cold proxy, two more); Keywatch and nginx alternate.
- * Keywatch's 1-route and 10,000-route runs are repeated once for the slowdown ratio.
+ * with 3 weighted nodes (the upstream on three ports; nginx's upstream block of the three, with the
+ * same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes
+ * to {@code /svc0/hello} with one route and to the middle route's path with many. Each wrk run
+ * follows a warm-up run on the same URL (the first, on a cold proxy, two more); Keywatch and nginx
+ * alternate. Keywatch's 1-route and 10,000-route runs are repeated once for the slowdown ratio.
  */
 public final class ProxyThroughput {
 
@@ -159,9 +159,7 @@ public final class ProxyThroughput {
           .append('}');
     }
     String json =
-        "{\"uri\":\"/nodes3/*\",\"upstream\":{\"type\":\"roundrobin\",\"nodes\":["
-            + nodes
-            + "]}}";
+        "{\"uri\":\"/nodes3/*\",\"upstream\":{\"type\":\"roundrobin\",\"nodes\":[" + nodes + "]}}";
     serverDb.store().put(Route.key("nodes3"), json.getBytes(StandardCharsets.UTF_8));
   }
 
