@@ -99,6 +99,7 @@ public final class SseStream implements AutoCloseable {
     private int length;
     private boolean chunked;
     private long chunkLeft;
+    private long lastRead;
 
     Response(InputStream in) {
       this.in = in;
@@ -128,6 +129,8 @@ public final class SseStream implements AutoCloseable {
         while (readLine(chunked)) {
           if (length == 0) {
             if (event.equals("put") || event.equals("delete")) {
+              io.keywatch.bench.watch.BenchTrace.mark(
+                  io.keywatch.bench.watch.BenchTrace.READ_RETURNED, id, lastRead);
               changes.accept(id);
             }
             first.countDown();
@@ -216,6 +219,7 @@ public final class SseStream implements AutoCloseable {
         }
         position = 0;
         limit = n;
+        lastRead = System.nanoTime();
       }
       return buffer[position++] & 0xff;
     }
