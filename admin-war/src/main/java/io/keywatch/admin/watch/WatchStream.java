@@ -130,9 +130,6 @@ final class WatchStream implements Runnable {
       LOG.log(Level.FINE, "WATCH ends: " + e, e);
       send(EventFrames.error(Problems.from(e)));
     } finally {
-      if (trace()) {
-        StageTrace.dump();
-      }
       close();
       onClose.accept(this);
     }

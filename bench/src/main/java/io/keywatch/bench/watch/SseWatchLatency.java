@@ -36,7 +36,6 @@ public final class SseWatchLatency {
             log);
       } finally {
         BenchTrace.on = false;
-        Thread.sleep(6000);
         BenchTrace.dump(java.nio.file.Path.of("/tmp/sse-tail-bench.tsv"));
       }
     }
