@@ -176,7 +176,6 @@ public final class ChangeFeed implements AutoCloseable {
         backoff = settings.minBackoff();
         while (!closed) {
           f.awaitWrite(settings.heartbeat());
-          woke = System.nanoTime();
           poll(f, false);
         }
       } catch (RuntimeException e) {
@@ -242,14 +241,8 @@ public final class ChangeFeed implements AutoCloseable {
    * Reads and delivers everything after {@link #revision}: usually one read, one round trip. The
    * read starts one revision lower, to see the row at the position again (see {@link RowMark}).
    */
-  private long woke;
-
-  private long readDone;
-  private long locked;
-
   private void poll(ChangeLog.Follower f, boolean afterConnect) {
     position.lock();
-    locked = System.nanoTime();
     try {
       boolean delivered = false;
       if (revision < 0) {
@@ -261,7 +254,6 @@ public final class ChangeFeed implements AutoCloseable {
       Changes read;
       do {
         read = f.changesAfter(Math.max(0, revision - 1), settings.batchSize() + 1);
-        readDone = System.nanoTime();
         List<KvEvent> events = read.events();
         KvEvent atPosition =
             !events.isEmpty() && events.get(0).revision() == revision ? events.get(0) : null;
@@ -340,11 +332,6 @@ public final class ChangeFeed implements AutoCloseable {
       }
     }
     EventBatch batch = new EventBatch(revision, expected, events);
-    for (KvEvent e : events) {
-      StageTrace.mark(StageTrace.NOTIFIED, e.revision(), woke);
-      StageTrace.mark(StageTrace.LOCKED, e.revision(), locked);
-      StageTrace.mark(StageTrace.READ, e.revision(), readDone);
-    }
     try {
       listener.onBatch(batch);
     } catch (RuntimeException e) {

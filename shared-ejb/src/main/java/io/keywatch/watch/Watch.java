@@ -193,9 +193,6 @@ public final class Watch implements AutoCloseable {
       scanned = batch.revision();
       return;
     }
-    if (prefix.equals("/bench/sse/")) {
-      StageTrace.mark(StageTrace.OFFERED, batch.revision(), System.nanoTime());
-    }
     if (queue.offer(new EventBatch(from, batch.revision(), mine))) {
       scanned = batch.revision();
     } else {

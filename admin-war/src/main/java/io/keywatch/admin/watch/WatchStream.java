@@ -3,7 +3,6 @@ package io.keywatch.admin.watch;
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.EventBatch;
-import io.keywatch.watch.StageTrace;
 import io.keywatch.watch.Watch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,7 +91,6 @@ final class WatchStream implements Runnable {
       while (!stopping) {
         long quiet = System.nanoTime() - lastSentNanos;
         EventBatch batch = watch.poll(Duration.ofNanos(Math.max(1_000_000, progressNanos - quiet)));
-        traceStage(watch.prefix().equals("/") ? StageTrace.GW_POLLED : StageTrace.POLLED, batch);
         if (!add(batch)) {
           return;
         }
@@ -103,23 +101,12 @@ final class WatchStream implements Runnable {
             return;
           }
         }
-        if (pending.size() > 0) {
-          if (trace()) {
-            StageTrace.mark(StageTrace.WRITING, batch.revision(), System.nanoTime());
-          }
-          if (!sendPending()) {
-            return;
-          }
-          traceStage(
-              watch.prefix().equals("/") ? StageTrace.GW_WRITTEN : StageTrace.WRITTEN, batch);
+        if (pending.size() > 0 && !sendPending()) {
+          return;
         }
-        if (System.nanoTime() - lastSentNanos >= progressNanos) {
-          if (trace()) {
-            StageTrace.dump();
-          }
-          if (!send(EventFrames.progress(position))) {
-            return;
-          }
+        if (System.nanoTime() - lastSentNanos >= progressNanos
+            && !send(EventFrames.progress(position))) {
+          return;
         }
       }
       send(EventFrames.error(Problems.stopping()));
@@ -158,21 +145,6 @@ final class WatchStream implements Runnable {
       pending.writeBytes(EventFrames.progress(position));
     }
     return true;
-  }
-
-  private boolean trace() {
-    return watch.prefix().equals("/bench/sse/");
-  }
-
-  private void traceStage(int stage, EventBatch batch) {
-    if (batch.events().isEmpty()) {
-      return;
-    }
-    if (stage == StageTrace.GW_POLLED
-        || stage == StageTrace.GW_WRITTEN
-        || watch.prefix().equals("/bench/sse/")) {
-      StageTrace.mark(stage, batch.revision(), System.nanoTime());
-    }
   }
 
   private boolean sendPending() {

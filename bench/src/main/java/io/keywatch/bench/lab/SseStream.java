@@ -99,7 +99,6 @@ public final class SseStream implements AutoCloseable {
     private int length;
     private boolean chunked;
     private long chunkLeft;
-    private long lastRead;
 
     Response(InputStream in) {
       this.in = in;
@@ -129,8 +128,6 @@ public final class SseStream implements AutoCloseable {
         while (readLine(chunked)) {
           if (length == 0) {
             if (event.equals("put") || event.equals("delete")) {
-              io.keywatch.bench.watch.BenchTrace.mark(
-                  io.keywatch.bench.watch.BenchTrace.READ_RETURNED, id, lastRead);
               changes.accept(id);
             }
             first.countDown();
@@ -219,7 +216,6 @@ public final class SseStream implements AutoCloseable {
         }
         position = 0;
         limit = n;
-        lastRead = System.nanoTime();
       }
       return buffer[position++] & 0xff;
     }

@@ -44,9 +44,6 @@ public final class SequentialPuts {
       } catch (TimeoutException e) {
         throw new IllegalStateException("put " + i + ": " + e.getMessage(), e);
       }
-      BenchTrace.mark(BenchTrace.START, revision, start);
-      BenchTrace.mark(BenchTrace.ACK, revision, acknowledged);
-      BenchTrace.mark(BenchTrace.ARRIVED, revision, arrival);
       if (i >= warmup) {
         timings.event().record(arrival - start);
         timings.acknowledged().record(acknowledged - start);

@@ -27,17 +27,11 @@ public final class SseWatchLatency {
   SequentialPuts.Timings run(int warmup, int count) throws Exception {
     ArrivalLog log = new ArrivalLog();
     try (SseStream stream = SseStream.open(admin, apiKey, PREFIX, -1, log::arrived)) {
-      BenchTrace.on = true;
-      try {
-        return SequentialPuts.measure(
-            warmup,
-            count,
-            i -> serverDb.store().put(PREFIX + "key", SequentialPuts.value(i)).kv().modRevision(),
-            log);
-      } finally {
-        BenchTrace.on = false;
-        BenchTrace.dump(java.nio.file.Path.of("/tmp/sse-tail-bench.tsv"));
-      }
+      return SequentialPuts.measure(
+          warmup,
+          count,
+          i -> serverDb.store().put(PREFIX + "key", SequentialPuts.value(i)).kv().modRevision(),
+          log);
     }
   }
 }
