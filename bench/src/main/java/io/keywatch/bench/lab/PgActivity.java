@@ -45,7 +45,7 @@ public final class PgActivity implements AutoCloseable {
         "SELECT coalesce(nullif(application_name, ''), '(unnamed)'), count(*)"
             + " FROM pg_stat_activity WHERE datname = '"
             + database
-            + "' AND pid <> pg_backend_pid() GROUP BY 1";
+            + "' AND backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1";
     try (Connection c = admin.getConnection();
         Statement s = c.createStatement()) {
       while (!stopped) {
