@@ -44,8 +44,14 @@ public final class Watch implements AutoCloseable {
    */
   private volatile long scanned;
 
-  /** Guarded by the feed's position lock. */
-  private boolean synced;
+  /**
+   * Written under the feed's position lock; volatile so that a poll reads it without that lock,
+   * which the feed holds through each of its reads of the database: a synced consumer then never
+   * waits for the feed's round trip, nor do a hundred consumers contend with the feed for its lock.
+   * Only the consumer sets it (in {@link #readHistory}); the feed only clears it, and whenever it
+   * does the consumer finds something in the queue (a full queue, or a nudge after a reset).
+   */
+  private volatile boolean synced;
 
   private volatile long victimCount;
   private volatile StoreReset reset;
@@ -105,7 +111,7 @@ public final class Watch implements AutoCloseable {
       if (feed.unavailable()) {
         throw unavailable();
       }
-      if (isSynced()) {
+      if (synced) {
         EventBatch live = waitLive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (live != null) {
           return live;
@@ -133,8 +139,17 @@ public final class Watch implements AutoCloseable {
     return b;
   }
 
-  private boolean isSynced() {
-    return feed.atPosition(at -> synced);
+  /**
+   * The batch already queued, or null: never waits, never reads history and never takes the feed's
+   * lock (a stream takes what queued up behind the batch it is about to write).
+   *
+   * @throws WatchResetException if the store was reset under it
+   */
+  public EventBatch pollQueued() {
+    if (reset != null) {
+      throw new WatchResetException(reset);
+    }
+    return nextQueued();
   }
 
   /** The next part of history, or null once caught up (then the watch is synced). */

@@ -94,10 +94,14 @@ final class WatchStream implements Runnable {
         if (!add(batch)) {
           return;
         }
-        // a stream that fell behind takes what has queued up meanwhile into the same write
-        while (!batch.events().isEmpty() && pending.size() > 0 && pending.size() < WRITE_SIZE) {
-          batch = watch.poll(Duration.ZERO);
-          if (!add(batch)) {
+        // a stream that fell behind takes what has queued up meanwhile into the same write; only
+        // what is queued, so the write never waits for the feed (which reads under its lock)
+        while (pending.size() > 0 && pending.size() < WRITE_SIZE) {
+          EventBatch queued = watch.pollQueued();
+          if (queued == null) {
+            break;
+          }
+          if (!add(queued)) {
             return;
           }
         }

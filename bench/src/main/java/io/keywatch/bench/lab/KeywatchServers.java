@@ -85,6 +85,11 @@ public final class KeywatchServers implements AutoCloseable {
     return system.apiKey();
   }
 
+  /** The key the launcher's gateway follows its admin with. */
+  public String feedKey() {
+    return system.feedKey();
+  }
+
   @Override
   public void close() {
     system.close();

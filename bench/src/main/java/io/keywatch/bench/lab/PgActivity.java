@@ -11,7 +11,9 @@ import javax.sql.DataSource;
 
 /**
  * What PostgreSQL's backends of one database do during a run, for the report: a sample of their
- * wait events every few milliseconds (where time goes inside the server, which JFR cannot see).
+ * wait events every few milliseconds (where time goes inside the server, which JFR cannot see), and
+ * how many connections each application holds (the servers name theirs: {@code keywatch} is a
+ * server's pool, {@code keywatch-watch} a feed's LISTEN connection).
  */
 public final class PgActivity implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class PgActivity implements AutoCloseable {
   private final DataSource admin;
   private final String database;
   private final Map<String, Integer> waits = new HashMap<>();
+  private final Map<String, Integer> connections = new HashMap<>();
   private final Thread sampler;
   private volatile boolean stopped;
   private int samples;
@@ -38,6 +41,11 @@ public final class PgActivity implements AutoCloseable {
             + " FROM pg_stat_activity WHERE datname = '"
             + database
             + "' AND state = 'active' AND pid <> pg_backend_pid()";
+    String connected =
+        "SELECT coalesce(nullif(application_name, ''), '(unnamed)'), count(*)"
+            + " FROM pg_stat_activity WHERE datname = '"
+            + database
+            + "' AND backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1";
     try (Connection c = admin.getConnection();
         Statement s = c.createStatement()) {
       while (!stopped) {
@@ -47,6 +55,13 @@ public final class PgActivity implements AutoCloseable {
             while (rs.next()) {
               String what = rs.getString(1).replaceAll(" bench-feed-\\d+", " bench-feed-N");
               waits.merge(what, 1, Integer::sum);
+            }
+          }
+        }
+        try (ResultSet rs = s.executeQuery(connected)) {
+          synchronized (this) {
+            while (rs.next()) {
+              connections.merge(rs.getString(1), rs.getInt(2), Math::max);
             }
           }
         }
@@ -64,6 +79,14 @@ public final class PgActivity implements AutoCloseable {
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(n)
         .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) total))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The most connections each application held at once, most first. */
+  public synchronized String connections() {
+    return connections.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .map(e -> e.getKey() + " " + e.getValue())
         .collect(Collectors.joining(", "));
   }
 

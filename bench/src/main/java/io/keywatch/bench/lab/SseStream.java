@@ -17,8 +17,8 @@ import java.util.function.LongConsumer;
 /**
  * One {@code GET /watch} stream of the admin server, read on a thread of its own as an EventSource
  * reads it: each put or delete event hands its id (the revision) to the listener the moment its
- * blank line arrives. {@link #open} returns once the stream's first event (its progress bookmark)
- * has arrived, so every change after that point reaches the listener.
+ * blank line arrives. {@link #open} and {@link #follow} return once the stream's first event (its
+ * progress bookmark) has arrived, so every change after that point reaches the listener.
  *
  * <p>A plain socket with a blocking read, as a data plane following the stream would hold: the
  * JDK's HttpURLConnection cannot be closed while its reader waits, and its HttpClient hands every
@@ -28,6 +28,9 @@ public final class SseStream implements AutoCloseable {
 
   private static final Duration FIRST_EVENT = Duration.ofSeconds(30);
 
+  /** What a gateway's {@code AdminStreamLog} reads. */
+  private static final String FOLLOW_PATH = "/watch?prefix=/&batches=true";
+
   private final Socket socket;
 
   private SseStream(Socket socket) {
@@ -35,18 +38,41 @@ public final class SseStream implements AutoCloseable {
   }
 
   /**
+   * A stream of the changes under {@code prefix}, opened with the API key.
+   *
    * @param after resume after this revision ({@code Last-Event-ID}); negative: from now
    */
   public static SseStream open(
       URI admin, String apiKey, String prefix, long after, LongConsumer changes)
+      throws IOException, InterruptedException {
+    return get(
+        admin,
+        apiKey,
+        "/watch?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8),
+        after,
+        changes);
+  }
+
+  /**
+   * The stream a gateway of the fan-out tier follows (its {@code AdminFeed}): every change of the
+   * store with a progress event after each batch, opened with the feed key, resuming after {@code
+   * after} with {@code Last-Event-ID}.
+   */
+  public static SseStream follow(URI admin, String feedKey, long after, LongConsumer changes)
+      throws IOException, InterruptedException {
+    return get(admin, feedKey, FOLLOW_PATH, after, changes);
+  }
+
+  private static SseStream get(
+      URI admin, String key, String pathAndQuery, long after, LongConsumer changes)
       throws IOException, InterruptedException {
     Socket socket = new Socket(admin.getHost(), admin.getPort());
     socket.setTcpNoDelay(true);
     SseStream stream = new SseStream(socket);
     try {
       String request =
-          "GET /watch?prefix="
-              + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
+          "GET "
+              + pathAndQuery
               + " HTTP/1.1\r\n"
               + "Host: "
               + admin.getHost()
@@ -54,7 +80,7 @@ public final class SseStream implements AutoCloseable {
               + admin.getPort()
               + "\r\n"
               + "X-API-KEY: "
-              + apiKey
+              + key
               + "\r\n"
               + "Accept: text/event-stream\r\n"
               + (after >= 0 ? "Last-Event-ID: " + after + "\r\n" : "")
@@ -65,10 +91,10 @@ public final class SseStream implements AutoCloseable {
       Response response = new Response(socket.getInputStream());
       String status = response.readHead();
       if (!status.startsWith("HTTP/1.1 200")) {
-        throw new IllegalStateException("GET /watch answered " + status);
+        throw new IllegalStateException("GET " + pathAndQuery + " answered " + status);
       }
       CountDownLatch first = new CountDownLatch(1);
-      Thread reader = new Thread(() -> response.readEvents(changes, first), "sse-" + prefix);
+      Thread reader = new Thread(() -> response.readEvents(changes, first), "sse " + pathAndQuery);
       reader.setDaemon(true);
       reader.start();
       if (!first.await(FIRST_EVENT.toSeconds(), TimeUnit.SECONDS)) {

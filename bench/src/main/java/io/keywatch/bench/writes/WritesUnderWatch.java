@@ -19,9 +19,10 @@ import java.util.function.IntFunction;
  * every change. Each Keywatch run starts on a fresh database, so afterwards the store's revision
  * must equal the number of acknowledged puts (gap-free), and every watcher must have received each
  * revision exactly once, in order. etcd's watchers are checked the same way. With more than one
- * watcher, Keywatch also runs the fan-out tier: that many SSE streams of the admin server (the
- * targeted line: N network watchers of one node, as etcd's are), and that many pull watches on one
- * feed in the bench's JVM (the same tier without HTTP).
+ * watcher, Keywatch also runs the fan-out tier: that many followers of the admin server, each the
+ * stream a gateway follows it with (the targeted lines at 100 watchers: N network watchers of one
+ * node, as etcd's are; PostgreSQL sees only the admin's connections), and that many pull watches on
+ * one feed in the bench's JVM (the same tier without HTTP).
  */
 public final class WritesUnderWatch {
 
@@ -51,13 +52,13 @@ public final class WritesUnderWatch {
                 etcd,
                 writers == 32 && watchers == 1));
         if (watchers > 1) {
-          double sse = overSse(writers, watchers);
+          double followed = followers(writers, watchers);
           rows.add(
               row(
-                  String.format("writes %2dw/%3d SSE streams, 1 admin", writers, watchers),
-                  sse,
+                  String.format("writes %2dw/%3d followers, 1 admin", writers, watchers),
+                  followed,
                   etcd,
-                  writers == 8 && watchers == 100));
+                  (writers == 8 || writers == 32) && watchers == 100));
           double pull = keywatch(writers, watchers, "pull", n -> db -> new PullWatchers(db, n));
           rows.add(
               row(
@@ -108,31 +109,34 @@ public final class WritesUnderWatch {
 
   /**
    * The writers put into the servers' database (through the same store as the other variants, in
-   * this JVM); the watchers are SSE streams of the admin server. Its database is not fresh, so the
-   * gap-free check counts the revisions the run moved.
+   * this JVM); the watchers follow the admin server as gateways do. Its database is not fresh, so
+   * the gap-free check counts the revisions the run moved; nothing else writes to it meanwhile, so
+   * each follower, which sees every change of the store, has exactly the writers' events.
    */
-  private double overSse(int writers, int watchers) throws Exception {
+  private double followers(int writers, int watchers) throws Exception {
     try (BenchDatabase db = postgres.existing("postgres", POOL_SIZE);
-        SseWatchers group =
-            new SseWatchers(
-                servers.admin(),
-                servers.apiKey(),
-                watchers,
-                WriteLoad.PREFIX,
-                db.store().revisions().current())) {
+        Followers group =
+            new Followers(
+                servers.admin(), servers.feedKey(), watchers, db.store().revisions().current())) {
       Checked c = writeAndCheck(db, "postgres", group, writers);
       System.out.printf(
-          "  keywatch sse   %2d writers %3d watchers: %8.0f puts/s, %d puts, all streams complete%n    %s%n",
-          writers, watchers, c.result().putsPerSecond(), c.result().total(), c.activity());
+          "  keywatch follow %2d writers %3d followers: %8.0f puts/s, %d puts, all streams complete%n    %s%n    %s%n",
+          writers,
+          watchers,
+          c.result().putsPerSecond(),
+          c.result().total(),
+          c.activity(),
+          c.connections());
       return c.result().putsPerSecond();
     }
   }
 
   /**
-   * A write run that passed its checks, the store's revision after it and what PostgreSQL was busy
-   * with.
+   * A write run that passed its checks, the store's revision after it, what PostgreSQL was busy
+   * with and who was connected to it.
    */
-  private record Checked(WriteLoad.Result result, long revision, String activity) {}
+  private record Checked(
+      WriteLoad.Result result, long revision, String activity, String connections) {}
 
   /**
    * Runs the writers while the group watches, then checks that the store's revision moved by
@@ -144,9 +148,11 @@ public final class WritesUnderWatch {
     long before = db.store().revisions().current();
     WriteLoad.Result r;
     String activity;
+    String connections;
     try (PgActivity pg = postgres.activity(dbName)) {
       r = WriteLoad.run(writers, settings.writesWarmup(), settings.writesRun(), db.store()::put);
       activity = "active backends: " + pg.topWaits(4);
+      connections = "connections by application (most at once): " + pg.connections();
     }
     long current = db.store().revisions().current();
     if (current - before != r.total()) {
@@ -158,7 +164,7 @@ public final class WritesUnderWatch {
               + " puts");
     }
     group.awaitAll(r.total(), CATCH_UP);
-    return new Checked(r, current, activity);
+    return new Checked(r, current, activity, connections);
   }
 
   private double etcd(int writers, int watchers) throws Exception {
