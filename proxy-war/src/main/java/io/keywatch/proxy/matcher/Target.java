@@ -78,7 +78,8 @@ public record Target(String key, Route route, Pool pool, String basePath) {
         Upstream.Timeouts.NONE,
         Upstream.PassHost.NODE,
         Optional.empty(),
-        Upstream.Checks.DEFAULT);
+        Upstream.Checks.DEFAULT,
+        true); // a URL route's verification is the route's tls.verify
   }
 
   /** Whether this route serves a request with this method and Host (without port). */
