@@ -1,6 +1,7 @@
 package io.keywatch.bench.lab;
 
 import io.keywatch.launcher.KeywatchSystem;
+import io.keywatch.launcher.ServerRole;
 import io.keywatch.launcher.ServerStartException;
 import java.net.URI;
 import java.util.Arrays;
@@ -31,7 +32,11 @@ public final class KeywatchServers implements AutoCloseable {
             .apiKey(UUID.randomUUID().toString())
             .workDir(settings.work().resolve("keywatch"))
             .startTimeout(settings.serverStartTimeout())
-            .home(settings.keywatchHome());
+            .home(settings.keywatchHome())
+            .env(
+                ServerRole.PROXY,
+                "KEYWATCH_PROXY_ACCESS_LOG",
+                String.valueOf(settings.proxyAccessLog()));
     Arrays.stream(settings.serverJavaOptions().split("\\s+"))
         .filter(o -> !o.isBlank())
         .forEach(options::javaOption);
