@@ -69,6 +69,9 @@ final class RouteMeters {
 
   private final Timer upstream;
 
+  /** Set once its series are removed: no code's counter may be registered again. */
+  private boolean removed; // guarded by this
+
   private RouteMeters(MetricRegistry registry, String label, boolean routed) {
     this.registry = registry;
     this.route = new Tag(ROUTE_TAG, label);
@@ -104,7 +107,10 @@ final class RouteMeters {
    * @param upstreamNanos the upstream's part, or a negative number when no answer came from one
    */
   void answered(int status, long requestBodyBytes, long responseBodyBytes, long upstreamNanos) {
-    requests(status).inc();
+    Counter requests = requests(status);
+    if (requests != null) {
+      requests.inc();
+    }
     if (requestBodyBytes > 0) {
       requestBytes.inc(requestBodyBytes);
     }
@@ -122,12 +128,30 @@ final class RouteMeters {
     }
   }
 
+  /**
+   * Removes every series of the route from the registry; a request still running counts nowhere.
+   */
+  synchronized void remove() {
+    removed = true;
+    String label = route.getTagValue();
+    registry.removeMatching(
+        (id, metric) ->
+            id.getName().startsWith("keywatch_proxy_")
+                && label.equals(id.getTags().get(ROUTE_TAG)));
+  }
+
+  /** The counter of a status code, registered at its first use; null once removed. */
   private Counter requests(int status) {
     int code = status >= 0 && status < CODES ? status : 0; // servlet statuses have three digits
     Counter c = byCode.get(code);
     if (c == null) {
-      c = registry.counter(REQUESTS, route, new Tag("code", Integer.toString(code)));
-      byCode.set(code, c); // the registry hands every caller the same counter
+      synchronized (this) { // rare: once per code; never after remove()
+        c = byCode.get(code);
+        if (c == null && !removed) {
+          c = registry.counter(REQUESTS, route, new Tag("code", Integer.toString(code)));
+          byCode.set(code, c);
+        }
+      }
     }
     return c;
   }

@@ -123,11 +123,7 @@ public class Traffic {
   private void drop(String key) {
     RouteMeters gone = byKey.remove(key);
     if (gone != null) {
-      String route = gone.route();
-      registry.removeMatching(
-          (id, metric) ->
-              id.getName().startsWith("keywatch_proxy_")
-                  && route.equals(id.getTags().get(RouteMeters.ROUTE_TAG)));
+      gone.remove();
     }
   }
 
