@@ -105,5 +105,11 @@ public final class GatewaySetting {
       doc = "the admins' read-only feed key (their keywatch.watch.feed-key), never the API key")
   public static final String FEED_KEY = "keywatch.proxy.feed-key";
 
+  // on by default, as nginx's access_log; the benchmark turns it off
+  @Setting(
+      defaultValue = "true",
+      doc = "one line per request on the logger keywatch.access (route, node, status, durations)")
+  public static final String ACCESS_LOG = "keywatch.proxy.access-log";
+
   private GatewaySetting() {}
 }

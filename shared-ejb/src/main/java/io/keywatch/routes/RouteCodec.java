@@ -118,7 +118,7 @@ public final class RouteCodec {
     if (websocket != JsonValue.ValueType.TRUE && websocket != JsonValue.ValueType.FALSE) {
       problems.add("enable_websocket must be true or false");
     }
-    boolean verifyTls = verifyTls(o, problems);
+    boolean verifyTls = verifyTls(o, "", problems);
     int priority = priority(o, problems);
     ProxyRewrite rewrite = plugins(o, problems);
     if (!problems.isEmpty()) {
@@ -521,8 +521,11 @@ public final class RouteCodec {
     return methods;
   }
 
-  /** {@code "tls": {"verify": false}} turns verification off; absent, it is on. */
-  private static boolean verifyTls(JsonObject o, List<String> problems) {
+  /**
+   * {@code "tls": {"verify": false}} turns verification off; absent, it is on. Routes and upstream
+   * objects take it alike; a problem is named with {@code where} before the field.
+   */
+  static boolean verifyTls(JsonObject o, String where, List<String> problems) {
     JsonValue v = o.get("tls");
     if (v == null || v == JsonValue.NULL) {
       return true;
@@ -532,7 +535,7 @@ public final class RouteCodec {
         || v.asJsonObject().size() != 1
         || !(verify.getValueType() == JsonValue.ValueType.TRUE
             || verify.getValueType() == JsonValue.ValueType.FALSE)) {
-      problems.add("tls must be an object {\"verify\": true or false}");
+      problems.add(where + "tls must be an object {\"verify\": true or false}");
       return true;
     }
     return verify.getValueType() == JsonValue.ValueType.TRUE;

@@ -21,6 +21,9 @@ import java.util.Set;
  * @param passHost which Host the upstream gets
  * @param upstreamHost the Host sent with {@link PassHost#REWRITE}
  * @param checks how nodes are judged healthy
+ * @param verifyTls for https nodes, whether a certificate must be trusted and name its host
+ *     (APISIX's {@code tls.verify}, but on by default); a route's own {@code tls.verify: false}
+ *     turns it off too, so either switches it off
  */
 public record Upstream(
     List<Node> nodes,
@@ -32,7 +35,8 @@ public record Upstream(
     Timeouts timeout,
     PassHost passHost,
     Optional<String> upstreamHost,
-    Checks checks) {
+    Checks checks,
+    boolean verifyTls) {
 
   public Upstream {
     nodes = List.copyOf(nodes);

@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  *  "checks": {"active": {"http_path": "/health", "healthy": {"interval": 2, "successes": 1}}}}
  * </pre>
  *
- * Nodes are also taken as APISIX's array, {@code [{"host": "127.0.0.1", "port": 8080, "weight":
- * 5}]}; they are written back in that form.
+ * {@code "tls": {"verify": false}} turns certificate checks off for every route that uses the
+ * upstream, and for its active probes. Nodes are also taken as APISIX's array, {@code [{"host":
+ * "127.0.0.1", "port": 8080, "weight": 5}]}; they are written back in that form.
  */
 public final class UpstreamCodec {
 
@@ -62,7 +63,8 @@ public final class UpstreamCodec {
           "timeout",
           "pass_host",
           "upstream_host",
-          "checks");
+          "checks",
+          "tls");
   private static final Set<String> VARS = Set.of("remote_addr", "uri", "host", "request_uri");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
   private static final Pattern HOST =
@@ -136,6 +138,7 @@ public final class UpstreamCodec {
           where + "upstream_host must be a host name, with a port if any: " + upstreamHost);
     }
     Checks checks = checks(o.get("checks"), where + "checks", problems);
+    boolean verifyTls = RouteCodec.verifyTls(o, where, problems);
     if (problems.size() > before) {
       return null;
     }
@@ -152,7 +155,8 @@ public final class UpstreamCodec {
         timeout,
         passHost,
         Optional.ofNullable(upstreamHost),
-        checks);
+        checks,
+        verifyTls);
   }
 
   public static JsonObject toJson(Upstream u) {
@@ -183,6 +187,9 @@ public final class UpstreamCodec {
       b.add("timeout", tb);
     }
     u.upstreamHost().ifPresent(h -> b.add("upstream_host", h));
+    if (!u.verifyTls()) {
+      b.add("tls", JSON.createObjectBuilder().add("verify", false));
+    }
     if (!u.checks().equals(Checks.DEFAULT)) {
       JsonObjectBuilder cb = JSON.createObjectBuilder();
       u.checks()

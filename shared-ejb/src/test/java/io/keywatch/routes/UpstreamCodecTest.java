@@ -67,6 +67,21 @@ class UpstreamCodecTest {
   }
 
   @Test
+  void tlsVerifyIsOnUnlessTheUpstreamTurnsItOffAndSurvivesTheCanonicalForm() {
+    assertThat(parse("{\"nodes\": {\"a.example:443\": 1}, \"scheme\": \"https\"}").verifyTls())
+        .isTrue();
+    Upstream off =
+        parse(
+            "{\"nodes\": {\"a.example:443\": 1}, \"scheme\": \"https\","
+                + " \"tls\": {\"verify\": false}}");
+    assertThat(off.verifyTls()).isFalse();
+    assertThat(UpstreamCodec.toJson(off).toString()).contains("\"tls\":{\"verify\":false}");
+    assertThat(parse(UpstreamCodec.toJson(off).toString())).isEqualTo(off);
+    assertThat(problems("{\"nodes\": {\"a.example:443\": 1}, \"tls\": {\"verify\": \"no\"}}"))
+        .containsExactly("tls must be an object {\"verify\": true or false}");
+  }
+
+  @Test
   void everyProblemIsNamedWithItsPath() {
     assertThat(
             problems(
@@ -76,7 +91,7 @@ class UpstreamCodecTest {
                     + " \"checks\": {\"active\": {\"http_path\": \"health\", \"healthy\": {\"successes\": 0}}}}"))
         .containsExactlyInAnyOrder(
             "unknown field 'colour' (known: [checks, hash_on, key, nodes, pass_host, retries, scheme,"
-                + " timeout, type, upstream_host])",
+                + " timeout, tls, type, upstream_host])",
             "nodes.127.0.0.1:99999: port must be from 1 to 65535",
             "nodes.a b:80: host must be a host name or an IP address: a b",
             "nodes.c:80 must be a weight from 0 to 1000000",

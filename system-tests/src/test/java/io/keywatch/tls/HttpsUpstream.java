@@ -20,7 +20,7 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * An HTTPS upstream on loopback (the JDK's server) presenting a given certificate; answers {@code
- * <name> <path>} and records the server name each TLS client asked for.
+ * <name> <path>} and records the server name each TLS client asked for and the paths asked.
  */
 public final class HttpsUpstream implements AutoCloseable {
 
@@ -28,6 +28,9 @@ public final class HttpsUpstream implements AutoCloseable {
   private final HttpsServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
   public final BlockingQueue<String> serverNames = new LinkedBlockingQueue<>();
+
+  /** The raw path of every request served, health probes included. */
+  public final BlockingQueue<String> paths = new LinkedBlockingQueue<>();
 
   public HttpsUpstream(String name, TestCa.Issued certificate) {
     this.name = name;
@@ -57,6 +60,7 @@ public final class HttpsUpstream implements AutoCloseable {
         "/",
         ex -> {
           try (ex) {
+            paths.add(ex.getRequestURI().getRawPath());
             byte[] body =
                 (this.name + " " + ex.getRequestURI().getRawPath())
                     .getBytes(StandardCharsets.UTF_8);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Routes to https upstreams on loopback whose certificates come from a private CA made here: the
  * gateway trusts only the CAs of {@code keywatch.proxy.trust-store} (a PEM bundle), checks that the
  * certificate names the upstream's host, sends that host as SNI, and says which certificate problem
- * made an answer 502; {@code "tls": {"verify": false}} skips both checks for one route.
+ * made an answer 502; {@code "tls": {"verify": false}} skips both checks for one route, or, on an
+ * upstream object, for every route that uses it and for its active probes.
  */
 class UpstreamTlsIT {
 
@@ -119,6 +120,54 @@ class UpstreamTlsIT {
 
     String misnamedBase = route(misnamed, ", \"tls\": {\"verify\": false}");
     assertThat(kw.proxyGet(misnamedBase + "/x").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void verifyFalseOnAStoredOrInlineUpstreamObjectReachesAnUntrustedUpstream() {
+    String upstream =
+        "{\"scheme\": \"https\", \"nodes\": {\"localhost:"
+            + untrusted.port()
+            + "\": 1}, \"tls\": {\"verify\": false}}";
+    String upstreamId = Keywatch.uniqueId("tls-up");
+    assertThat(kw.adminPut("/upstreams/" + upstreamId, upstream).statusCode()).isEqualTo(201);
+    assertThat(Keywatch.json(kw.adminGet("/upstreams/" + upstreamId)).toString())
+        .contains("\"tls\":{\"verify\":false}");
+    String byId = Keywatch.uniqueId("tls-by-id");
+    assertThat(
+            kw.adminPut(
+                    "/routes/" + byId,
+                    "{\"uri\": \"/" + byId + "/*\", \"upstream_id\": \"" + upstreamId + "\"}")
+                .statusCode())
+        .isEqualTo(201);
+    String inline = Keywatch.uniqueId("tls-inline");
+    assertThat(
+            kw.adminPut(
+                    "/routes/" + inline,
+                    "{\"uri\": \"/" + inline + "/*\", \"upstream\": " + upstream + "}")
+                .statusCode())
+        .isEqualTo(201);
+    for (String base : new String[] {"/" + byId, "/" + inline}) {
+      eventually().until(() -> kw.proxyGet(base + "/x").statusCode() != 404);
+      HttpResponse<String> r = kw.proxyGet(base + "/x");
+      assertThat(r.statusCode()).as(base).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("UNTRUSTED " + base + "/x");
+    }
+  }
+
+  @Test
+  void activeProbesOfAnUpstreamWithVerifyFalseReachAnUntrustedNode() throws IOException {
+    try (HttpsUpstream probed = new HttpsUpstream("PROBED", stranger.issue("localhost"))) {
+      String upstreamId = Keywatch.uniqueId("tls-probed");
+      String json =
+          "{\"scheme\": \"https\", \"nodes\": {\"localhost:"
+              + probed.port()
+              + "\": 1}, \"tls\": {\"verify\": false}, \"checks\": {\"active\":"
+              + " {\"http_path\": \"/probe\", \"healthy\": {\"interval\": 1},"
+              + " \"unhealthy\": {\"interval\": 1}}}}";
+      assertThat(kw.adminPut("/upstreams/" + upstreamId, json).statusCode()).isEqualTo(201);
+      // probes that checked the certificate would fail in the handshake, before any request
+      eventually().until(() -> probed.paths.contains("/probe"));
+    }
   }
 
   @Test

@@ -39,6 +39,7 @@ public record BenchSettings(
     long compactionRows,
     int compactionWriters,
     String serverJavaOptions,
+    boolean proxyAccessLog,
     Duration serverStartTimeout,
     Path keywatchHome) {
 
@@ -73,6 +74,8 @@ public record BenchSettings(
         Long.parseLong(string("bench.compaction.rows", "1000000")),
         integer("bench.compaction.writers", 32),
         string("bench.server.java-options", ""),
+        // off, as nginx's line runs with access_log off: -Dbench.proxy.access-log=true prices it
+        Boolean.parseBoolean(string("bench.proxy.access-log", "false")),
         Duration.parse(string("bench.server.start-timeout", "PT3M")),
         Path.of(string("bench.keywatch.home", "../server-config/target/keywatch"))
             .toAbsolutePath());

@@ -34,7 +34,11 @@ public final class KeywatchServers implements AutoCloseable {
             .apiKey(UUID.randomUUID().toString())
             .workDir(settings.work().resolve("keywatch"))
             .startTimeout(settings.serverStartTimeout())
-            .home(settings.keywatchHome());
+            .home(settings.keywatchHome())
+            .env(
+                ServerRole.PROXY,
+                "KEYWATCH_PROXY_ACCESS_LOG",
+                String.valueOf(settings.proxyAccessLog()));
     // the servers run as ./keywatch runs them: the launcher's default options, then the bench's
     String defaults =
         Catalogue.of(LauncherSetting.class)

@@ -99,7 +99,7 @@ public class ActiveChecks {
     Target.Address to = new Target.Address(a.tls(), a.host(), check.port().orElse(a.port()));
     String host = check.host().orElse(node.hostHeader());
     client
-        .newRequest(to, true, "GET", check.httpPath(), check.timeout())
+        .newRequest(to, pool.upstream().verifyTls(), "GET", check.httpPath(), check.timeout())
         .timeout(check.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .headers(h -> h.put(HttpHeader.HOST, host))
         .send(

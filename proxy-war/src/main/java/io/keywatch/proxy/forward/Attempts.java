@@ -2,6 +2,7 @@ package io.keywatch.proxy.forward;
 
 import io.keywatch.proxy.balance.NodeState;
 import io.keywatch.proxy.balance.Pool;
+import io.keywatch.routes.Route;
 import io.keywatch.routes.Upstream;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,6 +47,11 @@ final class Attempts {
 
   Upstream upstream() {
     return upstream;
+  }
+
+  /** Whether an https node's certificate is checked: unless the route or the upstream says not. */
+  boolean verifyTls(Route route) {
+    return route.verifyTls() && upstream.verifyTls();
   }
 
   /** The node for the next try, or null when there is none left (or no try left). */

@@ -2,6 +2,8 @@ package io.keywatch.proxy.forward;
 
 import io.keywatch.proxy.balance.NodeState;
 import io.keywatch.proxy.matcher.Target;
+import io.keywatch.proxy.traffic.Traffic;
+import io.keywatch.proxy.traffic.UpstreamError;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -71,6 +73,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   private final Target target;
   private final Attempts attempts;
   private final int bufferSize;
+  private final Traffic traffic;
+  private final long startNanos;
   private final AsyncContext async;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean clientGone;
@@ -103,17 +107,34 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
 
   private boolean pendingLast;
 
+  /** What {@link Traffic} is told at the end: the status sent (0: none yet) and body bytes. */
+  private volatile int status;
+
+  private long bytesSent; // guarded by this
+
+  /** When the first try left, and how long until a response head came (negative: none did). */
+  private long upstreamStart;
+
+  private volatile long upstreamNanos = -1;
+
+  /**
+   * @param startNanos when the gateway got the request ({@link System#nanoTime()})
+   */
   Exchange(
       HttpServletRequest req,
       HttpServletResponse res,
       Target target,
       Attempts attempts,
-      int bufferSize) {
+      int bufferSize,
+      Traffic traffic,
+      long startNanos) {
     this.req = req;
     this.res = res;
     this.target = target;
     this.attempts = attempts;
     this.bufferSize = bufferSize;
+    this.traffic = traffic;
+    this.startNanos = startNanos;
     this.async = req.startAsync(req, res);
   }
 
@@ -129,8 +150,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     this.hasBody = req.getContentLengthLong() > 0 || chunked();
     NodeState first = attempts.next();
     if (first == null) {
-      ForwardingFilter.reply(
-          res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream node to send to");
+      status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+      bytesSent = ForwardingFilter.reply(res, status, "no upstream node to send to");
       finish();
       return;
     }
@@ -147,6 +168,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
               // a 408 closes the connection, which over HTTP/2 would end every stream on it
               req.getProtocol().startsWith("HTTP/1") ? bodyTimeout : null);
     }
+    upstreamStart = System.nanoTime();
     attempt(first, content);
     if (requestBody != null) {
       requestBody.start();
@@ -165,7 +187,11 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     Request r =
         client
             .newRequest(
-                to.address(), target.route().verifyTls(), req.getMethod(), pathAndQuery, timeout)
+                to.address(),
+                attempts.verifyTls(target.route()),
+                req.getMethod(),
+                pathAndQuery,
+                timeout)
             .headers(h -> requestHead(h, forwarded, host));
     if (content != null) {
       r.body(content);
@@ -221,6 +247,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
 
   private synchronized void responseHead(Response response) {
     headSeen = true;
+    upstreamNanos = System.nanoTime() - upstreamStart;
+    status = response.getStatus();
     attempts.answered(node, response.getStatus());
     if (finished.get()) {
       return; // the client left: the container may have recycled the response already
@@ -277,6 +305,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
       out = res.getOutputStream();
       if (last && early.size() <= res.getBufferSize()) {
         early.writeTo(out);
+        bytesSent += early.size();
         finish();
         return;
       }
@@ -299,6 +328,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
       while (out.isReady()) {
         if (pending != null) {
           out.write(pending);
+          bytesSent += pending.length;
           pending = null;
           if (pendingLast) {
             finish();
@@ -355,6 +385,9 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
       return;
     }
     Throwable failure = result.getFailure();
+    if (!finished.get() && !busy(failure)) { // finished: the gateway aborted it (client, body)
+      traffic.failed(target, errorKind(failure));
+    }
     if (!headSeen) {
       if (!busy(failure)) { // the gateway's own queue limit is no fault of the node's
         attempts.failed(tried, failureKind(failure));
@@ -420,6 +453,30 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     return NodeState.Failure.TCP;
   }
 
+  private static UpstreamError errorKind(Throwable failure) {
+    if (UpstreamTlsFailure.describe(failure).isPresent()) {
+      return UpstreamError.TLS;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof HttpResponseException) {
+        return UpstreamError.INVALID;
+      }
+    }
+    return switch (failureKind(failure)) {
+      case TIMEOUT -> UpstreamError.TIMEOUT;
+      default -> refused(failure) ? UpstreamError.CONNECT : UpstreamError.RESET;
+    };
+  }
+
+  private static boolean refused(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private synchronized void upstreamFailed(Throwable failure) {
     if (clientGone || finished.get()) {
       finish();
@@ -462,8 +519,9 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     if (chunked()) {
       res.setHeader("Connection", "close"); // see ForwardingFilter: the connection is not trusted
     }
+    this.status = status;
     try {
-      ForwardingFilter.reply(res, status, reason);
+      bytesSent = ForwardingFilter.reply(res, status, reason);
     } catch (IOException e) {
       clientGone = true;
     }
@@ -508,9 +566,9 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
           () -> "CLIENT " + req.getRemoteAddr() + " sent no request body for too long: " + failure);
       res.reset();
       UntrustedConnections.closeAfter(req, res);
+      status = HttpServletResponse.SC_REQUEST_TIMEOUT;
       try {
-        ForwardingFilter.reply(
-            res, HttpServletResponse.SC_REQUEST_TIMEOUT, "request body timed out");
+        bytesSent = ForwardingFilter.reply(res, status, "request body timed out");
         res.flushBuffer();
         ClientConnection.close(res);
       } catch (IOException e) {
@@ -533,6 +591,15 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
 
   private synchronized void finish() {
     if (finished.compareAndSet(false, true)) {
+      traffic.answered(
+          req,
+          target,
+          node,
+          clientGone && status == 0 ? 499 : status, // nginx's 499: the client left first
+          requestBody == null ? 0 : requestBody.bytesRead(),
+          bytesSent,
+          startNanos,
+          upstreamNanos);
       if (requestBody == null) {
         complete();
       } else {

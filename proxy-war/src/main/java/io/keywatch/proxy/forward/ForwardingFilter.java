@@ -6,6 +6,7 @@ import io.keywatch.proxy.balance.Pool;
 import io.keywatch.proxy.matcher.Target;
 import io.keywatch.proxy.table.RouteSnapshot;
 import io.keywatch.proxy.table.RouteTable;
+import io.keywatch.proxy.traffic.Traffic;
 import io.keywatch.routes.Upstream;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -62,34 +63,42 @@ public class ForwardingFilter extends HttpFilter {
   @Inject RouteTable table;
   @Inject ProxySettings settings;
   @Inject UpstreamClient client;
+  @Inject Traffic traffic;
 
   private final Clock clock = Clock.systemUTC();
 
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
+    long start = System.nanoTime();
     HostHeaderGuard.guard(req);
     if (UntrustedConnections.isDistrusted(req)) {
       ClientConnection.cut(res);
       return;
     }
-    if (!refusedAsMalformed(req, res) && !refusedForFraming(req, res)) {
-      route(req, res);
+    if (!refusedAsMalformed(req, res, start) && !refusedForFraming(req, res, start)) {
+      route(req, res, start);
     }
   }
 
-  private void route(HttpServletRequest req, HttpServletResponse res)
+  private void route(HttpServletRequest req, HttpServletResponse res, long start)
       throws IOException, ServletException {
     String path = req.getRequestURI().substring(req.getContextPath().length());
     RouteSnapshot routes = table.snapshot(); // one table: the route and its upstream agree
     Target target = routes.index().match(req.getMethod(), hostName(req), path);
     if (target == null) {
-      reply(res, HttpServletResponse.SC_NOT_FOUND, "no route");
+      answer(req, res, null, HttpServletResponse.SC_NOT_FOUND, "no route", start);
       return;
     }
     Pool pool = routes.pool(target);
     if (pool == null) {
-      reply(res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no upstream: upstream_id not found");
+      answer(
+          req,
+          res,
+          target,
+          HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "no upstream: upstream_id not found",
+          start);
       return;
     }
     String upstreamPath = path;
@@ -102,10 +111,13 @@ public class ForwardingFilter extends HttpFilter {
             Level.WARNING,
             "REWRITE {0}: {1} became {2}, not forwarded: {3}",
             new Object[] {target.key(), path, upstreamPath, problem});
-        reply(
+        answer(
+            req,
             res,
+            target,
             HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
-            "the route rewrote the path to an invalid request target");
+            "the route rewrote the path to an invalid request target",
+            start);
         return;
       }
     }
@@ -123,6 +135,7 @@ public class ForwardingFilter extends HttpFilter {
           res,
           target,
           node.address(),
+          attempts.verifyTls(target.route()),
           attempts.hostHeader(node, req),
           upstreamPath,
           client,
@@ -132,7 +145,7 @@ public class ForwardingFilter extends HttpFilter {
           settings.bufferSize());
       return;
     }
-    new Exchange(req, res, target, attempts, settings.bufferSize())
+    new Exchange(req, res, target, attempts, settings.bufferSize(), traffic, start)
         .send(client, upstreamPath, timeout, settings.bodyTimeout());
   }
 
@@ -151,15 +164,16 @@ public class ForwardingFilter extends HttpFilter {
   }
 
   /** Answers and returns true when a part of the request breaks its grammar or a size limit. */
-  private boolean refusedAsMalformed(HttpServletRequest req, HttpServletResponse res)
+  private boolean refusedAsMalformed(HttpServletRequest req, HttpServletResponse res, long start)
       throws IOException {
     if (!RequestSyntax.isToken(req.getMethod())) {
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "method is not a token");
+      return refuse(start, req, res, HttpServletResponse.SC_BAD_REQUEST, "method is not a token");
     }
     String uri = req.getRequestURI();
     String query = req.getQueryString();
     if (uri.length() + (query == null ? 0 : query.length() + 1) > settings.maxUriBytes()) {
       return refuse(
+          start,
           req,
           res,
           HttpServletResponse.SC_REQUEST_URI_TOO_LONG,
@@ -167,12 +181,13 @@ public class ForwardingFilter extends HttpFilter {
     }
     String targetProblem = RequestSyntax.targetProblem(uri, query);
     if (targetProblem != null) {
-      return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, targetProblem);
+      return refuse(start, req, res, HttpServletResponse.SC_BAD_REQUEST, targetProblem);
     }
     if (req.isRequestedSessionIdFromURL()) {
       // the container has cut ";jsessionid=..." out of the path before any filter runs, in place:
       // the path as sent is gone, and another one must not be forwarded in its place
       return refuse(
+          start,
           req,
           res,
           HttpServletResponse.SC_BAD_REQUEST,
@@ -180,20 +195,22 @@ public class ForwardingFilter extends HttpFilter {
     }
     if (HostHeaderGuard.malformed(req)) {
       return refuse(
-          req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+          start, req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
     }
     int hosts = 0;
     long headerBytes = 0;
     for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       if (!RequestSyntax.isToken(name)) {
-        return refuse(req, res, HttpServletResponse.SC_BAD_REQUEST, "header name is not a token");
+        return refuse(
+            start, req, res, HttpServletResponse.SC_BAD_REQUEST, "header name is not a token");
       }
       boolean host = name.equalsIgnoreCase("Host");
       for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
         String value = values.nextElement();
         if (!RequestSyntax.isFieldValue(value)) {
           return refuse(
+              start,
               req,
               res,
               HttpServletResponse.SC_BAD_REQUEST,
@@ -201,18 +218,26 @@ public class ForwardingFilter extends HttpFilter {
         }
         if (host && (++hosts > 1 || !RequestSyntax.isHost(value))) {
           return refuse(
-              req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+              start,
+              req,
+              res,
+              HttpServletResponse.SC_BAD_REQUEST,
+              "malformed or repeated Host header");
         }
         headerBytes += name.length() + value.length() + 4; // ": " and CRLF
       }
     }
     if (headerBytes > settings.maxHeaderBytes()) {
       return refuse(
-          req, res, 431, "request headers larger than " + settings.maxHeaderBytes() + " bytes");
+          start,
+          req,
+          res,
+          431,
+          "request headers larger than " + settings.maxHeaderBytes() + " bytes");
     }
     if (hosts == 0 && "HTTP/1.1".equals(req.getProtocol())) {
       return refuse(
-          req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
+          start, req, res, HttpServletResponse.SC_BAD_REQUEST, "malformed or repeated Host header");
     }
     return false;
   }
@@ -221,7 +246,7 @@ public class ForwardingFilter extends HttpFilter {
    * Answers and returns true when the body's framing is not one the proxy forwards; marks the
    * connection of every request with a transfer coding, forwarded or not (see the class comment).
    */
-  private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res)
+  private boolean refusedForFraming(HttpServletRequest req, HttpServletResponse res, long start)
       throws IOException {
     if (req.getHeader("Transfer-Encoding") == null) {
       return false;
@@ -230,13 +255,18 @@ public class ForwardingFilter extends HttpFilter {
     if ("HTTP/1.0".equals(req.getProtocol())) {
       // RFC 9112 section 6.1: a 1.0 recipient could not have framed it as the container did
       return refuse(
-          req, res, HttpServletResponse.SC_BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+          start,
+          req,
+          res,
+          HttpServletResponse.SC_BAD_REQUEST,
+          "Transfer-Encoding in an HTTP/1.0 request");
     }
     String te = codings.nextElement();
     // several headers are one list (RFC 9110 section 5.3): chunked, then identity is as unknown as
     // "chunked, identity" in one header
     if (codings.hasMoreElements() || !te.strip().equalsIgnoreCase("chunked")) {
       return refuse(
+          start,
           req,
           res,
           HttpServletResponse.SC_NOT_IMPLEMENTED,
@@ -248,11 +278,27 @@ public class ForwardingFilter extends HttpFilter {
   }
 
   /** Answers with the status and closes the connection: what follows the request is not trusted. */
-  private static boolean refuse(
-      HttpServletRequest req, HttpServletResponse res, int status, String text) throws IOException {
+  private boolean refuse(
+      long start, HttpServletRequest req, HttpServletResponse res, int status, String text)
+      throws IOException {
     UntrustedConnections.closeAfter(req, res);
-    reply(res, status, text);
+    answer(req, res, null, status, text, start);
     return true;
+  }
+
+  /**
+   * Answers by itself, and tells {@link Traffic}; {@code target} is null before a route took it.
+   */
+  private void answer(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      Target target,
+      int status,
+      String text,
+      long start)
+      throws IOException {
+    int bytes = reply(res, status, text);
+    traffic.answered(req, target, null, status, 0, bytes, start, -1);
   }
 
   /**
@@ -264,11 +310,13 @@ public class ForwardingFilter extends HttpFilter {
     return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
-  static void reply(HttpServletResponse res, int status, String text) throws IOException {
+  /** Answers with a plain text body; its length. */
+  static int reply(HttpServletResponse res, int status, String text) throws IOException {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
     res.setStatus(status);
     res.setContentType("text/plain;charset=UTF-8");
     res.setContentLength(body.length);
     res.getOutputStream().write(body);
+    return body.length;
   }
 }

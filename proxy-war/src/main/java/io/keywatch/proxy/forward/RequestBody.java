@@ -75,6 +75,8 @@ final class RequestBody implements ReadListener {
   /** When the client last sent bytes, or the upstream took the last of them. */
   private long lastProgress; // guarded by this
 
+  private long bytesRead; // guarded by this
+
   /**
    * @param timeout how long the body may stay silent; null for no bound
    */
@@ -143,6 +145,7 @@ final class RequestBody implements ReadListener {
           return null; // onAllDataRead follows
         }
         if (n > 0) {
+          bytesRead += n;
           inFlight = true;
           lastProgress = System.nanoTime();
           content.write(ByteBuffer.wrap(buffer, 0, n), Callback.from(this::taken, this::notTaken));
@@ -155,6 +158,11 @@ final class RequestBody implements ReadListener {
     } finally {
       pumping = false;
     }
+  }
+
+  /** The body bytes read from the client so far. */
+  synchronized long bytesRead() {
+    return bytesRead;
   }
 
   /** The upstream failed; the upstream client reports that to the exchange. */

@@ -70,6 +70,7 @@ final class WebSocketUpgrade {
       HttpServletResponse res,
       Target target,
       Target.Address address,
+      boolean verifyTls,
       String hostHeader,
       String path,
       UpstreamClient client,
@@ -82,7 +83,7 @@ final class WebSocketUpgrade {
     InputStream in;
     Head head;
     try {
-      upstream = connect(address, target.route().verifyTls(), client, connectTimeout);
+      upstream = connect(address, verifyTls, client, connectTimeout);
     } catch (IOException e) {
       LOG.info(() -> "UPSTREAM " + target.key() + " refused a WebSocket: " + e);
       ForwardingFilter.reply(res, HttpServletResponse.SC_BAD_GATEWAY, "upstream unreachable");

@@ -93,6 +93,7 @@ public record Target(
         Upstream.Timeouts.NONE,
         Upstream.PassHost.NODE,
         Optional.empty(),
-        Upstream.Checks.DEFAULT);
+        Upstream.Checks.DEFAULT,
+        true); // a URL route's verification is the route's tls.verify
   }
 }

@@ -29,7 +29,8 @@ class BalancersTest {
         Upstream.Timeouts.NONE,
         Upstream.PassHost.PASS,
         Optional.empty(),
-        Upstream.Checks.DEFAULT);
+        Upstream.Checks.DEFAULT,
+        true);
   }
 
   static String pick(Pool pool, String key) {
