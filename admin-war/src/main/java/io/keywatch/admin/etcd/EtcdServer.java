@@ -27,8 +27,8 @@ import java.util.logging.Logger;
 /**
  * etcd's gRPC API on {@code keywatch.etcd.bind}:{@code keywatch.etcd.port}, started with the admin
  * application and stopped with it. Calls run on managed threads of a cached pool (a call may wait
- * on the database; a bounded pool would queue the others behind it); each watch has a thread of its
- * own.
+ * on the database; a bounded pool would queue the others behind it), handed there from Netty's
+ * event loop by {@link CallThreads}; each watch has a thread of its own.
  */
 @Singleton
 @Startup
@@ -65,15 +65,19 @@ public class EtcdServer {
             new AuthService(tokens, store, member));
     HealthStatusManager health = new HealthStatusManager();
     calls = Executors.newCachedThreadPool(threads);
+    // callThreads, the last, runs first: the call starts (token check included) on the event loop,
+    // its events then run on the pool
+    CallThreads callThreads = new CallThreads(calls);
     server =
         NettyServerBuilder.forAddress(address)
-            .executor(calls)
-            .addService(ServerInterceptors.intercept(api.kv(), api.auth()))
-            .addService(ServerInterceptors.intercept(api.lease(), api.auth()))
-            .addService(ServerInterceptors.intercept(api.watch(), api.auth()))
-            .addService(ServerInterceptors.intercept(api.maintenance(), api.auth()))
-            .addService(ServerInterceptors.intercept(api.cluster(), api.auth()))
-            .addService(ServerInterceptors.intercept(api.authentication(), api.auth()))
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(api.kv(), api.auth(), callThreads))
+            .addService(ServerInterceptors.intercept(api.lease(), api.auth(), callThreads))
+            .addService(ServerInterceptors.intercept(api.watch(), api.auth(), callThreads))
+            .addService(ServerInterceptors.intercept(api.maintenance(), api.auth(), callThreads))
+            .addService(ServerInterceptors.intercept(api.cluster(), api.auth(), callThreads))
+            .addService(ServerInterceptors.intercept(api.authentication(), api.auth(), callThreads))
+            // in memory: answered on the event loop
             .addService(health.getHealthService())
             .build();
     try {
