@@ -69,7 +69,7 @@ public class SslsResource {
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       InputStream body) {
-    // no ?lease=: a certificate outlives any lease; parsing checks the key is the certificate's
+    // no ?lease= on /ssls (null: none, as before); parsing checks that the key fits the cert
     return objects.put(SSLS, id, null, ifMatch, ifNoneMatch, body, ssl -> {});
   }
 
