@@ -1,6 +1,7 @@
 package io.keywatch.kv;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * etcd's RangeRequest: the live keys of a {@link KeyRange} as of a revision.
@@ -60,112 +61,47 @@ public record RangeQuery(
   }
 
   public RangeQuery atRevision(long rev) {
-    return new RangeQuery(
-        range,
-        rev,
-        limit,
-        countOnly,
-        keysOnly,
-        sortOrder,
-        sortTarget,
-        minModRevision,
-        maxModRevision,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(q -> q.revision = rev);
   }
 
   public RangeQuery limitedTo(long max) {
-    return new RangeQuery(
-        range,
-        revision,
-        max,
-        countOnly,
-        keysOnly,
-        sortOrder,
-        sortTarget,
-        minModRevision,
-        maxModRevision,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(q -> q.limit = max);
   }
 
   /** count_only: the count without the keys. */
   public RangeQuery counting() {
-    return new RangeQuery(
-        range,
-        revision,
-        limit,
-        true,
-        keysOnly,
-        sortOrder,
-        sortTarget,
-        minModRevision,
-        maxModRevision,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(q -> q.countOnly = true);
   }
 
   /** keys_only: the keys without their values. */
   public RangeQuery withoutValues() {
-    return new RangeQuery(
-        range,
-        revision,
-        limit,
-        countOnly,
-        true,
-        sortOrder,
-        sortTarget,
-        minModRevision,
-        maxModRevision,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(q -> q.keysOnly = true);
   }
 
   public RangeQuery sorted(SortOrder order, SortTarget target) {
-    return new RangeQuery(
-        range,
-        revision,
-        limit,
-        countOnly,
-        keysOnly,
-        order,
-        target,
-        minModRevision,
-        maxModRevision,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(
+        q -> {
+          q.sortOrder = order;
+          q.sortTarget = target;
+        });
   }
 
   /** Only keys whose mod revision lies in [min, max]; 0 leaves that side open. */
   public RangeQuery modRevisions(long min, long max) {
-    return new RangeQuery(
-        range,
-        revision,
-        limit,
-        countOnly,
-        keysOnly,
-        sortOrder,
-        sortTarget,
-        min,
-        max,
-        minCreateRevision,
-        maxCreateRevision);
+    return with(
+        q -> {
+          q.minModRevision = min;
+          q.maxModRevision = max;
+        });
   }
 
   /** Only keys whose create revision lies in [min, max]; 0 leaves that side open. */
   public RangeQuery createRevisions(long min, long max) {
-    return new RangeQuery(
-        range,
-        revision,
-        limit,
-        countOnly,
-        keysOnly,
-        sortOrder,
-        sortTarget,
-        minModRevision,
-        maxModRevision,
-        min,
-        max);
+    return with(
+        q -> {
+          q.minCreateRevision = min;
+          q.maxCreateRevision = max;
+        });
   }
 
   /** The order etcd applies: NONE sorts by key, or ascending when the target is not the key. */
@@ -173,5 +109,56 @@ public record RangeQuery(
     return sortOrder == SortOrder.NONE && sortTarget != SortTarget.KEY
         ? SortOrder.ASCEND
         : sortOrder;
+  }
+
+  /** This query with what {@code change} sets on a copy of its fields. */
+  private RangeQuery with(Consumer<Copy> change) {
+    Copy q = new Copy(this);
+    change.accept(q);
+    return q.build();
+  }
+
+  /** The fields of a query, to change before building the next one (the withers' one copy). */
+  private static final class Copy {
+    private final KeyRange range;
+    private long revision;
+    private long limit;
+    private boolean countOnly;
+    private boolean keysOnly;
+    private SortOrder sortOrder;
+    private SortTarget sortTarget;
+    private long minModRevision;
+    private long maxModRevision;
+    private long minCreateRevision;
+    private long maxCreateRevision;
+
+    private Copy(RangeQuery q) {
+      range = q.range;
+      revision = q.revision;
+      limit = q.limit;
+      countOnly = q.countOnly;
+      keysOnly = q.keysOnly;
+      sortOrder = q.sortOrder;
+      sortTarget = q.sortTarget;
+      minModRevision = q.minModRevision;
+      maxModRevision = q.maxModRevision;
+      minCreateRevision = q.minCreateRevision;
+      maxCreateRevision = q.maxCreateRevision;
+    }
+
+    private RangeQuery build() {
+      return new RangeQuery(
+          range,
+          revision,
+          limit,
+          countOnly,
+          keysOnly,
+          sortOrder,
+          sortTarget,
+          minModRevision,
+          maxModRevision,
+          minCreateRevision,
+          maxCreateRevision);
+    }
   }
 }

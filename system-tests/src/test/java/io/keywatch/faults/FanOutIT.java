@@ -110,8 +110,7 @@ class FanOutIT {
                   }
                 })) {
       String kept = route(kw, "kept", upstream);
-      long backup = kw.system().storeRevision();
-      sql(kw, "CREATE TABLE kv_backup AS SELECT * FROM kv");
+      BackupRestore backup = BackupRestore.take(kw);
       List<String> gone = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         gone.add(route(kw, "gone", upstream));
@@ -119,41 +118,8 @@ class FanOutIT {
       for (String base : gone) {
         awaitServed(kw, base, upstream);
       }
-      StringBuilder restore =
-          new StringBuilder(
-              "BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
-                  + " UPDATE kv_revision SET current = "
-                  + backup
-                  + ";");
-      List<String> added = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        String id = Keywatch.uniqueId("new");
-        added.add("/" + id);
-        restore
-            .append(" SELECT kv_put('/routes/")
-            .append(id)
-            .append("', convert_to('{\"uri\": \"/")
-            .append(id)
-            .append("/*\", \"upstream\": \"")
-            .append(upstream.url())
-            .append("\"}', 'UTF8'));");
-      }
-      sql(kw, restore.append(" COMMIT").toString());
-
-      eventually()
-          .atMost(heartbeat.plusSeconds(20))
-          .untilAsserted(
-              () -> {
-                for (String base : gone) {
-                  assertThat(kw.proxyGet(base + "/probe").statusCode())
-                      .as("route %s after the restore", base)
-                      .isEqualTo(404);
-                }
-                for (String base : added) {
-                  assertThat(kw.proxyGet(base + "/probe").body())
-                      .isEqualTo(upstream.answer(base + "/probe"));
-                }
-              });
+      List<String> added = backup.restoreAndRoute(5, upstream);
+      backup.awaitReloaded(gone, added, upstream, heartbeat.plusSeconds(20));
       awaitServed(kw, kept, upstream);
       assertThat(logLines(kw, "ROUTE reload after StoreReset[reason=HISTORY_REWRITTEN"))
           .as("the gateway's own feed saw the rewrite in the admin's stream")

@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -189,8 +188,7 @@ class FaultsIT {
       for (int i = 0; i < 3; i++) {
         kept.add(route(kw, "kept", upstream));
       }
-      long backup = kw.system().storeRevision();
-      sql(kw, "CREATE TABLE kv_backup AS SELECT * FROM kv");
+      BackupRestore backup = BackupRestore.take(kw);
       List<String> gone = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         gone.add(route(kw, "gone", upstream));
@@ -199,47 +197,14 @@ class FaultsIT {
         awaitServed(kw, base, upstream);
       }
 
-      StringBuilder restore =
-          new StringBuilder(
-              "BEGIN; DELETE FROM kv; INSERT INTO kv SELECT * FROM kv_backup;"
-                  + " UPDATE kv_revision SET current = "
-                  + backup
-                  + ";");
-      List<String> added = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        String id = Keywatch.uniqueId("new");
-        added.add("/" + id);
-        restore
-            .append(" SELECT kv_put('/routes/")
-            .append(id)
-            .append("', convert_to('{\"uri\": \"/")
-            .append(id)
-            .append("/*\", \"upstream\": \"")
-            .append(upstream.url())
-            .append("\"}', 'UTF8'));");
-      }
       long restored = System.nanoTime();
-      sql(kw, restore.append(" COMMIT").toString());
-
-      eventually()
-          .atMost(heartbeat.plusSeconds(8))
-          .untilAsserted(
-              () -> {
-                for (String base : gone) {
-                  assertThat(kw.proxyGet(base + "/probe").statusCode())
-                      .as("route %s after the restore", base)
-                      .isEqualTo(404);
-                }
-                for (String base : added) {
-                  assertThat(kw.proxyGet(base + "/probe").body())
-                      .isEqualTo(upstream.answer(base + "/probe"));
-                }
-              });
+      List<String> added = backup.restoreAndRoute(5, upstream);
+      backup.awaitReloaded(gone, added, upstream, heartbeat.plusSeconds(8));
       long reloadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
       for (String base : kept) {
         awaitServed(kw, base, upstream);
       }
-      assertThat(kw.system().storeRevision()).isEqualTo(backup + 5);
+      assertThat(kw.system().storeRevision()).isEqualTo(backup.revision() + 5);
       System.out.printf(
           "FAULT restore: gateway reloaded %d ms after the restore's commit (heartbeat %d ms)%n",
           reloadMillis, heartbeat.toMillis());
@@ -249,13 +214,6 @@ class FaultsIT {
   private static void withHeartbeat(KeywatchSystem.Builder options, Duration heartbeat) {
     for (ServerRole role : ServerRole.values()) {
       options.env(role, "KEYWATCH_WATCH_HEARTBEAT", heartbeat.toString());
-    }
-  }
-
-  private static void sql(Keywatch kw, String statements) throws SQLException {
-    try (Connection c = kw.dataSource().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statements);
     }
   }
 

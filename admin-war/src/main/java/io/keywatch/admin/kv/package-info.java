@@ -1,7 +1,8 @@
 /**
  * Keys and values over HTTP, etcd's KV service: {@code /kv/{key}} for any key, {@code /txn} for
- * compare-and-swap transactions, and the control pieces the route resource shares (reads with the
- * store revision, conditional writes, key rules, JSON shapes).
+ * compare-and-swap transactions, and the control pieces that the resources of routes, upstreams and
+ * ssl objects share (reads with the store revision, conditional writes, key rules, JSON shapes, and
+ * {@link io.keywatch.admin.kv.StoredObjects}, their calls for one kind of object).
  *
  * <p>Promises: a read answers the store revision it was made at; {@code If-Match} and {@code
  * If-None-Match: *} writes are one store transaction (compare and write cannot be separated);

@@ -2,18 +2,13 @@ package io.keywatch.admin.routes;
 
 import io.keywatch.admin.kv.Bodies;
 import io.keywatch.admin.kv.KeyReads;
-import io.keywatch.admin.kv.KeyWrites;
-import io.keywatch.admin.kv.KvAnswers;
-import io.keywatch.admin.kv.Precondition;
-import io.keywatch.admin.kv.RevisionParams;
-import io.keywatch.config.Settings;
+import io.keywatch.admin.kv.StoredObjects;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.Route;
 import io.keywatch.routes.RouteCodec;
 import io.keywatch.routes.UpstreamRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,7 +22,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.metrics.annotation.Timed;
@@ -42,9 +36,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "routes", description = "The gateway's routes, as APISIX's Admin API serves them")
 public class RoutesResource {
 
+  private static final StoredObjects.Kind<Route> ROUTES =
+      StoredObjects.Kind.document(
+          RouteCodec.PREFIX, Route::key, RouteCodec::parse, RouteCodec::toJson);
+
+  @Inject StoredObjects objects;
   @Inject KeyReads reads;
-  @Inject KeyWrites writes;
-  @Inject Settings settings;
   @Inject UpstreamGuard guard;
 
   @PUT
@@ -77,22 +74,17 @@ public class RoutesResource {
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       InputStream body) {
-    String key = Route.key(id);
-    Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
-    long leaseId = RevisionParams.lease(lease);
-    Route route = RouteCodec.parse(Bodies.read(body, settings.valueLimit()));
+    return objects.put(ROUTES, id, lease, ifMatch, ifNoneMatch, body, this::admit);
+  }
+
+  /** The guard's rules, and as APISIX: a route may only name an upstream that exists. */
+  private void admit(Route route) {
     guard.check(route);
     if (route.upstream() instanceof UpstreamRef.Id ref
         && reads.get(ref.key(), OptionalLong.empty()).kv().isEmpty()) {
-      // as APISIX: a route may only name an upstream that exists
       throw new InvalidRouteException(
           List.of("upstream_id " + ref.id() + ": no upstream is stored under " + ref.key()));
     }
-    // encoded once: the canonical JSON is both what is stored and what the answer shows
-    JsonObject json = RouteCodec.toJson(route);
-    return KvAnswers.put(
-        writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition, leaseId),
-        json);
   }
 
   @GET
@@ -102,13 +94,13 @@ public class RoutesResource {
   @APIResponse(responseCode = "404", description = "no such route (at that revision)")
   @APIResponse(responseCode = "410", description = "the revision is compacted")
   public Response get(@PathParam("id") String id, @QueryParam("rev") String rev) {
-    return KvAnswers.get(Route.key(id), reads.get(Route.key(id), RevisionParams.rev(rev)));
+    return objects.get(ROUTES, id, rev);
   }
 
   @GET
   @Operation(summary = "List the routes", description = "?rev=N lists them as of revision N")
   public Response list(@QueryParam("rev") String rev) {
-    return KvAnswers.list(reads.list(RouteCodec.PREFIX, RevisionParams.rev(rev)));
+    return objects.list(ROUTES, rev);
   }
 
   @DELETE
@@ -124,7 +116,7 @@ public class RoutesResource {
   @APIResponse(responseCode = "404", description = "no such route; nothing was written")
   public Response delete(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    return KvAnswers.delete(writes.delete(Route.key(id), Precondition.ifMatch(ifMatch)));
+    return objects.delete(ROUTES, id, ifMatch);
   }
 
   @GET
@@ -132,7 +124,6 @@ public class RoutesResource {
   @Operation(summary = "A route's kept revisions, oldest first, deletions included")
   @APIResponse(responseCode = "404", description = "nothing kept for this id")
   public Response history(@PathParam("id") String id) {
-    String key = Route.key(id);
-    return KvAnswers.history(key, reads.history(key));
+    return objects.history(ROUTES, id);
   }
 }

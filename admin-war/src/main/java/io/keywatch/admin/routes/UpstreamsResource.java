@@ -2,11 +2,7 @@ package io.keywatch.admin.routes;
 
 import io.keywatch.admin.kv.Bodies;
 import io.keywatch.admin.kv.KeyReads;
-import io.keywatch.admin.kv.KeyWrites;
-import io.keywatch.admin.kv.KvAnswers;
-import io.keywatch.admin.kv.Precondition;
-import io.keywatch.admin.kv.RevisionParams;
-import io.keywatch.config.Settings;
+import io.keywatch.admin.kv.StoredObjects;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.routes.InvalidRouteException;
 import io.keywatch.routes.RouteCodec;
@@ -15,7 +11,6 @@ import io.keywatch.routes.UpstreamCodec;
 import io.keywatch.routes.UpstreamRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,7 +24,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.metrics.annotation.Timed;
@@ -47,9 +41,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "upstreams", description = "Upstream objects, as APISIX's Admin API serves them")
 public class UpstreamsResource {
 
+  private static final StoredObjects.Kind<Upstream> UPSTREAMS =
+      StoredObjects.Kind.document(
+          UpstreamCodec.PREFIX, Upstream::key, UpstreamCodec::parse, UpstreamCodec::toJson);
+
+  @Inject StoredObjects objects;
   @Inject KeyReads reads;
-  @Inject KeyWrites writes;
-  @Inject Settings settings;
   @Inject UpstreamGuard guard;
 
   @PUT
@@ -80,15 +77,7 @@ public class UpstreamsResource {
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       InputStream body) {
-    String key = Upstream.key(id);
-    Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
-    long leaseId = RevisionParams.lease(lease);
-    Upstream upstream = UpstreamCodec.parse(Bodies.read(body, settings.valueLimit()));
-    guard.check(upstream);
-    JsonObject json = UpstreamCodec.toJson(upstream);
-    return KvAnswers.put(
-        writes.put(key, json.toString().getBytes(StandardCharsets.UTF_8), condition, leaseId),
-        json);
+    return objects.put(UPSTREAMS, id, lease, ifMatch, ifNoneMatch, body, guard::check);
   }
 
   @GET
@@ -97,13 +86,13 @@ public class UpstreamsResource {
   @APIResponse(responseCode = "200", description = "the upstream, with ETag = its mod revision")
   @APIResponse(responseCode = "404", description = "no such upstream (at that revision)")
   public Response get(@PathParam("id") String id, @QueryParam("rev") String rev) {
-    return KvAnswers.get(Upstream.key(id), reads.get(Upstream.key(id), RevisionParams.rev(rev)));
+    return objects.get(UPSTREAMS, id, rev);
   }
 
   @GET
   @Operation(summary = "List the upstreams", description = "?rev=N lists them as of revision N")
   public Response list(@QueryParam("rev") String rev) {
-    return KvAnswers.list(reads.list(UpstreamCodec.PREFIX, RevisionParams.rev(rev)));
+    return objects.list(UPSTREAMS, rev);
   }
 
   @DELETE
@@ -122,7 +111,11 @@ public class UpstreamsResource {
   @APIResponse(responseCode = "404", description = "no such upstream; nothing was written")
   public Response delete(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    String key = Upstream.key(id);
+    return objects.delete(UPSTREAMS, id, ifMatch, this::refuseWhileNamed);
+  }
+
+  /** As APISIX: an upstream that a route still names cannot be deleted. */
+  private void refuseWhileNamed(String id) {
     List<String> users =
         reads.list(RouteCodec.PREFIX, OptionalLong.empty()).kvs().stream()
             .filter(kv -> names(kv, id))
@@ -133,7 +126,6 @@ public class UpstreamsResource {
           "upstream deletion",
           List.of("upstream " + id + " is still named by upstream_id in " + users));
     }
-    return KvAnswers.delete(writes.delete(key, Precondition.ifMatch(ifMatch)));
   }
 
   @GET
@@ -141,8 +133,7 @@ public class UpstreamsResource {
   @Operation(summary = "An upstream's kept revisions, oldest first, deletions included")
   @APIResponse(responseCode = "404", description = "nothing kept for this id")
   public Response history(@PathParam("id") String id) {
-    String key = Upstream.key(id);
-    return KvAnswers.history(key, reads.history(key));
+    return objects.history(UPSTREAMS, id);
   }
 
   private static boolean names(KeyValue route, String id) {

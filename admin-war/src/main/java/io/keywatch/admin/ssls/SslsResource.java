@@ -2,12 +2,7 @@ package io.keywatch.admin.ssls;
 
 import io.keywatch.admin.auth.FeedCaller;
 import io.keywatch.admin.kv.Bodies;
-import io.keywatch.admin.kv.KeyReads;
-import io.keywatch.admin.kv.KeyWrites;
-import io.keywatch.admin.kv.KvAnswers;
-import io.keywatch.admin.kv.Precondition;
-import io.keywatch.admin.kv.RevisionParams;
-import io.keywatch.config.Settings;
+import io.keywatch.admin.kv.StoredObjects;
 import io.keywatch.ssl.Ssl;
 import io.keywatch.ssl.SslCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +39,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "ssls", description = "The gateway's certificates, as APISIX's Admin API serves them")
 public class SslsResource {
 
-  @Inject KeyReads reads;
-  @Inject KeyWrites writes;
-  @Inject Settings settings;
+  /** Shown back rendered: never with the private key that is stored. */
+  private static final StoredObjects.Kind<Ssl> SSLS =
+      StoredObjects.Kind.rendered(SslCodec.PREFIX, Ssl::key, SslCodec::parse, SslCodec::toBytes);
+
+  @Inject StoredObjects objects;
 
   @PUT
   @Path("{id}")
@@ -72,10 +69,8 @@ public class SslsResource {
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
       InputStream body) {
-    String key = Ssl.key(id);
-    Precondition condition = Precondition.of(ifMatch, ifNoneMatch);
-    Ssl ssl = SslCodec.parse(Bodies.read(body, settings.valueLimit()));
-    return KvAnswers.put(writes.put(key, SslCodec.toBytes(ssl), condition, 0));
+    // no ?lease= on /ssls (null: none, as before); parsing checks that the key fits the cert
+    return objects.put(SSLS, id, null, ifMatch, ifNoneMatch, body, ssl -> {});
   }
 
   @GET
@@ -86,7 +81,7 @@ public class SslsResource {
   @APIResponse(responseCode = "200", description = "the ssl object, with ETag = its mod revision")
   @APIResponse(responseCode = "404", description = "no such ssl object (at that revision)")
   public Response get(@PathParam("id") String id, @QueryParam("rev") String rev) {
-    return KvAnswers.get(Ssl.key(id), reads.get(Ssl.key(id), RevisionParams.rev(rev)));
+    return objects.get(SSLS, id, rev);
   }
 
   @GET
@@ -96,8 +91,7 @@ public class SslsResource {
           "?rev=N lists them as of revision N. Only the feed key (a gateway of the fan-out tier)"
               + " is shown the keys")
   public Response list(@QueryParam("rev") String rev, @Context SecurityContext caller) {
-    return KvAnswers.list(
-        reads.list(SslCodec.PREFIX, RevisionParams.rev(rev)), FeedCaller.is(caller));
+    return objects.list(SSLS, rev, FeedCaller.is(caller));
   }
 
   @DELETE
@@ -110,6 +104,6 @@ public class SslsResource {
   @APIResponse(responseCode = "404", description = "no such ssl object; nothing was written")
   public Response delete(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    return KvAnswers.delete(writes.delete(Ssl.key(id), Precondition.ifMatch(ifMatch)));
+    return objects.delete(SSLS, id, ifMatch);
   }
 }
