@@ -39,8 +39,10 @@ import org.eclipse.jetty.io.Content;
 /**
  * One client request forwarded to its upstream and the answer passed back, with no thread held
  * while either side is silent: the container's thread leaves once the request is handed to the
- * upstream client; the request body flows as the client sends it and the upstream takes it ({@link
- * RequestBody}), the response body as the upstream sends it and the client's connection takes it.
+ * upstream client (a request without a body first waits {@code keywatch.proxy.inline-wait} for a
+ * quick answer to end on it, see {@link Handback}); the request body flows as the client sends it
+ * and the upstream takes it ({@link RequestBody}), the response body as the upstream sends it and
+ * the client's connection takes it.
  *
  * <pre>
  * choose a node ───── none (no node of positive weight): 503
@@ -209,14 +211,10 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     committed = false;
     ForwardedHeaders forwarded = client.forwardedHeaders();
     String host = attempts.hostHeader(to, req);
+    boolean verifyTls = attempts.verifyTls(target.route());
     Request r =
         client
-            .newRequest(
-                to.address(),
-                attempts.verifyTls(target.route()),
-                req.getMethod(),
-                pathAndQuery,
-                timeout)
+            .newRequest(to.address(), verifyTls, req.getMethod(), pathAndQuery, timeout)
             .headers(h -> requestHead(h, forwarded, host));
     if (content != null) {
       r.body(content);
@@ -244,8 +242,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     r.onRequestBegin(x -> begun.set(true))
         .onRequestCommit(x -> committed = true)
         .onResponseHeaders(this::responseHead)
-        .onResponseContentSource(this::responseBody)
-        .send(this::completed);
+        .onResponseContentSource(this::responseBody);
+    client.send(r, to.address(), verifyTls, this::completed);
     if (clientGone) {
       r.abort(new IOException("the client left"));
     }
