@@ -124,8 +124,10 @@ final class GroupCommit {
   }
 
   /**
-   * Commits the next batch if no one else is committing; false if someone is (who hands off when
-   * done). The batch is answered after the lock is released and the next committer woken.
+   * Commits the next batch if no one else is committing. The batch is answered after the lock is
+   * released and the next committer woken. False if someone is committing (who hands off when done)
+   * or nothing was queued: a caller whose put is not in the queue then waits for the committer that
+   * took it to answer.
    */
   private boolean commitIfFree() {
     if (!committer.tryLock()) {
@@ -139,7 +141,7 @@ final class GroupCommit {
     }
     handOff();
     batch.forEach(Request::answer);
-    return true;
+    return !batch.isEmpty();
   }
 
   /** Wakes whoever commits the request at the head of the queue. */
