@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The store's operations, etcd's KV service on PostgreSQL. Reads at a revision below the compacted
@@ -20,6 +22,13 @@ public interface KvStore {
    * {@link LeaseNotFoundException} if the lease does not exist, and then nothing is written.
    */
   PutResult put(String key, byte[] value, long lease);
+
+  /**
+   * {@link #put(String, byte[], long)} without holding the caller's thread while the put waits for
+   * its commit: refuses a bad key or value at once, as put does, and completes the result, or put's
+   * exception, on the thread that committed it. A commit it has to start runs on {@code executor}.
+   */
+  CompletableFuture<PutResult> putAsync(String key, byte[] value, long lease, Executor executor);
 
   /** The key's live value now, if any. */
   Optional<KeyValue> get(String key);

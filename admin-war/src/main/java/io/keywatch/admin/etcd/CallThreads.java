@@ -7,6 +7,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,21 +20,30 @@ import java.util.logging.Logger;
  * time, in order. grpc's own executor hand-off would also start the call and deliver its completion
  * there, two hand-offs per unary call; here the start runs on the event loop (the token check and
  * the services' start do not block) and so does the completion (no service listens to it), so a
- * unary call costs one.
+ * unary call costs one. Methods whose handlers never block (they hand their waiting elsewhere) cost
+ * none: their events stay on the event loop.
  */
 final class CallThreads implements ServerInterceptor {
 
   private static final Logger LOG = Logger.getLogger(CallThreads.class.getName());
 
   private final Executor pool;
+  private final Set<String> nonBlocking;
 
-  CallThreads(Executor pool) {
+  /**
+   * @param nonBlocking the full names of the methods whose events stay on the event loop
+   */
+  CallThreads(Executor pool, Set<String> nonBlocking) {
     this.pool = pool;
+    this.nonBlocking = nonBlocking;
   }
 
   @Override
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    if (nonBlocking.contains(call.getMethodDescriptor().getFullMethodName())) {
+      return next.startCall(call, headers);
+    }
     Serial serial = new Serial(pool, call);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
         next.startCall(call, headers)) {

@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.etcd.etcdserverpb.KVGrpc;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.LeaseStore;
 import io.keywatch.watch.WatchHub;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,8 @@ import java.util.logging.Logger;
  * etcd's gRPC API on {@code keywatch.etcd.bind}:{@code keywatch.etcd.port}, started with the admin
  * application and stopped with it. Calls run on managed threads of a cached pool (a call may wait
  * on the database; a bounded pool would queue the others behind it), handed there from Netty's
- * event loop by {@link CallThreads}; each watch has a thread of its own.
+ * event loop by {@link CallThreads}; each watch has a thread of its own. A put holds none while it
+ * waits for its commit: the pool commits and answers it.
  */
 @Singleton
 @Startup
@@ -54,20 +57,22 @@ public class EtcdServer {
         EtcdMember.of(
             settings.etcdName(), "http://" + address.getHostString() + ":" + address.getPort());
     Tokens tokens = new Tokens(settings.apiKey());
+    calls = Executors.newCachedThreadPool(threads);
     api =
         new EtcdApi(
             new AuthCheck(tokens),
-            new KvService(store, member),
+            new KvService(store, member, calls),
             new LeaseService(leases, store, member),
             new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
             new MaintenanceService(store, member, settings.etcdVersion()),
             new ClusterService(member),
             new AuthService(tokens, store, member));
     HealthStatusManager health = new HealthStatusManager();
-    calls = Executors.newCachedThreadPool(threads);
     // callThreads, the last, runs first: the call starts (token check included) on the event loop,
-    // its events then run on the pool
-    CallThreads callThreads = new CallThreads(calls);
+    // its events then run on the pool, but a put's: it queues for its group commit and is answered
+    // from there
+    CallThreads callThreads =
+        new CallThreads(calls, Set.of(KVGrpc.getPutMethod().getFullMethodName()));
     server =
         NettyServerBuilder.forAddress(address)
             .directExecutor()

@@ -25,6 +25,7 @@ import io.keywatch.etcd.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keywatch.etcd.etcdserverpb.MaintenanceGrpc;
 import io.keywatch.etcd.etcdserverpb.MemberListRequest;
 import io.keywatch.etcd.etcdserverpb.PutRequest;
+import io.keywatch.etcd.etcdserverpb.PutResponse;
 import io.keywatch.etcd.etcdserverpb.RangeRequest;
 import io.keywatch.etcd.etcdserverpb.StatusRequest;
 import io.keywatch.etcd.etcdserverpb.TxnRequest;
@@ -94,7 +95,14 @@ public class JsonGateway extends HttpServlet {
               RangeRequest.newBuilder(),
               api.kv()::range);
       case "/kv/put" ->
-          unary(request, response, KVGrpc.getPutMethod(), PutRequest.newBuilder(), api.kv()::put);
+          // on this request's thread, which may wait: the gRPC put answers later, from its commit
+          unary(
+              request,
+              response,
+              KVGrpc.getPutMethod(),
+              PutRequest.newBuilder(),
+              (PutRequest put, StreamObserver<PutResponse> answer) ->
+                  KvService.answer(answer, () -> api.kv().put(put)));
       case "/kv/deleterange" ->
           unary(
               request,

@@ -23,20 +23,37 @@ import io.keywatch.kv.RangeResult;
 import io.keywatch.kv.Revisions;
 import io.keywatch.kv.TxnOpResult;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * etcd's KV service on {@link KvStore}'s etcd operations (range, deleteRange, txn), which filter,
  * sort, check and write as etcd does; this class only translates messages and errors.
+ *
+ * <p>A plain put, the hot path, holds no thread while it waits for its group commit: it is queued
+ * from the event loop and answered by the thread that committed it (see {@link KvStore#putAsync}).
+ * Its other calls block and run where the server runs them ({@link CallThreads}).
  */
 final class KvService extends KVGrpc.KVImplBase {
 
+  private static final Logger LOG = Logger.getLogger(KvService.class.getName());
+
   private final KvStore store;
   private final EtcdMember member;
+  private final Executor calls;
 
-  KvService(KvStore store, EtcdMember member) {
+  /**
+   * @param calls where a put's commit runs when none is under way, and a put that must read its key
+   *     first (ignore_value, ignore_lease)
+   */
+  KvService(KvStore store, EtcdMember member, Executor calls) {
     this.store = store;
     this.member = member;
+    this.calls = calls;
   }
 
   @Override
@@ -44,9 +61,43 @@ final class KvService extends KVGrpc.KVImplBase {
     answer(response, () -> range(request));
   }
 
+  /** Called on the event loop ({@link CallThreads} leaves puts there): never blocks. */
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> response) {
-    answer(response, () -> put(request));
+    CompletableFuture<PutResult> written;
+    try {
+      io.keywatch.kv.TxnRequest.Put put = StoreRequests.put(request);
+      if (put.ignoreValue() || put.ignoreLease()) {
+        calls.execute(() -> answer(response, () -> put(request)));
+        return;
+      }
+      written = store.putAsync(put.key(), put.value(), put.lease(), calls);
+    } catch (RuntimeException e) {
+      response.onError(EtcdErrors.from(e));
+      return;
+    }
+    written.whenComplete(
+        (result, failure) -> {
+          try {
+            if (failure != null) {
+              response.onError(EtcdErrors.from(unwrap(failure)));
+            } else {
+              response.onNext(
+                  putResponse(result, request.getPrevKv())
+                      .setHeader(member.header(result.revision()))
+                      .build());
+              response.onCompleted();
+            }
+          } catch (RuntimeException e) {
+            // the committer answers many puts: one client gone must not keep the others waiting
+            LOG.log(Level.FINE, "ETCD put not answered: " + e, e);
+          }
+        });
+  }
+
+  private static RuntimeException unwrap(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +46,16 @@ class CallThreadsTest {
   }
 
   private HealthGrpc.HealthBlockingStub client() throws Exception {
+    return client(Set.of());
+  }
+
+  private HealthGrpc.HealthBlockingStub client(Set<String> nonBlocking) throws Exception {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .directExecutor()
-            .addService(ServerInterceptors.intercept(new ThreadNaming(), new CallThreads(pool)))
+            .addService(
+                ServerInterceptors.intercept(
+                    new ThreadNaming(), new CallThreads(pool, nonBlocking)))
             .build()
             .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
@@ -74,6 +81,15 @@ class CallThreadsTest {
           HealthCheckResponse.ServingStatus.SERVING,
           health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
     }
+  }
+
+  @Test
+  void aNonBlockingMethodStaysOnTheEventLoop() throws Exception {
+    HealthGrpc.HealthBlockingStub health =
+        client(Set.of(HealthGrpc.getCheckMethod().getFullMethodName()));
+    assertEquals(
+        HealthCheckResponse.ServingStatus.NOT_SERVING,
+        health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
   }
 
   @Test

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,19 +24,53 @@ import java.util.concurrent.locks.ReentrantLock;
  * for and commits at once, in one round trip.
  *
  * <p>Hand-off, so that batches actually fill: a caller that finds the committer busy parks on its
- * own request. The committer unparks the callers of the batch it committed (they return at once and
- * queue their next puts while the next batch commits) and, on release, unparks the caller at the
- * head of the queue, which becomes the next committer. Whoever releases the lock re-checks the
- * queue, so no request is left without a committer. (With callers blocked in {@code lock()}
- * instead, they left one lock hand-off at a time and batches held one or two puts.)
+ * own request. The committer, once it released the lock, wakes the caller at the head of the queue,
+ * which becomes the next committer, and only then unparks the callers of the batch it committed
+ * (they return at once and queue their next puts while the next batch commits). Whoever releases
+ * the lock re-checks the queue, so no request is left without a committer. (With callers blocked in
+ * {@code lock()} instead, they left one lock hand-off at a time and batches held one or two puts.)
+ *
+ * <p>An asynchronous put has no caller to park: it names an executor, and when it is at the head of
+ * the queue with no commit under way, a commit runs there (at most one such task waits at a time).
+ * Its answer completes on the thread that committed it, after that thread released the lock, so the
+ * next batch commits while it answers. A thousand waiting puts then hold no thread.
  *
  * <p>If a batch is refused by the database, its puts are retried one transaction each, so that one
  * bad put cannot fail the others.
  */
 final class GroupCommit {
 
-  private record Request(
-      String key, byte[] value, long lease, Thread caller, CompletableFuture<PutResult> result) {}
+  /** One put; {@code caller} is null for an asynchronous one, which commits on {@code executor}. */
+  private static final class Request {
+    final String key;
+    final byte[] value;
+    final long lease;
+    final Thread caller;
+    final Executor executor;
+    final CompletableFuture<PutResult> result = new CompletableFuture<>();
+    PutResult written;
+    RuntimeException failure;
+
+    Request(String key, byte[] value, long lease, Thread caller, Executor executor) {
+      this.key = key;
+      this.value = value;
+      this.lease = lease;
+      this.caller = caller;
+      this.executor = executor;
+    }
+
+    /** Tells the caller the outcome its committer recorded. */
+    void answer() {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        result.complete(written);
+      }
+      if (caller != null && caller != Thread.currentThread()) {
+        LockSupport.unpark(caller);
+      }
+    }
+  }
 
   private final Transactions transactions;
   private final PgStatements statements;
@@ -43,6 +80,9 @@ final class GroupCommit {
   /** Held by the one thread committing; the others park until it hands off. */
   private final ReentrantLock committer = new ReentrantLock();
 
+  /** Whether a commit task for asynchronous puts was handed to an executor and has not begun. */
+  private final AtomicBoolean commitTaskPending = new AtomicBoolean();
+
   GroupCommit(Transactions transactions, PgStatements statements, int limit) {
     this.transactions = transactions;
     this.statements = statements;
@@ -51,28 +91,15 @@ final class GroupCommit {
 
   /** Puts a value attached to {@code lease} (0: none). */
   PutResult put(String key, byte[] value, long lease) {
-    Request mine =
-        new Request(key, value, lease, Thread.currentThread(), new CompletableFuture<>());
+    Request mine = new Request(key, value, lease, Thread.currentThread(), null);
     queue.add(mine);
-    while (!mine.result().isDone()) {
-      if (committer.tryLock()) {
-        try {
-          if (!mine.result().isDone()) {
-            commitQueued();
-          }
-        } finally {
-          committer.unlock();
-        }
-        Request next = queue.peek();
-        if (next != null) {
-          LockSupport.unpark(next.caller());
-        }
-      } else {
+    while (!mine.result.isDone()) {
+      if (!commitIfFree()) {
         LockSupport.park(this);
       }
     }
     try {
-      return mine.result().get();
+      return mine.result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -84,35 +111,106 @@ final class GroupCommit {
     }
   }
 
-  private void commitQueued() {
+  /**
+   * Puts a value attached to {@code lease} (0: none) without waiting: the result completes once the
+   * put is committed, on the thread that committed it, which is one of {@code executor}'s unless
+   * another put's caller took it into its batch.
+   */
+  CompletableFuture<PutResult> putAsync(String key, byte[] value, long lease, Executor executor) {
+    Request mine = new Request(key, value, lease, null, executor);
+    queue.add(mine);
+    scheduleCommit(executor);
+    return mine.result;
+  }
+
+  /**
+   * Commits the next batch if no one else is committing. The batch is answered after the lock is
+   * released and the next committer woken. False if someone is committing (who hands off when done)
+   * or nothing was queued: a caller whose put is not in the queue then waits for the committer that
+   * took it to answer.
+   */
+  private boolean commitIfFree() {
+    if (!committer.tryLock()) {
+      return false;
+    }
+    List<Request> batch;
+    try {
+      batch = commitQueued();
+    } finally {
+      committer.unlock();
+    }
+    handOff();
+    batch.forEach(Request::answer);
+    return !batch.isEmpty();
+  }
+
+  /** Wakes whoever commits the request at the head of the queue. */
+  private void handOff() {
+    Request next = queue.peek();
+    if (next == null) {
+      return;
+    }
+    if (next.caller != null) {
+      LockSupport.unpark(next.caller);
+    } else {
+      scheduleCommit(next.executor);
+    }
+  }
+
+  private void scheduleCommit(Executor executor) {
+    if (!commitTaskPending.compareAndSet(false, true)) {
+      return; // the pending task commits this put too, or hands off to whoever does
+    }
+    try {
+      executor.execute(
+          () -> {
+            // cleared before trying the lock: a committer that holds it now hands off on release
+            commitTaskPending.set(false);
+            commitIfFree();
+          });
+    } catch (RejectedExecutionException e) {
+      commitTaskPending.set(false);
+      // the executor is shut down: its puts cannot commit, and nothing of them was written
+      queue.removeIf(
+          r -> {
+            if (r.executor != executor) {
+              return false;
+            }
+            r.failure = e;
+            r.answer();
+            return true;
+          });
+    }
+  }
+
+  /** Writes the next batch and records each put's outcome; the caller answers them. */
+  private List<Request> commitQueued() {
     List<Request> batch = new ArrayList<>();
     for (Request r; batch.size() < limit && (r = queue.poll()) != null; ) {
       batch.add(r);
     }
     if (batch.isEmpty()) {
-      return;
+      return batch;
     }
     try {
       List<PutResult> results = putAll(batch);
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).result().complete(results.get(i));
+        batch.get(i).written = results.get(i);
       }
     } catch (RuntimeException batchFailure) {
       if (!refusedByDatabase(batchFailure) || batch.size() == 1) {
-        batch.forEach(r -> r.result().completeExceptionally(batchFailure));
+        batch.forEach(r -> r.failure = batchFailure);
       } else {
         for (Request r : batch) {
           try {
-            r.result().complete(putAll(List.of(r)).get(0));
+            r.written = putAll(List.of(r)).get(0);
           } catch (RuntimeException e) {
-            r.result().completeExceptionally(e);
+            r.failure = e;
           }
         }
       }
     }
-    for (Request r : batch) {
-      LockSupport.unpark(r.caller());
-    }
+    return batch;
   }
 
   /**
@@ -138,13 +236,12 @@ final class GroupCommit {
         c -> {
           try (Timed t = statements.prepare(c, PgStatements.PUT_MANY_WITH_PREVIOUS);
               PreparedStatement s = t.statement()) {
-            s.setArray(1, PgStatements.textArray(c, batch.stream().map(Request::key).toList()));
-            s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(Request::value).toList()));
-            if (batch.stream().allMatch(r -> r.lease() == 0)) {
+            s.setArray(1, PgStatements.textArray(c, batch.stream().map(r -> r.key).toList()));
+            s.setArray(2, PgStatements.byteaArray(c, batch.stream().map(r -> r.value).toList()));
+            if (batch.stream().allMatch(r -> r.lease == 0)) {
               s.setNull(3, Types.ARRAY); // no lease to look up
             } else {
-              s.setArray(
-                  3, PgStatements.bigintArray(c, batch.stream().map(Request::lease).toList()));
+              s.setArray(3, PgStatements.bigintArray(c, batch.stream().map(r -> r.lease).toList()));
             }
             List<PutResult> results = new ArrayList<>(batch.size());
             try (ResultSet rs = s.executeQuery()) {

@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
@@ -102,6 +104,14 @@ public final class PgKvStore implements KvStore {
     Keys.requireKey(key);
     requireValue(value);
     return groupCommit.put(key, value, lease);
+  }
+
+  @Override
+  public CompletableFuture<PutResult> putAsync(
+      String key, byte[] value, long lease, Executor executor) {
+    Keys.requireKey(key);
+    requireValue(value);
+    return groupCommit.putAsync(key, value, lease, executor);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.keywatch.kv.InvalidKeyException;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.kv.KvStore;
+import io.keywatch.kv.LeaseNotFoundException;
 import io.keywatch.kv.PutResult;
 import io.keywatch.kv.Range;
 import io.keywatch.kv.Txn;
@@ -22,9 +23,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,6 +277,62 @@ class KvStoreTest {
       }
     }
     return plan.toString();
+  }
+
+  /**
+   * 400 asynchronous puts outstanding at once from one thread that never waits, two commit threads,
+   * and waiting puts from four threads among them: all share batches and each keeps its revision
+   * and its own predecessor.
+   */
+  @Test
+  void asynchronousPutsHoldNoThreadAndShareBatchesWithWaitingPuts() throws Exception {
+    ExecutorService commits = Executors.newFixedThreadPool(2);
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    List<CompletableFuture<PutResult>> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < 400; i++) {
+        all.add(store.putAsync("/same", v("async" + i), 0, commits));
+        if (i % 4 == 0) {
+          String value = "waiting" + i;
+          all.add(CompletableFuture.supplyAsync(() -> store.put("/same", v(value)), writers));
+        }
+      }
+      List<PutResult> results = new ArrayList<>();
+      for (CompletableFuture<PutResult> f : all) {
+        results.add(f.get(60, TimeUnit.SECONDS));
+      }
+
+      assertThat(results).extracting(PutResult::revision).doesNotHaveDuplicates().hasSize(500);
+      for (PutResult r : results) {
+        assertThat(r.kv().version()).isEqualTo(r.revision() - 1);
+        if (r.revision() > 2) {
+          assertThat(r.prevKv().modRevision()).isEqualTo(r.revision() - 1);
+        }
+      }
+      assertThat(store.revisions().current()).isEqualTo(501);
+    } finally {
+      commits.shutdownNow();
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void anAsynchronousPutFailsAsPutFailsAndWritesNothing() {
+    ExecutorService commits = Executors.newSingleThreadExecutor();
+    try {
+      assertThatThrownBy(() -> store.putAsync("no-slash", v("1"), 0, commits))
+          .isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> store.putAsync("/a", v("1"), 4242, commits).join())
+          .hasCauseInstanceOf(LeaseNotFoundException.class);
+      commits.shutdown();
+      assertThatThrownBy(() -> store.putAsync("/a", v("1"), 0, commits).join())
+          .as("no thread left to commit it")
+          .hasCauseInstanceOf(RejectedExecutionException.class);
+    } finally {
+      commits.shutdownNow();
+    }
+    assertThat(store.get("/a")).isEmpty();
+    assertThat(store.revisions().current()).isEqualTo(1);
   }
 
   @Test
