@@ -260,8 +260,9 @@ final class WatchStream implements Runnable, Watch.DirectConsumer {
       position = batch.revision();
       lastSentNanos = System.nanoTime();
       return true;
-    } catch (IOException | IllegalStateException e) {
-      // the client is gone: the stream's thread finds out at its next write
+    } catch (IOException | RuntimeException e) {
+      // the client is gone (or the response): the stream's thread finds out at its next write;
+      // nothing may reach the feed, which offers the batch to the other watches after this one
       live = false;
       return false;
     } finally {
