@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Example: created after 10 while the feed is at 15; the first poll reads 11..15 from the table;
  * the next finds nothing more to read, turns synced, and waits for the batch 16..16.
+ *
+ * <p>A consumer may also take live batches on the feed's thread ({@link #deliverDirectly}): while
+ * nothing is queued, the feed first offers each batch to it, and queues it only if refused. That
+ * spares a hand-off to the consumer's thread per batch (a wake-up, and on a busy machine a wait for
+ * a core) for a consumer that can take a batch at once without blocking, such as a watch stream
+ * whose socket has room.
  */
 public final class Watch implements AutoCloseable {
 
@@ -53,6 +59,7 @@ public final class Watch implements AutoCloseable {
    */
   private volatile boolean synced;
 
+  private volatile DirectConsumer direct;
   private volatile long victimCount;
   private volatile StoreReset reset;
   private volatile boolean closed;
@@ -72,6 +79,25 @@ public final class Watch implements AutoCloseable {
     this.owner = owner;
     this.historyBatch = historyBatch;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
+  }
+
+  /**
+   * Takes a live batch on the feed's thread, under its position lock, in place of the queue. It
+   * must never block nor call back into the watch or the feed; false leaves the batch to the queue.
+   * An accepted batch counts as returned by poll. Batches come in revision order, each starting
+   * where the previous one (accepted or queued) ended; an empty one only moves the position.
+   */
+  @FunctionalInterface
+  public interface DirectConsumer {
+    boolean take(EventBatch batch);
+  }
+
+  /**
+   * Offers the live batches to {@code consumer} first, whenever nothing is queued; the consumer's
+   * thread goes on polling for the rest (history, queued batches, progress).
+   */
+  public void deliverDirectly(DirectConsumer consumer) {
+    direct = consumer;
   }
 
   public String prefix() {
@@ -202,8 +228,16 @@ public final class Watch implements AutoCloseable {
       return;
     }
     long from = scanned;
+    EventBatch filtered = batch.filter(prefix);
     List<KvEvent> mine =
-        batch.filter(prefix).events().stream().filter(e -> e.revision() > from).toList();
+        filtered.after() >= from
+            ? filtered.events()
+            : filtered.events().stream().filter(e -> e.revision() > from).toList();
+    DirectConsumer d = direct;
+    if (d != null && queue.isEmpty() && d.take(new EventBatch(from, batch.revision(), mine))) {
+      scanned = batch.revision();
+      return;
+    }
     if (mine.isEmpty()) {
       scanned = batch.revision();
       return;

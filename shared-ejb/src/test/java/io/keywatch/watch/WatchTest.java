@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -444,6 +445,26 @@ class WatchTest {
       consumer.shutdownNow();
       w.close();
     }
+  }
+
+  @Test
+  void aDirectConsumerIsOfferedLiveBatchesOnlyWhileNothingIsQueuedAndTogetherWithPollMissesNothing()
+      throws Exception {
+    Watch w = f.watchers.watch("/", 1); // the empty store's revision
+    assertThat(w.poll(Duration.ofMillis(10)).events()).isEmpty(); // now synced
+    List<EventBatch> offered = new CopyOnWriteArrayList<>();
+    // takes the first batch, refuses the second: that one is queued, and so is every later one
+    w.deliverDirectly(b -> offered.add(b) && offered.size() == 1);
+    for (int i = 1; i <= 5; i++) {
+      f.store.put("/d", v("v" + i));
+      long rev = i + 1;
+      await().until(() -> f.feed.revision() >= rev);
+    }
+    assertThat(offered).extracting(EventBatch::after).containsExactly(1L, 2L);
+    List<KvEvent> polled = drain(w, 6).get();
+    assertThat(offered.get(0).events()).extracting(KvEvent::revision).containsExactly(2L);
+    assertThat(polled).extracting(KvEvent::revision).containsExactly(3L, 4L, 5L, 6L);
+    w.close();
   }
 
   @Test

@@ -6,9 +6,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.keywatch.admin.kv.KeyValueJson;
 import io.keywatch.admin.problems.Problem;
 import io.keywatch.kv.KvEvent;
+import io.keywatch.watch.EventBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObjectBuilder;
+import java.io.ByteArrayOutputStream;
 import java.lang.ref.WeakReference;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -31,8 +34,16 @@ public class EventFrames {
 
   private record Frame(WeakReference<KvEvent> event, byte[] bytes) {}
 
+  private record Progress(long revision, byte[] bytes) {}
+
+  /** Compared by the identity of the events' list: the feed hands the same one to every watch. */
+  private record Written(
+      List<KvEvent> events, long revision, boolean asStored, boolean progressAfter, byte[] bytes) {}
+
   private final AtomicReferenceArray<Frame> recent = new AtomicReferenceArray<>(SLOTS);
   private final AtomicReferenceArray<Frame> recentStored = new AtomicReferenceArray<>(SLOTS);
+  private volatile Progress lastProgress;
+  private volatile Written lastWritten;
 
   /**
    * {@code event: put|delete}, {@code data: {type, kv, prevKv, txnRevision}} ({@code txnRevision}:
@@ -60,12 +71,55 @@ public class EventFrames {
     return bytes;
   }
 
-  /** {@code event: progress}, {@code data: {revision}}: nothing more under the prefix up to it. */
-  static byte[] progress(long revision) {
-    return frame(
-        "progress",
-        revision,
-        JSON.createObjectBuilder().add("revision", revision).build().toString());
+  /**
+   * A live batch's events as one array, followed by a progress event at the batch's revision if
+   * {@code progressAfter}; null when that is larger than {@code limit} bytes. The last one is kept:
+   * the feed's thread writes the very same batch to every stream that follows the whole store.
+   */
+  byte[] batch(EventBatch batch, boolean asStored, boolean progressAfter, int limit) {
+    Written kept = lastWritten;
+    List<KvEvent> events = batch.events();
+    if (kept != null
+        && kept.events() == events
+        && kept.revision() == batch.revision()
+        && kept.asStored() == asStored
+        && kept.progressAfter() == progressAfter) {
+      return kept.bytes();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (KvEvent e : events) {
+      out.writeBytes(change(e, asStored));
+      if (out.size() > limit) {
+        return null;
+      }
+    }
+    if (progressAfter) {
+      out.writeBytes(progress(batch.revision()));
+    }
+    if (out.size() > limit) {
+      return null;
+    }
+    byte[] bytes = out.toByteArray();
+    lastWritten = new Written(events, batch.revision(), asStored, progressAfter, bytes);
+    return bytes;
+  }
+
+  /**
+   * {@code event: progress}, {@code data: {revision}}: nothing more under the prefix up to it. The
+   * last one is kept: the streams that end each batch with one (the gateways') all need the same.
+   */
+  byte[] progress(long revision) {
+    Progress kept = lastProgress;
+    if (kept != null && kept.revision() == revision) {
+      return kept.bytes();
+    }
+    byte[] bytes =
+        frame(
+            "progress",
+            revision,
+            JSON.createObjectBuilder().add("revision", revision).build().toString());
+    lastProgress = new Progress(revision, bytes);
+    return bytes;
   }
 
   /** {@code event: error} with a problem document and no id: the stream ends after it. */

@@ -11,11 +11,14 @@ import io.keywatch.kv.KvStore;
 import io.keywatch.kv.Revisions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -27,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * Starts a watch stream. Where it starts, in etcd's terms:
@@ -48,8 +50,10 @@ import org.glassfish.jersey.server.ChunkedOutput;
  *
  * <p>Everything is checked before the stream opens, so a refusal is a plain problem answer: 410
  * when the start lies in compacted history, 400 when it lies in the future or a parameter is bad.
- * The stream is Jersey's chunked output of Server-Sent Events bytes rather than an {@code
- * SseEventSink}, which flushes each event on its own (see {@link WatchStream}).
+ * The request is suspended and its stream's thread answers it with a streaming body of Server-Sent
+ * Events bytes, written straight to the server's output stream, rather than an {@code SseEventSink}
+ * or a {@code ChunkedOutput}, which pass each write through Jersey's writers in a request scope
+ * (see {@link WatchStream}).
  */
 @Path("watch")
 @ApplicationScoped
@@ -80,12 +84,30 @@ public class WatchResource {
   @APIResponse(
       responseCode = "410",
       description = "the start revision is compacted; read a snapshot and watch from its revision")
-  public Response watch(
+  public void watch(
       @QueryParam("prefix") String prefix,
       @QueryParam("rev") String rev,
       @QueryParam("batches") String batches,
       @HeaderParam("Last-Event-ID") String lastEventId,
-      @Context SecurityContext caller) {
+      @Context SecurityContext caller,
+      @Context HttpServletResponse servlet,
+      @Suspended AsyncResponse async) {
+    try {
+      open(prefix, rev, batches, lastEventId, caller, servlet, async);
+    } catch (RuntimeException e) {
+      // a refusal is a plain problem answer, mapped as any other
+      async.resume(e);
+    }
+  }
+
+  private void open(
+      String prefix,
+      String rev,
+      String batches,
+      String lastEventId,
+      SecurityContext caller,
+      HttpServletResponse servlet,
+      AsyncResponse async) {
     String watched = KeyRules.requirePrefix(prefix == null ? "/" : prefix);
     OptionalLong start = RevisionParams.rev(rev);
     boolean batchEnds = Flags.flag("batches", batches);
@@ -107,11 +129,16 @@ public class WatchResource {
     if (after + 1 < store.compacted()) {
       throw new CompactedException(after + 1, store.compacted());
     }
-    ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
-    streams.open(watched, after, batchEnds, FeedCaller.is(caller), out);
-    return Response.ok(out)
-        .header(STORE_HEADER, store.storeId())
-        .header(KeyValueJson.REVISION_HEADER, store.current())
-        .build();
+    Response.ResponseBuilder head =
+        Response.ok()
+            .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+            .header(STORE_HEADER, store.storeId())
+            .header(KeyValueJson.REVISION_HEADER, store.current());
+    streams.open(
+        watched,
+        after,
+        batchEnds,
+        FeedCaller.is(caller),
+        new WatchStream.Client(async, head, servlet));
   }
 }

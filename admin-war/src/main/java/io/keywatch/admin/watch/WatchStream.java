@@ -1,24 +1,39 @@
 package io.keywatch.admin.watch;
 
+import io.keywatch.admin.problems.Problem;
 import io.keywatch.admin.problems.Problems;
 import io.keywatch.kv.KvEvent;
 import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.Watch;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
- * One client's stream: pulls batches from its {@link Watch} and writes them as events, on its own
- * thread, until the client goes away (a write fails) or the server ends it with an {@code error}
- * event. The events of a batch, and of the batches queued behind it, go out in one write and one
- * flush of up to about {@value #WRITE_SIZE} bytes: with many streams, a write per event costs more
- * than the rest of the path, and a stream that fell behind catches up in few writes instead of
+ * One client's stream, on its own thread: it answers the suspended request and, inside the writing
+ * of the answer's body, pulls batches from its {@link Watch} and writes them as events, until the
+ * client goes away (a write fails) or the server ends it with an {@code error} event. The events of
+ * a batch, and of the batches queued behind it, go out in one write and one flush of up to about
+ * {@value #WRITE_SIZE} bytes: a stream that fell behind catches up in few writes instead of
  * overflowing its queue (and re-reading history from the table).
+ *
+ * <p>A live batch does not wait for the stream's thread: while the stream has written everything
+ * its watch handed out, the feed's thread writes the batch itself ({@link #take}), if the socket
+ * takes it without blocking (the server's output buffer reports {@code isReady}) and it is small.
+ * That spares a thread hand-off per batch and stream: a wake-up, and on a busy machine a wait for a
+ * core, which made most of the watch latency's tail. Anything else (history, a batch the feed's
+ * thread left, progress, the end) goes through the stream's thread. Both write under {@link
+ * #output}, and the feed's thread only tries it, so it never waits for a slow client.
  *
  * <p>{@link #position} is the stream's bookmark: every change under the prefix up to it was sent.
  * Each change event and each progress event carries it as {@code id}, so {@code Last-Event-ID}
@@ -26,24 +41,38 @@ import org.glassfish.jersey.server.ChunkedOutput;
  * progressInterval}; that keeps its bookmark near the store revision (so it can resume even after
  * compaction of older history) and finds out soon when the client is gone.
  */
-final class WatchStream implements Runnable {
+final class WatchStream implements Runnable, Watch.DirectConsumer {
 
   private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
   private static final int WRITE_SIZE = 64 * 1024;
 
+  /** The most the feed's thread writes at once: a few events; a larger batch is a catch-up. */
+  private static final int DIRECT_SIZE = 16 * 1024;
+
+  /** The suspended watch request, the head of its answer, and the server's response under it. */
+  record Client(AsyncResponse async, Response.ResponseBuilder head, HttpServletResponse servlet) {}
+
   private final Watch watch;
   private final boolean batchEnds;
   private final boolean asStored;
-  private final ChunkedOutput<byte[]> out;
+  private final Client client;
   private final EventFrames frames;
   private final long progressNanos;
   private final Consumer<WatchStream> onClose;
 
-  /** Only the stream's thread touches these. */
+  /** Held by whoever writes to the client: the stream's thread, or the feed's for a live batch. */
+  private final ReentrantLock output = new ReentrantLock();
+
+  /** These under {@link #output}. */
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
+  private ServletOutputStream body;
   private long position;
-  private long lastSentNanos;
+
+  private volatile long lastSentNanos;
+
+  /** Whether the feed's thread may write: the response is open and no end is near. */
+  private volatile boolean live;
 
   private volatile Thread thread;
   private volatile boolean stopping;
@@ -53,7 +82,7 @@ final class WatchStream implements Runnable {
       long after,
       boolean batchEnds,
       boolean asStored,
-      ChunkedOutput<byte[]> out,
+      Client client,
       EventFrames frames,
       Duration progressInterval,
       Consumer<WatchStream> onClose) {
@@ -61,10 +90,11 @@ final class WatchStream implements Runnable {
     this.batchEnds = batchEnds;
     this.asStored = asStored;
     this.position = after;
-    this.out = out;
+    this.client = client;
     this.frames = frames;
     this.progressNanos = progressInterval.toNanos();
     this.onClose = onClose;
+    watch.deliverDirectly(this);
   }
 
   void start(Thread t) {
@@ -75,6 +105,7 @@ final class WatchStream implements Runnable {
   /** Ends the stream soon, telling the client why; called when the server stops. */
   void stop() {
     stopping = true;
+    live = false;
     Thread t = thread;
     if (t != null) {
       t.interrupt();
@@ -84,13 +115,84 @@ final class WatchStream implements Runnable {
   @Override
   public void run() {
     try (watch) {
+      // the body runs on this thread, inside the resume (see WatchBodyWriter): the stream ends
+      // when it returns
+      client.async().resume(client.head().entity(this).build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "WATCH ends: " + e, e);
+    } finally {
+      onClose.accept(this);
+    }
+  }
+
+  /**
+   * Streams the events, with the answer's head as Jersey made it (its filters' headers included).
+   * The head and the events go to the server's response directly, not through Jersey's entity
+   * stream: that one keeps the first 8 KiB for a Content-Length and ignores a flush meanwhile. Once
+   * the server's response is committed, Jersey's own writing of the head at the end changes
+   * nothing.
+   */
+  void stream(MultivaluedMap<String, Object> head) throws IOException {
+    HttpServletResponse servlet = client.servlet();
+    head.forEach(
+        (name, values) ->
+            values.forEach(
+                value -> {
+                  if (HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
+                    servlet.setContentType(String.valueOf(value));
+                  } else {
+                    servlet.addHeader(name, String.valueOf(value));
+                  }
+                }));
+    output.lock();
+    try {
+      body = servlet.getOutputStream();
       // the first event goes out at once: it opens the response and tells where the stream starts
-      if (!send(EventFrames.progress(position))) {
+      if (!send(frames.progress(position))) {
+        close();
         return;
       }
-      while (!stopping) {
-        long quiet = System.nanoTime() - lastSentNanos;
-        EventBatch batch = watch.poll(Duration.ofNanos(Math.max(1_000_000, progressNanos - quiet)));
+    } finally {
+      output.unlock();
+    }
+    try {
+      live = true;
+      follow();
+      end(Problems.stopping());
+    } catch (InterruptedException e) {
+      end(Problems.stopping());
+    } catch (RuntimeException e) {
+      // compacted history it still had to read, a reset store, a lost database: the client must act
+      LOG.log(Level.FINE, "WATCH ends: " + e, e);
+      end(Problems.from(e));
+    } finally {
+      live = false;
+      close();
+    }
+  }
+
+  /**
+   * Ends the response here, so that Jersey, which writes the rest of its (empty) entity after the
+   * body returns, finds it closed instead of failing on a gone client's connection.
+   */
+  private void close() {
+    output.lock();
+    try {
+      body.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "WATCH close: " + e, e);
+    } finally {
+      output.unlock();
+    }
+  }
+
+  /** Returns when the server stops, or as soon as the client is gone. */
+  private void follow() throws InterruptedException {
+    while (!stopping) {
+      long quiet = System.nanoTime() - lastSentNanos;
+      EventBatch batch = watch.poll(Duration.ofNanos(Math.max(1_000_000, progressNanos - quiet)));
+      output.lock();
+      try {
         if (!add(batch)) {
           return;
         }
@@ -109,20 +211,62 @@ final class WatchStream implements Runnable {
           return;
         }
         if (System.nanoTime() - lastSentNanos >= progressNanos
-            && !send(EventFrames.progress(position))) {
+            && !send(frames.progress(position))) {
           return;
         }
+      } finally {
+        output.unlock();
       }
-      send(EventFrames.error(Problems.stopping()));
-    } catch (InterruptedException e) {
-      send(EventFrames.error(Problems.stopping()));
-    } catch (RuntimeException e) {
-      // compacted history it still had to read, a reset store, a lost database: the client must act
-      LOG.log(Level.FINE, "WATCH ends: " + e, e);
-      send(EventFrames.error(Problems.from(e)));
+    }
+  }
+
+  private void end(Problem why) {
+    live = false;
+    output.lock();
+    try {
+      send(EventFrames.error(why));
     } finally {
-      close();
-      onClose.accept(this);
+      output.unlock();
+    }
+  }
+
+  /**
+   * On the feed's thread (see {@link Watch.DirectConsumer}): writes a live batch at once if nothing
+   * the watch handed out is still unwritten, the batch is small and the socket has room; else
+   * leaves it to the queue and the stream's thread. Never waits: not for {@link #output}, not for
+   * the socket.
+   */
+  @Override
+  public boolean take(EventBatch batch) {
+    if (!live || !output.tryLock()) {
+      return false;
+    }
+    try {
+      if (!live || position != batch.after() || pending.size() > 0) {
+        return false;
+      }
+      if (batch.events().isEmpty()) {
+        // nothing under the prefix: the bookmark moves, as a queued batch would move it
+        position = batch.revision();
+        return true;
+      }
+      byte[] bytes = frames.batch(batch, asStored, batchEnds, DIRECT_SIZE);
+      // one write: isReady promises that the next write does not block, not the one after it
+      if (bytes == null || !body.isReady()) {
+        return false;
+      }
+      body.write(bytes);
+      body.flush();
+      position = batch.revision();
+      lastSentNanos = System.nanoTime();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      // the client is gone (or the response): the stream's thread finds out at its next write;
+      // nothing may reach the feed, which offers the batch to the other watches after this one
+      live = false;
+      return false;
+    } finally {
+      output.unlock();
     }
   }
 
@@ -146,7 +290,7 @@ final class WatchStream implements Runnable {
     }
     position = Math.max(position, batch.revision());
     if (batchEnds && position > before) {
-      pending.writeBytes(EventFrames.progress(position));
+      pending.writeBytes(frames.progress(position));
     }
     return true;
   }
@@ -157,25 +301,15 @@ final class WatchStream implements Runnable {
     return send(bytes);
   }
 
-  /** Writes and flushes; false once the client is gone. */
+  /** Writes and flushes, under {@link #output}; false once the client is gone. */
   private boolean send(byte[] bytes) {
-    if (out.isClosed()) {
-      return false;
-    }
     try {
-      out.write(bytes);
+      body.write(bytes);
+      body.flush();
       lastSentNanos = System.nanoTime();
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private void close() {
-    try {
-      out.close();
-    } catch (IOException e) {
-      LOG.log(Level.FINE, "WATCH close: " + e, e);
     }
   }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
-import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * The open watch streams of this server, each on a thread of its own (a managed thread, not a
@@ -42,14 +41,14 @@ public class WatchStreams {
   private final AtomicLong ids = new AtomicLong();
 
   /**
-   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code out},
-   * with a progress event after each batch if {@code batchEnds}, the values as stored if {@code
-   * asStored} (a stream of the feed key).
+   * Starts streaming the changes under {@code prefix} after revision {@code after} to {@code
+   * client}, with a progress event after each batch if {@code batchEnds}, the values as stored if
+   * {@code asStored} (a stream of the feed key).
    *
    * @throws io.keywatch.admin.problems.ProblemException 503 when the cap is reached
    */
   void open(
-      String prefix, long after, boolean batchEnds, boolean asStored, ChunkedOutput<byte[]> out) {
+      String prefix, long after, boolean batchEnds, boolean asStored, WatchStream.Client client) {
     int limit = settings.maxWatchClients();
     if (count.incrementAndGet() > limit) {
       count.decrementAndGet();
@@ -69,7 +68,7 @@ public class WatchStreams {
             after,
             batchEnds,
             asStored,
-            out,
+            client,
             frames,
             settings.progressInterval(),
             this::closed);

@@ -6,7 +6,8 @@
  *
  * <p>Each stream is one thread pulling from its own {@link io.keywatch.watch.Watch}, so a slow
  * client only slows itself: its watch becomes a victim and catches up from the table, the hub and
- * the other streams never wait for it. Leaves out: filters other than the prefix, several prefixes
- * on one stream.
+ * the other streams never wait for it. A caught-up stream whose socket has room gets a live batch
+ * from the feed's thread directly, which only tries and never waits. Leaves out: filters other than
+ * the prefix, several prefixes on one stream.
  */
 package io.keywatch.admin.watch;
