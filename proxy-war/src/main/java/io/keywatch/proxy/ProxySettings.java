@@ -55,10 +55,6 @@ public class ProxySettings {
   Duration bodyTimeout;
 
   @Inject
-  @ConfigProperty(name = GatewaySetting.INLINE_WAIT)
-  Duration inlineWait;
-
-  @Inject
   @ConfigProperty(name = GatewaySetting.MAX_URI_BYTES)
   int maxUriBytes;
 
@@ -152,10 +148,6 @@ public class ProxySettings {
 
   public Duration bodyTimeout() {
     return bodyTimeout;
-  }
-
-  public Duration inlineWait() {
-    return inlineWait;
   }
 
   public int maxUriBytes() {

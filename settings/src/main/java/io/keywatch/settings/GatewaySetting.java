@@ -56,14 +56,6 @@ public final class GatewaySetting {
               + " and the connection closed")
   public static final String BODY_TIMEOUT = "keywatch.proxy.body-timeout";
 
-  @Setting(
-      defaultValue = "PT0.002S",
-      doc =
-          "how long a request without a body keeps its container thread waiting for the upstream's"
-              + " answer before it goes on asynchronously (0: never waits); an answer within it"
-              + " ends on that thread, which costs the container less")
-  public static final String INLINE_WAIT = "keywatch.proxy.inline-wait";
-
   // below the container's own limit on a request head (header-buffer-length-bytes, 64 KiB in
   // proxy-pre-boot.asadmin), which answers a bare 400 above it
   @Setting(

@@ -39,10 +39,8 @@ import org.eclipse.jetty.io.Content;
 /**
  * One client request forwarded to its upstream and the answer passed back, with no thread held
  * while either side is silent: the container's thread leaves once the request is handed to the
- * upstream client (a request without a body first waits {@code keywatch.proxy.inline-wait} for a
- * quick answer to end on it, see {@link Handback}); the request body flows as the client sends it
- * and the upstream takes it ({@link RequestBody}), the response body as the upstream sends it and
- * the client's connection takes it.
+ * upstream client; the request body flows as the client sends it and the upstream takes it ({@link
+ * RequestBody}), the response body as the upstream sends it and the client's connection takes it.
  *
  * <pre>
  * choose a node ───── none (no node of positive weight): 503
@@ -99,9 +97,6 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
   /** The client's request body; null for a request without one. */
   private RequestBody requestBody;
 
-  /** The container's thread waiting for a quick answer to end it; null once it cannot. */
-  private Handback handback;
-
   /** The upstream's response body, once its head has arrived. */
   private Content.Source body;
 
@@ -143,16 +138,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     this.async = req.startAsync(req, res);
   }
 
-  /**
-   * Hands the request to the upstream client; returns when a request without a body was answered
-   * within {@code inlineWait}, else at once (a body follows as it comes, the answer as it comes).
-   */
-  void send(
-      UpstreamClient client,
-      String path,
-      Duration timeout,
-      Duration bodyTimeout,
-      Duration inlineWait)
+  /** Hands the request to the upstream client; returns at once, its body follows as it comes. */
+  void send(UpstreamClient client, String path, Duration timeout, Duration bodyTimeout)
       throws IOException {
     async.setTimeout(0); // the route's timeout bounds each wait, not the whole exchange
     async.addListener(this);
@@ -181,24 +168,10 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
               // a 408 closes the connection, which over HTTP/2 would end every stream on it
               req.getProtocol().startsWith("HTTP/1") ? bodyTimeout : null);
     }
-    if (!hasBody && !inlineWait.isNegative() && !inlineWait.isZero()) {
-      handback = new Handback();
-    }
     upstreamStart = System.nanoTime();
     attempt(first, content);
     if (requestBody != null) {
       requestBody.start();
-    } else if (handback != null) {
-      handback.await(inlineWait);
-    }
-  }
-
-  /** Runs the step that ends the exchange on the container's thread if it still waits. */
-  private void end(Runnable step) {
-    if (handback == null) {
-      step.run();
-    } else {
-      handback.run(step);
     }
   }
 
@@ -327,7 +300,9 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     try {
       out = res.getOutputStream();
       if (last && early.size() <= res.getBufferSize()) {
-        end(() -> writeWhole(early));
+        early.writeTo(out);
+        bytesSent += early.size();
+        finish();
         return;
       }
       pending = early.toByteArray();
@@ -335,19 +310,6 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
       out.setWriteListener(
           this); // the container calls onWritePossible when the client can take bytes
     } catch (IOException | IllegalStateException e) {
-      clientFailed(e);
-    }
-  }
-
-  private synchronized void writeWhole(ByteArrayOutputStream whole) {
-    if (finished.get()) {
-      return; // the client left meanwhile
-    }
-    try {
-      whole.writeTo(out);
-      bytesSent += whole.size();
-      finish();
-    } catch (IOException e) {
       clientFailed(e);
     }
   }
@@ -413,7 +375,7 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     if (result.isSucceeded()) {
       synchronized (this) {
         if (body == null) {
-          end(this::finish); // no body; one with a body ends when its last byte is written
+          finish(); // a response without a body; one with a body ends when its last byte is written
         }
       }
       return;

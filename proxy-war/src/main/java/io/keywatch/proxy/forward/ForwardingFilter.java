@@ -146,7 +146,7 @@ public class ForwardingFilter extends HttpFilter {
       return;
     }
     new Exchange(req, res, target, attempts, settings.bufferSize(), traffic, start)
-        .send(client, upstreamPath, timeout, settings.bodyTimeout(), settings.inlineWait());
+        .send(client, upstreamPath, timeout, settings.bodyTimeout());
   }
 
   /**
