@@ -184,10 +184,14 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     committed = false;
     ForwardedHeaders forwarded = client.forwardedHeaders();
     String host = attempts.hostHeader(to, req);
-    boolean verifyTls = attempts.verifyTls(target.route());
     Request r =
         client
-            .newRequest(to.address(), verifyTls, req.getMethod(), pathAndQuery, timeout)
+            .newRequest(
+                to.address(),
+                attempts.verifyTls(target.route()),
+                req.getMethod(),
+                pathAndQuery,
+                timeout)
             .headers(h -> requestHead(h, forwarded, host));
     if (content != null) {
       r.body(content);
@@ -215,8 +219,8 @@ final class Exchange implements WriteListener, AsyncListener, RequestBody.Outcom
     r.onRequestBegin(x -> begun.set(true))
         .onRequestCommit(x -> committed = true)
         .onResponseHeaders(this::responseHead)
-        .onResponseContentSource(this::responseBody);
-    client.send(r, to.address(), verifyTls, this::completed);
+        .onResponseContentSource(this::responseBody)
+        .send(this::completed);
     if (clientGone) {
       r.abort(new IOException("the client left"));
     }

@@ -10,16 +10,12 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -46,8 +42,6 @@ public class UpstreamClient {
 
   private HttpClient client;
   private HttpClient unverified;
-  private final Map<Target.Address, Destination> destinations = new ConcurrentHashMap<>();
-  private final Map<Target.Address, Destination> unverifiedDestinations = new ConcurrentHashMap<>();
   private ForwardedHeaders forwardedHeaders;
 
   @PostConstruct
@@ -146,35 +140,14 @@ public class UpstreamClient {
   }
 
   /**
-   * Sends a request made by {@link #newRequest} to its node. Jetty's own {@code send} looks the
-   * node's destination up in a map it locks for every request, which every request to one node
-   * waits on; here the lookup is a read, and Jetty's is made once per node and client. Both keep a
-   * destination as long as the client runs (Jetty removes none while its destination idle timeout
-   * is 0, the default).
-   */
-  void send(Request request, Target.Address a, boolean verifyTls, Response.CompleteListener done) {
-    HttpClient through = through(a, verifyTls);
-    Map<Target.Address, Destination> known =
-        through == client ? destinations : unverifiedDestinations;
-    Destination destination = known.get(a);
-    if (destination == null) {
-      destination = known.computeIfAbsent(a, x -> through.resolveDestination(request));
-    }
-    destination.send(request, done);
-  }
-
-  private HttpClient through(Target.Address a, boolean verifyTls) {
-    return a.tls() && !verifyTls ? unverified : client;
-  }
-
-  /**
    * A request to an upstream node with the raw path and query as given; an upstream silent for
    * longer than {@code timeout}, while the proxy waits to send or to receive, fails it with a
    * {@link java.util.concurrent.TimeoutException}.
    */
   Request newRequest(
       Target.Address a, boolean verifyTls, String method, String pathAndQuery, Duration timeout) {
-    return through(a, verifyTls)
+    HttpClient through = a.tls() && !verifyTls ? unverified : client;
+    return through
         .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")
         .method(method)
