@@ -255,14 +255,15 @@ final class WatchStream implements Runnable, Watch.DirectConsumer {
       if (bytes == null || !body.isReady()) {
         return false;
       }
-      body.write(bytes);
-      body.flush();
+      if (!send(bytes)) {
+        live = false; // the client is gone: the stream's thread finds out at its next write
+        return false;
+      }
       position = batch.revision();
-      lastSentNanos = System.nanoTime();
       return true;
-    } catch (IOException | RuntimeException e) {
-      // the client is gone (or the response): the stream's thread finds out at its next write;
-      // nothing may reach the feed, which offers the batch to the other watches after this one
+    } catch (RuntimeException e) {
+      // the response is gone: as above; nothing may reach the feed, which offers the batch to the
+      // other watches after this one
       live = false;
       return false;
     } finally {
