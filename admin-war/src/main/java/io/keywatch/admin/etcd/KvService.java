@@ -82,10 +82,7 @@ final class KvService extends KVGrpc.KVImplBase {
             if (failure != null) {
               response.onError(EtcdErrors.from(unwrap(failure)));
             } else {
-              response.onNext(
-                  putResponse(result, request.getPrevKv())
-                      .setHeader(member.header(result.revision()))
-                      .build());
+              response.onNext(putAnswer(result, request));
               response.onCompleted();
             }
           } catch (RuntimeException e) {
@@ -137,6 +134,10 @@ final class KvService extends KVGrpc.KVImplBase {
     } else {
       result = store.put(put.key(), put.value(), put.lease());
     }
+    return putAnswer(result, request);
+  }
+
+  private PutResponse putAnswer(PutResult result, PutRequest request) {
     return putResponse(result, request.getPrevKv())
         .setHeader(member.header(result.revision()))
         .build();
