@@ -74,12 +74,15 @@ public final class PayaraServer implements AutoCloseable {
   private final ServerRole role;
   private final Listeners listeners;
   private final Path log;
+  private final List<Path> scratch;
   private final Process process;
 
-  private PayaraServer(ServerRole role, Listeners listeners, Path log, Process process) {
+  private PayaraServer(
+      ServerRole role, Listeners listeners, Path log, List<Path> scratch, Process process) {
     this.role = role;
     this.listeners = listeners;
     this.log = log;
+    this.scratch = scratch;
     this.process = process;
   }
 
@@ -209,7 +212,7 @@ public final class PayaraServer implements AutoCloseable {
     try {
       Process process = pb.start();
       process.getOutputStream().close(); // the server reads no input
-      return new PayaraServer(role, listeners, log, process);
+      return new PayaraServer(role, listeners, log, List.of(rootDir, tmpDir), process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the " + role.label() + " server", e);
     }
@@ -366,21 +369,31 @@ public final class PayaraServer implements AutoCloseable {
     }
   }
 
-  /** Asks the server to shut down (SIGTERM runs Payara's orderly shutdown), then insists. */
+  /**
+   * Asks the server to shut down (SIGTERM runs Payara's orderly shutdown), then insists. Once it
+   * has exited, its root and temporary folders go: they hold the runtime Payara Micro unpacks at
+   * every start (some 100 MB), and only the log is worth keeping.
+   */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
-        process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
+    }
+    if (!process.isAlive()) {
+      try {
+        scratch.forEach(Folders::deleteTree);
+      } catch (UncheckedIOException e) {
+        // left for the next start, which deletes these folders before it unpacks again
+      }
     }
   }
 

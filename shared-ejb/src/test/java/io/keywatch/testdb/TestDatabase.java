@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -179,11 +181,13 @@ public final class TestDatabase implements AutoCloseable {
             null);
       }
       try {
-        Path dir = Files.createTempDirectory("keywatch-pg");
+        // the property, not Files' default: that one is read once, before Surefire sets it
+        Path dir =
+            Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "keywatch-pg");
         EmbeddedPostgres pg =
             EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
         Server s = new Server(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, pg);
-        Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::discard));
         return s;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
@@ -198,6 +202,18 @@ public final class TestDatabase implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
         embedded = null;
+      }
+    }
+
+    /** Stops the server and deletes its data: every test JVM starts on a new one. */
+    synchronized void discard() {
+      stop();
+      try (Stream<Path> paths = Files.walk(dataDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + dataDir, e);
       }
     }
 

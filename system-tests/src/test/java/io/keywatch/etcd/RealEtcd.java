@@ -17,13 +17,16 @@ import java.util.concurrent.TimeUnit;
 final class RealEtcd implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/bin/etcd");
+  private static final String DATA = "data";
 
   private final Process process;
   private final int clientPort;
+  private final Path dataDir;
 
-  private RealEtcd(Process process, int clientPort) {
+  private RealEtcd(Process process, int clientPort, Path dataDir) {
     this.process = process;
     this.clientPort = clientPort;
+    this.dataDir = dataDir;
   }
 
   /** Starts one with etcd's defaults and these flags besides. */
@@ -40,7 +43,7 @@ final class RealEtcd implements AutoCloseable {
                 "--name",
                 "default",
                 "--data-dir",
-                dir.resolve("data").toString(),
+                dir.resolve(DATA).toString(),
                 "--listen-client-urls",
                 clientUrl,
                 "--advertise-client-urls",
@@ -56,7 +59,7 @@ final class RealEtcd implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       pb.redirectOutput(dir.resolve("etcd.log").toFile());
-      RealEtcd etcd = new RealEtcd(pb.start(), client);
+      RealEtcd etcd = new RealEtcd(pb.start(), client, dir.resolve(DATA));
       Etcdctl ctl = etcd.etcdctl(null);
       Keywatch.eventually().until(() -> ctl.run("endpoint", "health").exit() == 0);
       return etcd;
@@ -94,6 +97,9 @@ final class RealEtcd implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    if (!process.isAlive()) {
+      Folders.deleteTree(dataDir); // its write-ahead log alone takes 64 MB; etcd.log stays
     }
   }
 }

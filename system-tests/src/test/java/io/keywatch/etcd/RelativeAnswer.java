@@ -8,10 +8,12 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * An etcdctl answer made comparable between two stores: revisions relative to the store's revision
@@ -25,6 +27,10 @@ final class RelativeAnswer {
       Set.of("revision", "create_revision", "mod_revision", "compact_revision", "CompactRevision");
   private static final Set<String> SERVER_IDS =
       Set.of("cluster_id", "member_id", "raft_term", "ID", "leader");
+
+  /** A lease's keys: etcd lists them from a Go map, so in an order that changes run to run. */
+  private static final Set<String> UNORDERED = Set.of("keys");
+
   private static final Pattern COMPACTED = Pattern.compile("compacted revision (\\d+)");
   private static final Pattern TOOK = Pattern.compile("took = \\S+");
 
@@ -75,7 +81,12 @@ final class RelativeAnswer {
       }
       case ARRAY -> {
         JsonArrayBuilder b = Json.createArrayBuilder();
-        v.asJsonArray().forEach(x -> b.add(relative(x, base, name, ignored)));
+        Stream<JsonValue> items =
+            v.asJsonArray().stream().map(x -> relative(x, base, name, ignored));
+        if (UNORDERED.contains(name)) {
+          items = items.sorted(Comparator.comparing(JsonValue::toString));
+        }
+        items.forEach(b::add);
         return b.build();
       }
       case NUMBER -> {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +85,12 @@ class StartWithoutDatabaseIT {
                   Files.exists(snapshot)
                       && Files.readString(snapshot, StandardCharsets.UTF_8).contains(old));
       assertThat(first.stop()).as("exit code after SIGTERM").isIn(0, 143);
+      for (String server : List.of("admin", "proxy")) {
+        assertThat(dataDir.resolve("run").resolve(server).resolve("root"))
+            .as("the runtime the %s server unpacked, once it has stopped", server)
+            .doesNotExist();
+      }
+      assertThat(snapshot).exists();
     }
     database.stop();
 

@@ -302,11 +302,23 @@ public final class Keywatch implements AutoCloseable {
       throw new IllegalStateException(
           "the shared system is stopped by the extension, not by a test");
     }
-    system().close();
+    stop();
   }
 
   void stopShared() {
+    stop();
+  }
+
+  /**
+   * Stops the servers and deletes the embedded store's data, which no test reads once its system
+   * has stopped: a run starts some thirty systems, and their stores would take a small CI disk. The
+   * logs stay for reading.
+   */
+  private void stop() {
     system.close();
+    if (system.options().jdbcUrl().isEmpty()) {
+      Folders.deleteTree(system.options().dataDir());
+    }
   }
 
   @Override
