@@ -43,15 +43,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * to that {@code ClassCastException}; put back on Payara 6.2025.10 for an ad-hoc run, they lost
  * none of 2,000, so the race is rare. The blocking reads that replaced them held one of the
  * container's 200 HTTP threads per upload while it flowed, so 200 slow uploads stopped the gateway.
- * What the rules cannot rule out (read off Payara 6.2025.10's classes), and what still loses about
- * one chunked 100 MiB upload in twenty CI runs: {@link #taken} runs on the upstream client's
- * thread, and its {@code isReady}, finding nothing buffered, forks the chain while the container's
- * thread may still be leaving it after the callback that read the last buffer; and when a fork
- * finds bytes at once, Payara runs {@code onDataAvailable} on a thread of its own executor while
- * the forking thread is still in the chain. Reading only inside callbacks, the container's thread
- * waiting there until the upstream had taken each buffer, was tried and broke at once: Grizzly
- * parsed a chunked body's bytes as the next request's head ({@code Unknown protocol}). Payara
- * itself now and then logs a {@code NullPointerException} from {@code
+ * What the rules cannot rule out (read off Payara 6.2025.10's classes), and what still lost a
+ * chunked 100 MiB upload in one CI run of the last ten or so: {@link #taken} runs on the upstream
+ * client's thread, and its {@code isReady}, finding nothing buffered, forks the chain while the
+ * container's thread may still be leaving it after the callback that read the last buffer; and when
+ * a fork finds bytes at once, Payara runs {@code onDataAvailable} on a thread of its own executor
+ * while the forking thread is still in the chain. Reading only inside callbacks, the container's
+ * thread waiting there until the upstream had taken each buffer, was tried and broke at once:
+ * Grizzly parsed a chunked body's bytes as the next request's head ({@code Unknown protocol}).
+ * Payara itself now and then logs a {@code NullPointerException} from {@code
  * ReadHandlerImpl.processCallbacks}, a callback it queued running after its request ended: it calls
  * no listener (about 1 in 40 chunked uploads, with these rules or without).
  */
