@@ -23,9 +23,13 @@ import java.util.concurrent.Future;
  * same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes
  * to {@code /svc0/hello} with one route and to the middle route's path with many. Each wrk run
  * follows a warm-up run on the same URL (the first, on a cold proxy, two more); Keywatch and nginx
- * alternate. Keywatch's 1-route and 10,000-route runs are repeated once for the slowdown ratio.
+ * alternate. Keywatch's 1-route and 10,000-route runs are repeated once for the slowdown ratio. The
+ * 1-route run is also measured beside uploads that trickle in ({@link SlowUploads}), against itself
+ * without them.
  */
 public final class ProxyThroughput {
+
+  private static final int SLOW_UPLOADS = 500;
 
   private final BenchSettings settings;
   private final KeywatchServers servers;
@@ -52,6 +56,7 @@ public final class ProxyThroughput {
     Wrk.Result nginxOne =
         measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + one));
     rows.addAll(rows("1 route", kwOne, nginxOne));
+    rows.addAll(besideSlowUploads(servers.proxy().resolve(one)));
 
     // 3 weighted nodes (3:2:1, round robin) against nginx's upstream block of the same three
     String three = "/nodes3/hello";
@@ -91,6 +96,43 @@ public final class ProxyThroughput {
     return rows;
   }
 
+  /**
+   * The 1-route run again, without and then beside {@value #SLOW_UPLOADS} uploads that trickle in
+   * on a route of their own (issue 14 item 4): the other clients must be served as usual.
+   */
+  private List<Row> besideSlowUploads(URI url) throws Exception {
+    try (SlowUploads uploads = SlowUploads.upstream()) {
+      putRoute("slowup", uploads.upstreamUri());
+      awaitServed("/slowup/ready");
+      Wrk.Result without = measure("keywatch", url);
+      uploads.begin(servers.proxy(), "/slowup/upload", SLOW_UPLOADS);
+      Wrk.Result beside = measure("keywatch", url);
+      System.out.printf(
+          "  beside %d uploads at a byte a second, %d of them cut by the gateway%n",
+          SLOW_UPLOADS, uploads.cut());
+      String line = "1 route beside " + SLOW_UPLOADS + " slow uploads";
+      return List.of(
+          Row.ratio(
+              "proxy req/s, " + line,
+              beside.requestsPerSecond(),
+              without.requestsPerSecond(),
+              "req/s",
+              ">= 0.9x without them",
+              true,
+              0.9),
+          Row.ratio(
+              "proxy p99, " + line,
+              beside.p99Millis(),
+              without.p99Millis(),
+              "ms",
+              "<= 1.5x without them",
+              false,
+              1.5));
+    } finally {
+      serverDb.store().delete(Route.key("slowup"));
+    }
+  }
+
   private static List<Row> rows(String routes, Wrk.Result keywatch, Wrk.Result nginx) {
     return List.of(
         Row.ratio(
@@ -120,6 +162,11 @@ public final class ProxyThroughput {
       System.out.println("    (errors counted above; wrk said:)\n" + r.raw().indent(4));
     }
     return r;
+  }
+
+  private void putRoute(String id, URI upstream) {
+    String json = "{\"uri\":\"/" + id + "/*\",\"upstream\":\"" + upstream + "\"}";
+    serverDb.store().put(Route.key(id), json.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
