@@ -11,6 +11,7 @@ import io.keywatch.testing.Keywatch;
 import io.keywatch.testing.LauncherProcess;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
@@ -114,18 +115,28 @@ class ProxyResilienceIT {
     assertThat(up.statusCode()).isEqualTo(200);
     assertThat(up.body()).isEqualTo(expected);
 
-    HttpResponse<String> chunkedUp =
-        kw.send(
-            kw.proxyRequest(base + "/digest")
-                .timeout(Duration.ofMinutes(5))
-                .POST(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                        () -> EchoUpstream.Generated.stream(BIG)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> chunkedUp;
+    try {
+      chunkedUp = chunkedUpload(base);
+    } catch (UncheckedIOException dropped) {
+      // the container's own race (see RequestBody) dropped the connection, as it did in about one
+      // CI run in ten: once more; a wrong digest, an error status or a second drop fail the test
+      chunkedUp = chunkedUpload(base);
+    }
+    assertThat(chunkedUp.statusCode()).isEqualTo(200);
     assertThat(chunkedUp.body())
         .as("a body of unknown length is re-chunked upstream")
         .isEqualTo(expected);
+  }
+
+  private static HttpResponse<String> chunkedUpload(String base) {
+    return kw.send(
+        kw.proxyRequest(base + "/digest")
+            .timeout(Duration.ofMinutes(5))
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(() -> EchoUpstream.Generated.stream(BIG)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /**
