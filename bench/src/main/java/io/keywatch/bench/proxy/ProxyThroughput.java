@@ -102,7 +102,7 @@ public final class ProxyThroughput {
    */
   private List<Row> besideSlowUploads(URI url) throws Exception {
     try (SlowUploads uploads = SlowUploads.upstream()) {
-      putRoute("slowup", uploads.upstreamUri());
+      putRoute(serverDb.store(), "slowup", uploads.upstreamUri());
       awaitServed("/slowup/ready");
       Wrk.Result without = measure("keywatch", url);
       uploads.begin(servers.proxy(), "/slowup/upload", SLOW_UPLOADS);
@@ -164,9 +164,13 @@ public final class ProxyThroughput {
     return r;
   }
 
-  private void putRoute(String id, URI upstream) {
-    String json = "{\"uri\":\"/" + id + "/*\",\"upstream\":\"" + upstream + "\"}";
-    serverDb.store().put(Route.key(id), json.getBytes(StandardCharsets.UTF_8));
+  /** Route /{id}/* to {@code upstream}. */
+  private static void putRoute(KvStore store, String id, URI upstream) {
+    Route route =
+        RouteCodec.parse(
+            ("{\"uri\":\"/" + id + "/*\",\"upstream\":\"" + upstream + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    store.put(Route.key(id), RouteCodec.toBytes(route));
   }
 
   /**
@@ -175,16 +179,7 @@ public final class ProxyThroughput {
    */
   private void putRoutes(int from, int to) throws Exception {
     URI upstream = URI.create("http://127.0.0.1:" + settings.upstreamPort());
-    forEachRoute(
-        from,
-        to,
-        (store, i) -> {
-          Route route =
-              RouteCodec.parse(
-                  ("{\"uri\":\"/svc" + i + "/*\",\"upstream\":\"" + upstream + "\"}")
-                      .getBytes(StandardCharsets.UTF_8));
-          store.put(Route.key("svc" + i), RouteCodec.toBytes(route));
-        });
+    forEachRoute(from, to, (store, i) -> putRoute(store, "svc" + i, upstream));
   }
 
   /**
