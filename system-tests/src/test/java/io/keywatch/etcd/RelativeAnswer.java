@@ -27,7 +27,6 @@ final class RelativeAnswer {
       Set.of("revision", "create_revision", "mod_revision", "compact_revision", "CompactRevision");
   private static final Set<String> SERVER_IDS =
       Set.of("cluster_id", "member_id", "raft_term", "ID", "leader");
-
   private static final Pattern COMPACTED = Pattern.compile("compacted revision (\\d+)");
   private static final Pattern TOOK = Pattern.compile("took = \\S+");
 
