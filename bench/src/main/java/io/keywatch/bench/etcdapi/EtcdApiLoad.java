@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.KeywatchServers;
+import io.keywatch.bench.lab.WarmUp;
 import io.keywatch.bench.report.Row;
 import io.keywatch.bench.watch.EtcdWatchLatency;
 import io.keywatch.bench.watch.SequentialPuts;
@@ -34,9 +35,11 @@ public final class EtcdApiLoad {
   private final BenchSettings settings;
   private final Target etcd;
   private final Target keywatch;
+  private final long adminPid;
 
   public EtcdApiLoad(BenchSettings settings, KeywatchServers servers) {
     this.settings = settings;
+    this.adminPid = servers.adminPid();
     this.etcd =
         new Target("etcd", () -> Client.builder().endpoints(settings.etcdEndpoint()).build());
     this.keywatch =
@@ -52,11 +55,10 @@ public final class EtcdApiLoad {
 
   public List<Row> run() throws Exception {
     List<Row> rows = new ArrayList<>();
-    // one unmeasured round first: the servers' gRPC path is not compiled yet on a fresh start, and
+    // unmeasured rounds first: the servers' gRPC path is not compiled yet on a fresh start, and
     // the first line measured would pay for it (12 ms per put at 1 client against 0.7 ms later)
-    System.out.printf(
-        "  warm-up: etcd %.0f, keywatch %.0f puts/s (not in the table)%n",
-        puts(etcd, 32, 0), puts(keywatch, 32, 0));
+    System.out.printf("  warm-up, etcd: %.0f puts/s (not in the table)%n", puts(etcd, 32, 0));
+    WarmUp.untilSettled("keywatch, 32 clients", "puts/s", adminPid, () -> puts(keywatch, 32, 0));
     for (int clients : settings.writerCounts()) {
       double e = puts(etcd, clients, 0);
       double k = puts(keywatch, clients, 0);

@@ -4,6 +4,7 @@ import io.keywatch.bench.lab.BenchDatabase;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.Http;
 import io.keywatch.bench.lab.KeywatchServers;
+import io.keywatch.bench.lab.WarmUp;
 import io.keywatch.bench.report.Row;
 import io.keywatch.kv.KvStore;
 import io.keywatch.routes.Route;
@@ -23,16 +24,13 @@ import java.util.concurrent.Future;
  * same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes
  * to {@code /svc0/hello} with one route and to the middle route's path with many. Each wrk run
  * follows a warm-up run on the same URL, and the first waits until the cold proxy's rate has
- * settled ({@link #warmUp}); Keywatch and nginx alternate. Keywatch's 1-route and 10,000-route runs
+ * settled ({@link WarmUp}); Keywatch and nginx alternate. Keywatch's 1-route and 10,000-route runs
  * are repeated once for the slowdown ratio. The 1-route run is also measured beside uploads that
  * trickle in ({@link SlowUploads}), against itself without them.
  */
 public final class ProxyThroughput {
 
   private static final int SLOW_UPLOADS = 500;
-  private static final int MIN_WARMUPS = 4;
-  private static final int MAX_WARMUPS = 36;
-  private static final double SETTLED = 0.05;
 
   private final BenchSettings settings;
   private final KeywatchServers servers;
@@ -52,7 +50,13 @@ public final class ProxyThroughput {
     putRoutes(0, 1);
     String one = "/svc0/hello";
     awaitServed(one);
-    warmUp(servers.proxy().resolve(one));
+    // the proxy's JVM is cold here (bench/run proxy)
+    String warm = servers.proxy().resolve(one).toString();
+    WarmUp.untilSettled(
+        "keywatch " + one,
+        "req/s",
+        servers.proxyPid(),
+        () -> wrk.run(warm, settings.wrkWarmup()).requestsPerSecond());
     Wrk.Result kwOne = measure("keywatch", servers.proxy().resolve(one));
     Wrk.Result nginxOne =
         measure("nginx", URI.create("http://127.0.0.1:" + settings.nginxPort() + one));
@@ -153,27 +157,6 @@ public final class ProxyThroughput {
             "<= 2x nginx",
             false,
             2.0));
-  }
-
-  /**
-   * Loads the proxy, whose JVM is cold here (bench/run proxy), until its JIT has settled: warm-up
-   * runs until two in a row gain less than {@value #SETTLED} on the best before them (at least
-   * {@value #MIN_WARMUPS} runs, at most {@value #MAX_WARMUPS}). A fixed time does not fit every
-   * machine: on two cores the rate settled after 30-50 s on one (2026-12-01) and only after some
-   * four minutes on a slower one (2026-12-02), where 40 s measured a fifth of the settled rate.
-   */
-  private void warmUp(URI url) throws Exception {
-    double best = 0;
-    int flat = 0;
-    for (int i = 1; i <= MAX_WARMUPS; i++) {
-      double rate = wrk.run(url.toString(), settings.wrkWarmup()).requestsPerSecond();
-      System.out.printf("  warm-up %d: %,.0f req/s%n", i, rate);
-      flat = rate < best * (1 + SETTLED) ? flat + 1 : 0;
-      best = Math.max(best, rate);
-      if (i >= MIN_WARMUPS && flat >= 2) {
-        return;
-      }
-    }
   }
 
   private Wrk.Result measure(String who, URI url) throws Exception {
