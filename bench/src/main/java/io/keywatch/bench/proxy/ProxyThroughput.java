@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
  * with 3 weighted nodes (the upstream on three ports; nginx's upstream block of the three, with the
  * same weights) and with 10,000 routes. Routes are prefix routes {@code /svcN/*}; the request goes
  * to {@code /svc0/hello} with one route and to the middle route's path with many. Each wrk run
- * follows a warm-up run on the same URL, and the first waits until the cold proxy's rate has
- * settled ({@link WarmUp}); Keywatch and nginx alternate. Keywatch's 1-route and 10,000-route runs
+ * follows a warm-up run on the same URL, and the first waits until the cold proxy's JIT has gone
+ * quiet ({@link WarmUp}); Keywatch and nginx alternate. Keywatch's 1-route and 10,000-route runs
  * are repeated once for the slowdown ratio. The 1-route run is also measured beside uploads that
  * trickle in ({@link SlowUploads}), against itself without them.
  */
