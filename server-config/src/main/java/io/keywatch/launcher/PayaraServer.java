@@ -25,7 +25,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * One Payara Micro process serving one Keywatch WAR at the root context of its port. It is always
@@ -54,6 +53,12 @@ public final class PayaraServer implements AutoCloseable {
           "Exception while deploying the app",
           "Failed to start, exiting");
 
+  /** Payara Micro's last line of a boot, also of one whose application failed to deploy. */
+  private static final Pattern BOOT_ENDED = Pattern.compile("Payara Micro .* ready in ");
+
+  /** How long the reason of a fatal line may take to be logged when the boot's end never comes. */
+  private static final Duration REASON_GRACE = Duration.ofSeconds(10);
+
   /** One check of a {@code /health} body: its name and status. */
   private static final Pattern HEALTH_CHECK =
       Pattern.compile("\"name\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"status\"\\s*:\\s*\"(UP|DOWN)\"");
@@ -76,6 +81,9 @@ public final class PayaraServer implements AutoCloseable {
   private final Path log;
   private final List<Path> scratch;
   private final Process process;
+
+  /** When {@link #await} first saw a fatal line whose record was not yet all written. */
+  private Instant fatalSeen;
 
   private PayaraServer(
       ServerRole role, Listeners listeners, Path log, List<Path> scratch, Process process) {
@@ -322,6 +330,7 @@ public final class PayaraServer implements AutoCloseable {
     String lastAnswer = "no answer yet";
     while (true) {
       if (!process.isAlive()) {
+        failOnFatalLogLine(true);
         throw new ServerStartException(
             role.label()
                 + " server exited with code "
@@ -346,7 +355,7 @@ public final class PayaraServer implements AutoCloseable {
         throw new ServerStartException(
             "interrupted while waiting for the " + role.label() + " server");
       }
-      failOnFatalLogLine();
+      failOnFatalLogLine(false);
       if (Instant.now().isAfter(deadline)) {
         throw new ServerStartException(
             role.label()
@@ -416,22 +425,22 @@ public final class PayaraServer implements AutoCloseable {
     return process.pid();
   }
 
-  private boolean logContains(String text) {
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      return lines.anyMatch(l -> l.contains(text));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void failOnFatalLogLine() {
-    Optional<String> fatal;
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      fatal = lines.filter(l -> FATAL_LOG_LINES.stream().anyMatch(l::contains)).findFirst();
+  /** Fails with the reason once the log shows a fatal line; {@code exited}: the log is complete. */
+  private void failOnFatalLogLine(boolean exited) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       return; // no log yet
     }
-    if (fatal.isPresent() && logContains(BIND_FAILED)) {
+    int at = 0;
+    while (at < lines.size() && FATAL_LOG_LINES.stream().noneMatch(lines.get(at)::contains)) {
+      at++;
+    }
+    if (at == lines.size() || !reasonWritten(lines, at, exited)) {
+      return;
+    }
+    if (lines.stream().anyMatch(l -> l.contains(BIND_FAILED))) {
       throw new PortInUseException(
           "the "
               + role.label()
@@ -444,32 +453,44 @@ public final class PayaraServer implements AutoCloseable {
               + " ends with:\n"
               + logTail());
     }
-    if (fatal.isPresent()) {
-      throw new ServerStartException(
-          "the "
-              + role.label()
-              + " server cannot start (it logged \""
-              + fatal.get().strip()
-              + "\"), because:\n"
-              + causes()
-              + "\nits log "
-              + log
-              + " ends with:\n"
-              + logTail());
+    throw new ServerStartException(
+        "the "
+            + role.label()
+            + " server cannot start (it logged \""
+            + lines.get(at).strip()
+            + "\"), because:\n"
+            + causes(lines)
+            + "\nits log "
+            + log
+            + " ends with:\n"
+            + logTail());
+  }
+
+  /**
+   * Whether what the fatal line at {@code at} leads to is all written: the reason ("Caused by")
+   * comes after it, in its record's stack trace or in the records that follow. It is when the
+   * process has exited, when Payara has logged the end of its boot, or at the latest {@link
+   * #REASON_GRACE} after the fatal line was first seen.
+   */
+  private boolean reasonWritten(List<String> lines, int at, boolean exited) {
+    if (exited
+        || lines.subList(at + 1, lines.size()).stream()
+            .anyMatch(l -> BOOT_ENDED.matcher(l).find())) {
+      return true;
     }
+    if (fatalSeen == null) {
+      fatalSeen = Instant.now();
+    }
+    return Instant.now().isAfter(fatalSeen.plus(REASON_GRACE));
   }
 
   /** The distinct "Caused by" lines of the log: the reasons, which the tail's stack frames hide. */
-  private String causes() {
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      return lines
-          .filter(l -> l.startsWith("Caused by: "))
-          .map(String::strip)
-          .distinct()
-          .collect(Collectors.joining("\n  ", "  ", ""));
-    } catch (IOException e) {
-      return "  (cannot read " + log + ")";
-    }
+  private static String causes(List<String> lines) {
+    return lines.stream()
+        .filter(l -> l.startsWith("Caused by: "))
+        .map(String::strip)
+        .distinct()
+        .collect(Collectors.joining("\n  ", "  ", ""));
   }
 
   public Path log() {
