@@ -135,6 +135,9 @@ public final class KeywatchSystem implements AutoCloseable {
         env.put(Catalogue.envVar(GatewaySetting.FEED), gatewayFeed());
       }
       if (role == ServerRole.ADMIN) {
+        env.put(
+            Catalogue.envVar(AdminSetting.ADMIN_PORT),
+            Integer.toString(options.listeners(role).main().port()));
         env.put(Catalogue.envVar(AdminSetting.ETCD_PORT), Integer.toString(options.etcdPort()));
       }
       env.putAll(options.env().getOrDefault(role, Map.of()));

@@ -67,6 +67,10 @@ public final class AdminSetting {
       doc = "the most expired leases revoked in one transaction (etcd revokes 1000/s)")
   public static final String LEASE_EXPIRY_BATCH = "keywatch.lease.expiry-batch";
 
+  // the launcher passes the port it listens on; a route to it would open the admin API
+  @Setting(defaultValue = "9180", doc = "the admin API's HTTP port, which no upstream may name")
+  public static final String ADMIN_PORT = "keywatch.admin.port";
+
   @Setting(defaultValue = "2379", doc = "the port of etcd's gRPC API")
   public static final String ETCD_PORT = "keywatch.etcd.port";
 

@@ -9,7 +9,7 @@ package io.keywatch.settings;
 public final class LauncherSetting {
 
   @Setting(defaultValue = "9180", doc = "HTTP port of the admin API")
-  public static final String ADMIN_PORT = "keywatch.admin.port";
+  public static final String ADMIN_PORT = AdminSetting.ADMIN_PORT;
 
   // the admin API is reachable from this machine only unless told otherwise (APISIX allows
   // 127.0.0.0/24)

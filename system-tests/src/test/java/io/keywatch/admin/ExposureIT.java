@@ -4,7 +4,15 @@ import static io.keywatch.admin.Answers.ok;
 import static io.keywatch.admin.Answers.problem;
 import static io.keywatch.admin.Answers.revision;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import io.keywatch.testing.KeywatchTest;
@@ -15,14 +23,18 @@ import jakarta.json.JsonString;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -182,6 +194,106 @@ class ExposureIT {
 
     assertThat(revision(ok(kw.adminGet("/routes"), 200))).isEqualTo(before);
     assertThat(kw.adminGet("/routes/" + id).statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * etcd's API is held to the same rules for the keys the gateway reads: gRPC (a put, and a put in
+   * either branch of a txn) and the JSON gateway refuse with INVALID_ARGUMENT and write nothing.
+   */
+  @ParameterizedTest
+  @MethodSource("refusedUpstreams")
+  void theEtcdApiRefusesTheSameRoutesAndWritesNothing(String upstream, Keywatch kw)
+      throws Exception {
+    String id = Keywatch.uniqueId("exposed-etcd");
+    ByteSequence key = bytes("/routes/" + id);
+    ByteSequence route = bytes("{\"uri\": \"/" + id + "\", \"upstream\": \"" + upstream + "\"}");
+    long before = revision(ok(kw.adminGet("/routes"), 200));
+
+    try (Client etcd = etcd(kw)) {
+      KV kv = etcd.getKVClient();
+      assertRefused(() -> kv.put(key, route).get(), upstream);
+      assertRefused(
+          () -> kv.txn().Then(Op.put(key, route, PutOption.DEFAULT)).commit().get(), upstream);
+      assertRefused(
+          () ->
+              kv.txn()
+                  .If(new Cmp(bytes("/none"), Cmp.Op.EQUAL, CmpTarget.modRevision(1)))
+                  .Else(
+                      Op.txn(
+                          new Cmp[0], new Op[] {Op.put(key, route, PutOption.DEFAULT)}, new Op[0]))
+                  .commit()
+                  .get(),
+          upstream);
+    }
+    HttpResponse<String> gateway =
+        etcdGateway(
+            kw,
+            "v3/kv/put",
+            "{\"key\": \"" + base64(key) + "\", \"value\": \"" + base64(route) + "\"}");
+    assertThat(gateway.statusCode()).isEqualTo(400);
+    assertThat(gateway.body()).contains("\"code\":3").contains("allow-private-upstreams");
+
+    assertThat(revision(ok(kw.adminGet("/routes"), 200))).isEqualTo(before);
+    assertThat(kw.adminGet("/routes/" + id).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theEtcdApiRefusesADocumentTheGatewayCannotReadAndStoresAGoodOneAsSent(Keywatch kw)
+      throws Exception {
+    String id = Keywatch.uniqueId("etcd-route");
+    String good = "{\"uri\":  \"/" + id + "\", \"upstream\": \"http://127.0.0.1:1\"}";
+    try (Client etcd = etcd(kw)) {
+      KV kv = etcd.getKVClient();
+      assertRefused(() -> kv.put(bytes("/routes/" + id), bytes("not json")).get(), "invalid route");
+      assertRefused(
+          () -> kv.put(bytes("/upstreams/" + id), bytes("{\"nodes\": 7}")).get(),
+          "invalid upstream");
+      assertRefused(() -> kv.put(bytes("/routes/bad id"), bytes(good)).get(), "invalid route");
+
+      kv.put(bytes("/routes/" + id), bytes(good)).get();
+      assertThat(kv.get(bytes("/routes/" + id)).get().getKvs())
+          .singleElement()
+          .satisfies(
+              k -> assertThat(k.getValue().toString(StandardCharsets.UTF_8)).isEqualTo(good));
+      ok(kw.adminGet("/routes/" + id), 200);
+      kv.delete(bytes("/routes/" + id)).get();
+    }
+  }
+
+  private static void assertRefused(ThrowingCallable call, String reason) {
+    assertThatThrownBy(call)
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining(reason);
+  }
+
+  private static Client etcd(Keywatch kw) {
+    return Client.builder()
+        .endpoints("http://127.0.0.1:" + kw.etcdPort())
+        .user(bytes("root"))
+        .password(bytes(kw.apiKey()))
+        .build();
+  }
+
+  /** A call of etcd's JSON gateway with the token root is given for the API key. */
+  private static HttpResponse<String> etcdGateway(Keywatch kw, String path, String json) {
+    HttpResponse<String> authenticated =
+        kw.adminPost(
+            "/v3/auth/authenticate", "{\"name\": \"root\", \"password\": \"" + kw.apiKey() + "\"}");
+    assertThat(authenticated.statusCode()).as(authenticated.body()).isEqualTo(200);
+    String token = Keywatch.json(authenticated).getString("token");
+    return kw.send(
+        kw.adminRequest("/" + path)
+            .header("Authorization", token)
+            .POST(BodyPublishers.ofString(json)));
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  private static String base64(ByteSequence b) {
+    return Base64.getEncoder().encodeToString(b.getBytes());
   }
 
   @ParameterizedTest

@@ -67,6 +67,10 @@ public class AdminSettings {
   boolean allowPrivateUpstreams;
 
   @Inject
+  @ConfigProperty(name = AdminSetting.ADMIN_PORT)
+  int adminPort;
+
+  @Inject
   @ConfigProperty(name = AdminSetting.ETCD_PORT)
   int etcdPort;
 
@@ -151,6 +155,11 @@ public class AdminSettings {
 
   public boolean allowPrivateUpstreams() {
     return allowPrivateUpstreams;
+  }
+
+  /** This server's HTTP port, as the launcher gave it. */
+  public int adminPort() {
+    return adminPort;
   }
 
   public int etcdPort() {

@@ -11,6 +11,8 @@ import io.keywatch.kv.LeaseNotFoundException;
 import io.keywatch.kv.LeaseTtlTooLargeException;
 import io.keywatch.kv.StoreUnavailableException;
 import io.keywatch.kv.ValueTooLargeException;
+import io.keywatch.routes.InvalidRouteException;
+import io.keywatch.ssl.InvalidSslException;
 
 /**
  * etcd's errors with etcd's gRPC status codes and messages (api/v3rpc/rpctypes/error.go): clients
@@ -64,6 +66,9 @@ final class EtcdErrors {
       status = REQUEST_TOO_LARGE;
     } else if (e instanceof InvalidKeyException) {
       // etcd takes any bytes as a key; the store's keys are narrower (see io.keywatch.kv.Keys)
+      status = Status.INVALID_ARGUMENT.withDescription("etcdserver: " + e.getMessage());
+    } else if (e instanceof InvalidRouteException || e instanceof InvalidSslException) {
+      // a document the gateway could not serve (see DocumentRules): etcd has no such refusal
       status = Status.INVALID_ARGUMENT.withDescription("etcdserver: " + e.getMessage());
     } else if (e instanceof StoreUnavailableException) {
       status = Status.UNAVAILABLE.withDescription("etcdserver: " + e.getMessage());

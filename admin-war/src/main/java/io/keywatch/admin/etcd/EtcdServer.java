@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keywatch.admin.config.AdminSettings;
+import io.keywatch.admin.routes.UpstreamGuard;
 import io.keywatch.etcd.etcdserverpb.KVGrpc;
 import io.keywatch.kv.KvStore;
 import io.keywatch.kv.LeaseStore;
@@ -44,6 +45,7 @@ public class EtcdServer {
   @Inject LeaseStore leases;
   @Inject WatchHub hub;
   @Inject AdminSettings settings;
+  @Inject UpstreamGuard guard;
   @Resource ManagedThreadFactory threads;
 
   private Server server;
@@ -61,7 +63,7 @@ public class EtcdServer {
     api =
         new EtcdApi(
             new AuthCheck(tokens),
-            new KvService(store, member, calls),
+            new KvService(store, new DocumentRules(guard), member, calls),
             new LeaseService(leases, store, member),
             new WatchService(hub, store, member, threads, settings.etcdProgressInterval()),
             new MaintenanceService(store, member, settings.etcdVersion()),

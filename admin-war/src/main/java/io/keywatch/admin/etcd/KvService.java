@@ -43,6 +43,7 @@ final class KvService extends KVGrpc.KVImplBase {
   private static final Logger LOG = Logger.getLogger(KvService.class.getName());
 
   private final KvStore store;
+  private final DocumentRules rules;
   private final EtcdMember member;
   private final Executor calls;
 
@@ -50,8 +51,9 @@ final class KvService extends KVGrpc.KVImplBase {
    * @param calls where a put's commit runs when none is under way, and a put that must read its key
    *     first (ignore_value, ignore_lease)
    */
-  KvService(KvStore store, EtcdMember member, Executor calls) {
+  KvService(KvStore store, DocumentRules rules, EtcdMember member, Executor calls) {
     this.store = store;
+    this.rules = rules;
     this.member = member;
     this.calls = calls;
   }
@@ -66,7 +68,7 @@ final class KvService extends KVGrpc.KVImplBase {
   public void put(PutRequest request, StreamObserver<PutResponse> response) {
     CompletableFuture<PutResult> written;
     try {
-      io.keywatch.kv.TxnRequest.Put put = StoreRequests.put(request);
+      io.keywatch.kv.TxnRequest.Put put = admitted(request);
       if (put.ignoreValue() || put.ignoreLease()) {
         calls.execute(() -> answer(response, () -> put(request)));
         return;
@@ -121,7 +123,7 @@ final class KvService extends KVGrpc.KVImplBase {
   }
 
   PutResponse put(PutRequest request) {
-    io.keywatch.kv.TxnRequest.Put put = StoreRequests.put(request);
+    io.keywatch.kv.TxnRequest.Put put = admitted(request);
     PutResult result;
     if (put.ignoreValue() || put.ignoreLease()) {
       // the key must exist and keep its value or lease: the store checks and writes that in one txn
@@ -135,6 +137,12 @@ final class KvService extends KVGrpc.KVImplBase {
       result = store.put(put.key(), put.value(), put.lease());
     }
     return putAnswer(result, request);
+  }
+
+  private io.keywatch.kv.TxnRequest.Put admitted(PutRequest request) {
+    io.keywatch.kv.TxnRequest.Put put = StoreRequests.put(request);
+    rules.check(put);
+    return put;
   }
 
   private PutResponse putAnswer(PutResult result, PutRequest request) {
@@ -151,7 +159,9 @@ final class KvService extends KVGrpc.KVImplBase {
   }
 
   TxnResponse txn(TxnRequest request) {
-    io.keywatch.kv.TxnResponse result = store.txn(StoreRequests.txn(request));
+    io.keywatch.kv.TxnRequest txn = StoreRequests.txn(request);
+    rules.check(txn);
+    io.keywatch.kv.TxnResponse result = store.txn(txn);
     return txnResponse(result, request).setHeader(member.header(result.revision())).build();
   }
 

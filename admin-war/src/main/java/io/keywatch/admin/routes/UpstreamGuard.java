@@ -8,7 +8,6 @@ import io.keywatch.routes.Upstream;
 import io.keywatch.routes.UpstreamRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -46,7 +45,6 @@ public class UpstreamGuard {
   private static final Pattern IPV4_SPELLING = Pattern.compile("\\d{1,10}(\\.\\d{1,10}){0,3}");
 
   @Inject AdminSettings settings;
-  @Inject HttpServletRequest request;
 
   /**
    * @throws InvalidRouteException naming the upstream and the setting that would allow it
@@ -124,7 +122,7 @@ public class UpstreamGuard {
     if (!local) {
       return Optional.empty();
     }
-    if (port == request.getLocalPort()) {
+    if (port == settings.adminPort()) {
       return Optional.of("is this admin server itself (the gateway would expose the admin API)");
     }
     return port == settings.etcdPort()
