@@ -246,6 +246,10 @@ public final class PayaraServer implements AutoCloseable {
     // none of it (no EJB timers, sessions or JCache), so it is switched off.
     commands.add(
         "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false");
+    // Payara rereads every application's deployment every 2 s, to redeploy one whose files
+    // changed (dynamic reload, a development aid); Keywatch replaces its WARs only by a restart.
+    commands.add(
+        "set configs.config.server-config.admin-service.das-config.dynamic-reload-enabled=false");
     commands.add(
         "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
             + listeners.main().bind());
