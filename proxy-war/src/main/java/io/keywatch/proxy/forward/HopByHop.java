@@ -15,6 +15,9 @@ final class HopByHop {
   private static final Set<String> ALWAYS =
       Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade");
 
+  /** A message without a Connection header, most of them: no set to build. */
+  private static final HopByHop ALWAYS_ONLY = new HopByHop(Set.of());
+
   private final Set<String> named;
 
   private HopByHop(Set<String> named) {
@@ -23,6 +26,9 @@ final class HopByHop {
 
   /** The rule for one message, given the values of its Connection headers. */
   static HopByHop of(Enumeration<String> connectionValues) {
+    if (!connectionValues.hasMoreElements()) {
+      return ALWAYS_ONLY;
+    }
     Set<String> named = new HashSet<>();
     while (connectionValues.hasMoreElements()) {
       for (String t : connectionValues.nextElement().split(",")) {
