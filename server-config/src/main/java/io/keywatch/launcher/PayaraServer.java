@@ -82,7 +82,7 @@ public final class PayaraServer implements AutoCloseable {
   private final List<Path> scratch;
   private final Process process;
 
-  /** When {@link #await} first saw a fatal line whose record was not yet all written. */
+  /** When {@link #await} first saw a fatal line whose reason may not be logged yet. */
   private Instant fatalSeen;
 
   private PayaraServer(

@@ -13,6 +13,7 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.keywatch.etcd.JetcdSessions;
 import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import io.keywatch.testing.KeywatchTest;
@@ -268,11 +269,7 @@ class ExposureIT {
   }
 
   private static Client etcd(Keywatch kw) {
-    return Client.builder()
-        .endpoints("http://127.0.0.1:" + kw.etcdPort())
-        .user(bytes("root"))
-        .password(bytes(kw.apiKey()))
-        .build();
+    return JetcdSessions.connect("127.0.0.1:" + kw.etcdPort(), kw.apiKey());
   }
 
   /** A call of etcd's JSON gateway with the token root is given for the API key. */

@@ -41,7 +41,7 @@ import java.util.function.Function;
  * ({@code base}) and without what names the server (cluster and member ids, lease ids: etcd picks
  * random ones), so that the two stores' lists compare equal.
  */
-final class JetcdSessions {
+public final class JetcdSessions {
 
   private final Client client;
   private final long base;
@@ -53,7 +53,7 @@ final class JetcdSessions {
   }
 
   /** A jetcd client of the store at {@code endpoint} (host:port), as root with this password. */
-  static Client connect(String endpoint, String password) {
+  public static Client connect(String endpoint, String password) {
     return Client.builder()
         .endpoints("http://" + endpoint)
         .user(bytes("root"))

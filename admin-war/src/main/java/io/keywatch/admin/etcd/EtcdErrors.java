@@ -64,11 +64,12 @@ final class EtcdErrors {
       status = Status.OUT_OF_RANGE.withDescription(e.getMessage());
     } else if (e instanceof ValueTooLargeException) {
       status = REQUEST_TOO_LARGE;
-    } else if (e instanceof InvalidKeyException) {
-      // etcd takes any bytes as a key; the store's keys are narrower (see io.keywatch.kv.Keys)
-      status = Status.INVALID_ARGUMENT.withDescription("etcdserver: " + e.getMessage());
-    } else if (e instanceof InvalidRouteException || e instanceof InvalidSslException) {
-      // a document the gateway could not serve (see DocumentRules): etcd has no such refusal
+    } else if (e instanceof InvalidKeyException
+        || e instanceof InvalidRouteException
+        || e instanceof InvalidSslException) {
+      // refusals etcd has no word for: etcd takes any bytes as a key, the store's keys are
+      // narrower (see io.keywatch.kv.Keys); and a document the gateway could not serve (see
+      // DocumentRules)
       status = Status.INVALID_ARGUMENT.withDescription("etcdserver: " + e.getMessage());
     } else if (e instanceof StoreUnavailableException) {
       status = Status.UNAVAILABLE.withDescription("etcdserver: " + e.getMessage());

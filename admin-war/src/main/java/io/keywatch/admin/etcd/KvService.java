@@ -70,7 +70,7 @@ final class KvService extends KVGrpc.KVImplBase {
     try {
       io.keywatch.kv.TxnRequest.Put put = admitted(request);
       if (put.ignoreValue() || put.ignoreLease()) {
-        calls.execute(() -> answer(response, () -> put(request)));
+        calls.execute(() -> answer(response, () -> put(put, request)));
         return;
       }
       written = store.putAsync(put.key(), put.value(), put.lease(), calls);
@@ -123,7 +123,10 @@ final class KvService extends KVGrpc.KVImplBase {
   }
 
   PutResponse put(PutRequest request) {
-    io.keywatch.kv.TxnRequest.Put put = admitted(request);
+    return put(admitted(request), request);
+  }
+
+  private PutResponse put(io.keywatch.kv.TxnRequest.Put put, PutRequest request) {
     PutResult result;
     if (put.ignoreValue() || put.ignoreLease()) {
       // the key must exist and keep its value or lease: the store checks and writes that in one txn
