@@ -3,6 +3,7 @@ package io.keywatch.proxy.forward;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.transport.HttpExchange;
@@ -31,13 +32,15 @@ import org.eclipse.jetty.util.BufferUtil;
  *   <li>bytes left after a final response mark the connection shut down: closed as the exchange
  *       ends;
  *   <li>it goes back to the pool only once the read after the exchange found nothing;
- *   <li>before a request is sent on it, one non-blocking read: anything there, or the upstream's
- *       close, and it is closed and the request sent on another connection.
+ *   <li>a connection in the pool is taken either by a request or by its selector's news that bytes
+ *       (or the upstream's close) came, never by both: if the selector came first, it is closed and
+ *       the request sent on another connection; a request that comes first makes one non-blocking
+ *       read before it is sent, and anything there, or the upstream's close, has the same end.
  * </ol>
  *
- * Costs per request: that read (no bytes: EAGAIN), two atomic increments, and a look at what is
- * left in the buffer after the response. This reaches into Jetty's internal transport classes:
- * check it on every Jetty upgrade (UpstreamConnectionReuseIT does).
+ * Costs per request: that read (no bytes: EAGAIN), a compare-and-set, two atomic increments, and a
+ * look at what is left in the buffer after the response. This reaches into Jetty's internal
+ * transport classes: check it on every Jetty upgrade (UpstreamConnectionReuseIT does).
  */
 final class StrictHttpTransport extends HttpClientTransportOverHTTP {
 
@@ -68,6 +71,12 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
      */
     private final AtomicInteger handBack = new AtomicInteger();
 
+    /**
+     * In the pool, with no request on it: the next request and the selector's next wake-up race for
+     * it.
+     */
+    private final AtomicBoolean idle = new AtomicBoolean(true);
+
     StrictConnection(EndPoint endPoint, Map<String, Object> context) {
       super(endPoint, context);
     }
@@ -89,6 +98,31 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
       };
     }
 
+    /** Back to the pool: idle from here on. */
+    @Override
+    public void release() {
+      idle.set(true);
+      super.release();
+    }
+
+    /**
+     * The selector found something on an idle connection: bytes or the upstream's close, and it is
+     * closed before a request can take it (Jetty would take the bytes for an unsolicited response
+     * and close it too, but by then a request may have taken it, and fail with it); or nothing an
+     * application sees (TLS's own records), and it goes back to waiting.
+     */
+    @Override
+    public void onFillable() {
+      if (!idle.compareAndSet(true, false)) {
+        super.onFillable();
+      } else if (outOfStep()) {
+        close(new IOException("upstream sent bytes or closed while idle"));
+      } else {
+        idle.set(true);
+        fillInterested();
+      }
+    }
+
     /** Called once the receiver has read and parsed all there was and waits for more. */
     @Override
     public void fillInterested() {
@@ -102,27 +136,29 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
     }
 
     /**
-     * One non-blocking read before the request goes out: anything there (bytes, or the upstream's
-     * close) and the connection is closed and the request sent on another.
+     * Takes the connection from its selector, then one non-blocking read before the request goes
+     * out: if the selector had it first, or anything is there (bytes, or the upstream's close), the
+     * connection is closed and the request sent on another.
      */
     @Override
     public SendFailure send(HttpExchange exchange) {
-      int read;
-      try {
-        read = getEndPoint().fill(probe);
-      } catch (IOException e) {
-        read = -1;
-      }
-      if (read != 0) {
-        IOException stale =
-            new IOException(
-                read > 0 ? "upstream sent bytes while idle" : "upstream closed while idle");
+      if (!idle.compareAndSet(true, false) || outOfStep()) {
+        IOException stale = new IOException("upstream sent bytes or closed while idle");
         close(stale);
         return new SendFailure(stale, true);
       }
       handBack.set(0);
       draining = false;
       return super.send(exchange);
+    }
+
+    /** One non-blocking read: whether bytes or the upstream's close are waiting. */
+    private boolean outOfStep() {
+      try {
+        return getEndPoint().fill(probe) != 0;
+      } catch (IOException e) {
+        return true;
+      }
     }
   }
 
