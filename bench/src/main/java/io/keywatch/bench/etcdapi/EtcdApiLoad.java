@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.keywatch.bench.lab.BenchSettings;
 import io.keywatch.bench.lab.KeywatchServers;
 import io.keywatch.bench.lab.WarmUp;
+import io.keywatch.bench.report.Latencies;
 import io.keywatch.bench.report.Row;
 import io.keywatch.bench.watch.EtcdWatchLatency;
 import io.keywatch.bench.watch.SequentialPuts;
@@ -20,9 +21,9 @@ import java.util.function.Supplier;
  * Benchmark 5: the same jetcd load against etcd and against Keywatch's etcd port (gRPC, as root
  * with the API key): puts per second from 1, 8 and 32 clients (a connection each), put-to-event
  * latency of one watcher, and puts per second while 100 watchers (a connection each) follow every
- * change. Each Keywatch figure is taken right after etcd's, so both see the same machine. Every run
- * checks that the store moved one revision per acknowledged put and that every watcher received
- * each of them once, in order.
+ * change, and the latency of a lone client's reads of one key. Each Keywatch figure is taken right
+ * after etcd's, so both see the same machine. Every run checks that the store moved one revision
+ * per acknowledged put and that every watcher received each of them once, in order.
  */
 public final class EtcdApiLoad {
 
@@ -80,6 +81,10 @@ public final class EtcdApiLoad {
             "<= etcd",
             false,
             1.0));
+    Latencies er = reads(etcd);
+    Latencies kr = reads(keywatch);
+    rows.add(Row.context("etcd API range p50 (1 key)", kr.p50Millis(), er.p50Millis(), "ms"));
+    rows.add(Row.context("etcd API range p99 (1 key)", kr.p99Millis(), er.p99Millis(), "ms"));
     int writers = settings.etcdApiWatchWriters();
     int watchers = settings.etcdApiWatchers();
     double ew = puts(etcd, writers, watchers);
@@ -141,6 +146,23 @@ public final class EtcdApiLoad {
     } finally {
       writers.forEach(Client::close);
     }
+  }
+
+  /** One client reading one key, one read at a time, as often as the watch test puts. */
+  private Latencies reads(Target target) throws Exception {
+    Latencies reads = new Latencies();
+    try (Client client = target.clients().get()) {
+      client.getKVClient().put(PROBE, ByteSequence.from("1", StandardCharsets.UTF_8)).get();
+      for (int i = 0; i < settings.watchWarmup() + settings.watchPuts(); i++) {
+        long start = System.nanoTime();
+        client.getKVClient().get(PROBE).get();
+        if (i >= settings.watchWarmup()) {
+          reads.record(System.nanoTime() - start);
+        }
+      }
+    }
+    System.out.printf("  %-8s range: %s%n", target.name(), reads);
+    return reads;
   }
 
   private SequentialPuts.Timings latency(Target target) throws Exception {

@@ -223,18 +223,16 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public RangeResult range(RangeQuery query) {
-    return transactions.snapshot(
-        c -> {
-          Revisions r = statements.revisions(c);
-          long at = query.revision() > 0 ? query.revision() : r.current();
-          if (at > r.current()) {
-            throw new FutureRevisionException(at, r.current());
-          }
-          if (at < r.compacted()) {
-            throw new CompactedException(at, r.compacted());
-          }
-          return new RangeRead(c, statements).run(query, at, r.current());
-        });
+    RangeRead.Answer a =
+        transactions.autocommit(c -> new RangeRead(c, statements).run(query, query.revision()));
+    Revisions r = a.store();
+    if (query.revision() > r.current()) {
+      throw new FutureRevisionException(query.revision(), r.current());
+    }
+    if (query.revision() > 0 && query.revision() < r.compacted()) {
+      throw new CompactedException(query.revision(), r.compacted());
+    }
+    return a.result(r.current());
   }
 
   @Override

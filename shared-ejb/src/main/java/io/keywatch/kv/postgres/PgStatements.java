@@ -148,45 +148,72 @@ final class PgStatements {
 
   /**
    * The live rows of a key range at a revision ({@link io.keywatch.kv.KeyRange#from()} to {@code
-   * to()}), read from kv_key_revision: the newest row of each key, without tombstones. A single key
-   * takes its newest row only (LIMIT 1), so a key with a long history costs one index entry.
+   * to()}, then {@code at}, an SQL expression), read from kv_key_revision: the newest row of each
+   * key, without tombstones. A single key takes its newest row only (LIMIT 1), so a key with a long
+   * history costs one index entry.
    */
-  private static final String LIVE_IN_RANGE =
-      "SELECT * FROM (SELECT DISTINCT ON (key) "
-          + ROW
-          + " FROM kv"
-          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
-
-  private static final String LIVE_KEY =
-      "SELECT * FROM (SELECT "
-          + ROW
-          + " FROM kv"
-          + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL";
-
-  /** How many live keys a range holds at a revision (etcd's count_only). */
-  static Sql countRange(boolean singleKey) {
-    return new Sql(
-        "count_range",
-        "SELECT count(*) FROM (" + (singleKey ? LIVE_KEY : LIVE_IN_RANGE) + ") live");
+  private static String live(boolean singleKey, String at) {
+    return singleKey
+        ? "SELECT * FROM (SELECT "
+            + ROW
+            + " FROM kv WHERE key >= ? AND key < ? AND revision <= "
+            + at
+            + " ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL"
+        : "SELECT * FROM (SELECT DISTINCT ON (key) "
+            + ROW
+            + " FROM kv WHERE key >= ? AND key < ? AND revision <= "
+            + at
+            + " ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
   }
 
   /**
-   * etcd's Range in one statement: the count of the whole range (parameters 1 to 3: from, to, at),
-   * then the rows that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7:
-   * min create, 8 and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link
-   * RangeRead}), at most parameter 10 of them (NULL: all). When nothing passes, one row of NULLs
-   * with the count; the values are left out for keys_only.
+   * The store's revisions as the CTE {@code rev} of a read, and the revision it reads at: parameter
+   * 3, NULL for the current one. One statement is one snapshot, so the revisions a read is checked
+   * against are those its rows were read at, with no transaction around it (four round trips: the
+   * isolation level, the revisions, the read and the commit, for one).
+   */
+  private static final String WITH_REVISIONS =
+      "WITH rev (store_id, current, compacted) AS (" + REVISIONS.text() + ")";
+
+  private static final String AT_OR_CURRENT = "(SELECT coalesce(?, current) FROM rev)";
+
+  /**
+   * The columns of {@link #WITH_REVISIONS} that lead a read's rows: store id, current, compacted.
+   */
+  static final int REVISION_COLUMNS = 3;
+
+  /**
+   * How many live keys a range holds at a revision (etcd's count_only), after the store's revisions
+   * (parameters 1 to 3: from, to, at or NULL).
+   */
+  static Sql countRange(boolean singleKey) {
+    return new Sql(
+        "count_range",
+        WITH_REVISIONS
+            + " SELECT rev.*, (SELECT count(*) FROM ("
+            + live(singleKey, AT_OR_CURRENT)
+            + ") live) FROM rev");
+  }
+
+  /**
+   * etcd's Range in one statement: the store's revisions and the count of the whole range
+   * (parameters 1 to 3: from, to, at or NULL for the current revision) on each row, then the rows
+   * that pass the mod and create revision filters (4: min mod, 5 and 6: max mod, 7: min create, 8
+   * and 9: max create; 0 = open), in {@code order} (a fixed clause of {@link RangeRead}), at most
+   * parameter 10 of them (NULL: all). When nothing passes, one row of NULLs with the revisions and
+   * the count; the values are left out for keys_only.
    */
   static Sql range(boolean singleKey, String order, boolean keysOnly) {
     return new Sql(
         "range",
-        "WITH live AS MATERIALIZED ("
-            + (singleKey ? LIVE_KEY : LIVE_IN_RANGE)
+        WITH_REVISIONS
+            + ", live AS MATERIALIZED ("
+            + live(singleKey, AT_OR_CURRENT)
             + ")"
-            + " SELECT r.revision, r.key, "
+            + " SELECT rev.*, r.revision, r.key, "
             + (keysOnly ? "''::bytea" : "r.value")
             + ", r.create_revision, r.version, r.prev_revision, r.txn_revision, r.created_at, r.lease, (SELECT count(*) FROM live)"
-            + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM live"
+            + " FROM rev LEFT JOIN LATERAL (SELECT * FROM live"
             + " WHERE revision >= ? AND (? = 0 OR revision <= ?) AND create_revision >= ? AND (? = 0 OR create_revision <= ?)"
             + " ORDER BY "
             + order
@@ -208,7 +235,7 @@ final class PgStatements {
             + operator
             + " ?))"
             + " FROM ("
-            + (singleKey ? LIVE_KEY : LIVE_IN_RANGE)
+            + live(singleKey, "?")
             + ") live");
   }
 

@@ -4,6 +4,7 @@ import io.keywatch.kv.KeyRange;
 import io.keywatch.kv.KeyValue;
 import io.keywatch.kv.RangeQuery;
 import io.keywatch.kv.RangeResult;
+import io.keywatch.kv.Revisions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,14 +12,24 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.postgresql.PGStatement;
 
 /**
- * etcd's Range in SQL, in the caller's transaction: a snapshot for {@link PgKvStore#range}, the
- * writing transaction for a range inside a txn (which then sees the txn's earlier writes). The
- * revision has been checked against the compacted and the current one by the caller.
+ * etcd's Range in SQL, in one statement on the caller's connection: in autocommit mode for {@link
+ * PgKvStore#range}, where the statement's snapshot holds the store's revisions and the rows alike;
+ * in the writing transaction for a range inside a txn (which then sees the txn's earlier writes).
  */
 final class RangeRead {
+
+  /** The rows of a range and the store's revisions, as one statement read them. */
+  record Answer(Revisions store, List<KeyValue> kvs, long count, boolean more) {
+
+    /** etcd's answer, with {@code revision} in its header. */
+    RangeResult result(long revision) {
+      return new RangeResult(kvs, count, more, revision);
+    }
+  }
 
   private final Connection c;
   private final PgStatements statements;
@@ -29,10 +40,10 @@ final class RangeRead {
   }
 
   /**
-   * @param at the revision to read at
-   * @param current the store's revision, for the answer's header
+   * @param at the revision to read at, 0 for the store's current one; the caller checks it against
+   *     the answer's revisions
    */
-  RangeResult run(RangeQuery q, long at, long current) throws SQLException {
+  Answer run(RangeQuery q, long at) throws SQLException {
     KeyRange range = q.range();
     if (q.countOnly()) {
       try (Timed t = statements.prepare(c, PgStatements.countRange(range.isSingleKey()));
@@ -40,16 +51,19 @@ final class RangeRead {
         bindRange(s, range, at);
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
-          return new RangeResult(List.of(), rs.getLong(1), false, current);
+          return new Answer(
+              revisions(rs), List.of(), rs.getLong(1 + PgStatements.REVISION_COLUMNS), false);
         }
       }
     }
     PgStatements.Sql sql = PgStatements.range(range.isSingleKey(), orderBy(q), q.keysOnly());
     try (Timed t = statements.prepare(c, sql);
         PreparedStatement s = t.statement()) {
-      // planned for its own bounds each time: one generic plan cannot serve a single key and every
-      // key
-      s.unwrap(PGStatement.class).setPrepareThreshold(0);
+      if (!range.isSingleKey()) {
+        // planned for its own bounds each time: one generic plan cannot serve a narrow prefix and
+        // every key (a single key has a statement of its own, one index probe, planned once)
+        s.unwrap(PGStatement.class).setPrepareThreshold(0);
+      }
       bindRange(s, range, at);
       s.setLong(4, q.minModRevision());
       s.setLong(5, q.maxModRevision());
@@ -62,26 +76,37 @@ final class RangeRead {
       } else {
         s.setNull(10, Types.BIGINT);
       }
+      Revisions store = null;
       List<KeyValue> kvs = new ArrayList<>();
       long count = 0;
+      int row = 1 + PgStatements.REVISION_COLUMNS;
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          count = rs.getLong(1 + PgStatements.COLUMNS);
-          rs.getLong(1);
+          store = revisions(rs);
+          count = rs.getLong(row + PgStatements.COLUMNS);
+          rs.getLong(row);
           if (!rs.wasNull()) {
-            kvs.add(PgStatements.keyValue(rs, 1));
+            kvs.add(PgStatements.keyValue(rs, row));
           }
         }
       }
       boolean more = q.limit() > 0 && kvs.size() > q.limit();
-      return new RangeResult(more ? kvs.subList(0, (int) q.limit()) : kvs, count, more, current);
+      return new Answer(store, more ? kvs.subList(0, (int) q.limit()) : kvs, count, more);
     }
+  }
+
+  private static Revisions revisions(ResultSet rs) throws SQLException {
+    return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
   }
 
   private static void bindRange(PreparedStatement s, KeyRange range, long at) throws SQLException {
     s.setString(1, range.from());
     s.setString(2, range.to());
-    s.setLong(3, at);
+    if (at > 0) {
+      s.setLong(3, at);
+    } else {
+      s.setNull(3, Types.BIGINT);
+    }
   }
 
   /**

@@ -160,7 +160,8 @@ final class TxnRequestRun {
       if (op instanceof RangeQuery q) {
         responses.add(
             new RangeRead(c, statements)
-                .run(q, q.revision() > 0 ? q.revision() : current, current));
+                .run(q, q.revision() > 0 ? q.revision() : current)
+                .result(current));
       } else if (op instanceof TxnRequest.Put put) {
         responses.add(put(put));
       } else if (op instanceof TxnRequest.DeleteRange delete) {
