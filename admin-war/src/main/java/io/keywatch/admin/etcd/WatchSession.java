@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -44,13 +45,20 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   private final Consumer<WatchSession> onEnd;
   private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
 
-  /** Guarded by this. */
+  /** Guarded by this (a create runs under it). */
   private long nextId;
 
-  /** Guarded by this. */
+  /**
+   * Held while a response is written, and nothing else is waited for under it: the feed's thread
+   * sends live batches through it ({@link Watcher#take}) while holding the feed's position, which a
+   * create under this session's monitor waits for.
+   */
+  private final ReentrantLock out = new ReentrantLock();
+
+  /** Guarded by {@link #out}. */
   private long headerRevision;
 
-  /** Guarded by this. */
+  /** Guarded by {@link #out}. */
   private boolean ended;
 
   WatchSession(
@@ -174,7 +182,16 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     return WatchResponse.newBuilder().setWatchId(id).setHeader(member.header(revision));
   }
 
-  private synchronized void send(WatchResponse.Builder response) {
+  private void send(WatchResponse.Builder response) {
+    out.lock();
+    try {
+      sendLocked(response);
+    } finally {
+      out.unlock();
+    }
+  }
+
+  private void sendLocked(WatchResponse.Builder response) {
     if (ended) {
       return;
     }
@@ -196,8 +213,11 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   @Override
   public void onError(Throwable t) {
     stopAll();
-    synchronized (this) {
+    out.lock();
+    try {
       ended = true;
+    } finally {
+      out.unlock();
     }
   }
 
@@ -209,29 +229,38 @@ final class WatchSession implements StreamObserver<WatchRequest> {
   /** Ends the stream from the server's side (shutdown). */
   void end() {
     stopAll();
-    synchronized (this) {
+    out.lock();
+    try {
       if (!ended) {
         ended = true;
         responses.onCompleted();
       }
+    } finally {
+      out.unlock();
     }
   }
 
   private void fail(Status status) {
     stopAll();
-    synchronized (this) {
+    out.lock();
+    try {
       if (!ended) {
         ended = true;
         responses.onError(status.asRuntimeException());
       }
+    } finally {
+      out.unlock();
     }
   }
 
   private void stopAll() {
-    synchronized (this) {
+    out.lock();
+    try {
       if (ended) {
         return;
       }
+    } finally {
+      out.unlock();
     }
     watchers.values().forEach(Watcher::stop);
     watchers.clear();

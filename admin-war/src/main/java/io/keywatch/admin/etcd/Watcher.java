@@ -8,6 +8,7 @@ import io.keywatch.watch.EventBatch;
 import io.keywatch.watch.Watch;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,8 +17,13 @@ import java.util.logging.Logger;
  * its own thread, keeps the events of its range that its filters let through, and hands them to the
  * {@link WatchSession}. {@link #position} is its bookmark: every change of the range up to it was
  * sent.
+ *
+ * <p>A live batch that starts at the bookmark is sent by the feed's thread itself ({@link #take}),
+ * as the SSE stream does: that spares a wake-up of this watch's thread per batch. The feed's thread
+ * only tries {@link #turn}, so it never waits for this watch's thread, only, briefly, for another
+ * watch of the stream writing a response; whatever it leaves is queued for this thread.
  */
-final class Watcher implements Runnable {
+final class Watcher implements Runnable, Watch.DirectConsumer {
 
   private static final Logger LOG = Logger.getLogger(Watcher.class.getName());
 
@@ -34,7 +40,15 @@ final class Watcher implements Runnable {
   private final WatchSession session;
   private final long progressNanos;
 
+  /** Held while a batch is sent, by this watch's thread or the feed's. */
+  private final ReentrantLock turn = new ReentrantLock();
+
+  /** Guarded by {@link #turn}; read without it for a progress answer. */
   private volatile long position;
+
+  /** When the last response of this watch was sent. Guarded by {@link #turn}. */
+  private long lastSent = System.nanoTime();
+
   private volatile boolean stopped;
   private volatile Thread thread;
 
@@ -61,8 +75,10 @@ final class Watcher implements Runnable {
     return position;
   }
 
+  /** Starts sending, once the stream has the watch's {@code created}: no event may precede it. */
   void start(Thread t) {
     thread = t;
+    watch.deliverDirectly(this);
     t.start();
   }
 
@@ -76,22 +92,14 @@ final class Watcher implements Runnable {
 
   @Override
   public void run() {
-    long lastSent = System.nanoTime();
     try (watch) {
       while (!stopped) {
         EventBatch batch = watch.poll(POLL);
-        List<Event> events =
-            batch.events().stream()
-                .filter(e -> e.revision() > position && range.contains(e.key()) && passes(e))
-                .map(e -> EtcdMessages.event(e, prevKv))
-                .toList();
-        position = Math.max(position, batch.revision());
-        if (!events.isEmpty()) {
-          session.events(id, events, position);
-          lastSent = System.nanoTime();
-        } else if (progressNotify && System.nanoTime() - lastSent >= progressNanos) {
-          session.progressNotify(id, position);
-          lastSent = System.nanoTime();
+        turn.lock();
+        try {
+          send(batch);
+        } finally {
+          turn.unlock();
         }
       }
     } catch (InterruptedException e) {
@@ -104,6 +112,47 @@ final class Watcher implements Runnable {
       if (!stopped) {
         session.canceled(id, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * On the feed's thread: sends a live batch if everything before it was sent and no one else is
+   * sending; false leaves it to the queue. A failure stays here: the feed offers the batch to the
+   * other watches after this one, and this thread finds out at its next send.
+   */
+  @Override
+  public boolean take(EventBatch batch) {
+    if (stopped || !turn.tryLock()) {
+      return false;
+    }
+    try {
+      if (position != batch.after()) {
+        return false;
+      }
+      send(batch);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "ETCD WATCH " + id + " not sent by the feed: " + e, e);
+      return false;
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  /** The batch's events of this watch, or a progress notification when one is due. */
+  private void send(EventBatch batch) {
+    List<Event> events =
+        batch.events().stream()
+            .filter(e -> e.revision() > position && range.contains(e.key()) && passes(e))
+            .map(e -> EtcdMessages.event(e, prevKv))
+            .toList();
+    position = Math.max(position, batch.revision());
+    if (!events.isEmpty()) {
+      session.events(id, events, position);
+      lastSent = System.nanoTime();
+    } else if (progressNotify && System.nanoTime() - lastSent >= progressNanos) {
+      session.progressNotify(id, position);
+      lastSent = System.nanoTime();
     }
   }
 
