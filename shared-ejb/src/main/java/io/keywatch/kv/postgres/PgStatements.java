@@ -153,17 +153,14 @@ final class PgStatements {
    * history costs one index entry.
    */
   private static String live(boolean singleKey, String at) {
-    return singleKey
-        ? "SELECT * FROM (SELECT "
-            + ROW
-            + " FROM kv WHERE key >= ? AND key < ? AND revision <= "
-            + at
-            + " ORDER BY key, revision DESC LIMIT 1) latest WHERE value IS NOT NULL"
-        : "SELECT * FROM (SELECT DISTINCT ON (key) "
-            + ROW
-            + " FROM kv WHERE key >= ? AND key < ? AND revision <= "
-            + at
-            + " ORDER BY key, revision DESC) latest WHERE value IS NOT NULL";
+    return "SELECT * FROM (SELECT "
+        + (singleKey ? "" : "DISTINCT ON (key) ")
+        + ROW
+        + " FROM kv WHERE key >= ? AND key < ? AND revision <= "
+        + at
+        + " ORDER BY key, revision DESC"
+        + (singleKey ? " LIMIT 1" : "")
+        + ") latest WHERE value IS NOT NULL";
   }
 
   /**
@@ -265,8 +262,16 @@ final class PgStatements {
         PreparedStatement s = t.statement();
         ResultSet rs = s.executeQuery()) {
       rs.next();
-      return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
+      return revisions(rs);
     }
+  }
+
+  /**
+   * The revisions in a row's first columns, as {@link #REVISIONS} and {@link #WITH_REVISIONS} give
+   * them.
+   */
+  static Revisions revisions(ResultSet rs) throws SQLException {
+    return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
   }
 
   /** Takes the writers' lock for the caller's transaction; returns the current revision. */

@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.postgresql.PGStatement;
 
 /**
@@ -52,7 +51,10 @@ final class RangeRead {
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           return new Answer(
-              revisions(rs), List.of(), rs.getLong(1 + PgStatements.REVISION_COLUMNS), false);
+              PgStatements.revisions(rs),
+              List.of(),
+              rs.getLong(1 + PgStatements.REVISION_COLUMNS),
+              false);
         }
       }
     }
@@ -82,8 +84,11 @@ final class RangeRead {
       int row = 1 + PgStatements.REVISION_COLUMNS;
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          store = revisions(rs);
-          count = rs.getLong(row + PgStatements.COLUMNS);
+          if (store == null) {
+            // the same on every row, as the count
+            store = PgStatements.revisions(rs);
+            count = rs.getLong(row + PgStatements.COLUMNS);
+          }
           rs.getLong(row);
           if (!rs.wasNull()) {
             kvs.add(PgStatements.keyValue(rs, row));
@@ -93,10 +98,6 @@ final class RangeRead {
       boolean more = q.limit() > 0 && kvs.size() > q.limit();
       return new Answer(store, more ? kvs.subList(0, (int) q.limit()) : kvs, count, more);
     }
-  }
-
-  private static Revisions revisions(ResultSet rs) throws SQLException {
-    return new Revisions(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3));
   }
 
   private static void bindRange(PreparedStatement s, KeyRange range, long at) throws SQLException {
