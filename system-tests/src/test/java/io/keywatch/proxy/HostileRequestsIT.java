@@ -274,6 +274,28 @@ class HostileRequestsIT {
     assertThat(wireAfterProbe(kw)).doesNotContain("/b ").doesNotContain(";x=1");
   }
 
+  /**
+   * Payara reads its own tracing headers before any filter, and logs a stack trace for each one it
+   * cannot parse: an anonymous client must not be able to write kilobytes of log per request.
+   */
+  @Test
+  void payaraTracingHeadersLogNoWarning(Keywatch kw) throws IOException {
+    long logBefore = Files.size(kw.log(ServerRole.PROXY));
+    for (String headers :
+        List.of(
+            "Payara-Tracing-TraceId: not-a-uuid\r\n",
+            "Payara-Tracing-TraceId: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\r\n",
+            "Payara-Tracing-TraceId: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\r\n"
+                + "Payara-Tracing-ParentId: x\r\nPayara-Tracing-RelationshipType: y\r\n")) {
+      RawClient.Answer answer =
+          RawClient.exchange(
+              kw.proxyUri(),
+              "GET " + base + "/t HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n");
+      assertThat(answer.body()).as("answer to %s", headers).isEqualTo("ok");
+    }
+    assertThat(logSince(kw, logBefore)).doesNotContain("WARNING").doesNotContain("Exception");
+  }
+
   /** Not an attack, the control: an ordinary request still arrives whole. */
   @Test
   void anOrdinaryRequestArrivesAsSent(Keywatch kw) {
