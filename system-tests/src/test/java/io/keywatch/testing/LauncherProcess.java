@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +39,8 @@ public final class LauncherProcess implements AutoCloseable {
   private static final String READY = "Press Ctrl-C to stop";
 
   private final Process process;
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   private final Map<String, String> env;
   private final Path dataDir;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -54,12 +58,19 @@ public final class LauncherProcess implements AutoCloseable {
     return dir;
   }
 
-  /** A port nobody listens on now. */
+  /**
+   * A port nobody listens on now, and not handed out before in this JVM: the system may give the
+   * same free port twice in a row, and two listeners of one launcher must not be given one port.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
