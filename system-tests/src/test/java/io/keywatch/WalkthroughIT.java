@@ -244,7 +244,10 @@ class WalkthroughIT {
     assertThat(launcher.printed("API key\\s*:\\s*(\\S+) \\(generated earlier")).hasValue(key);
     assertThat(launcher.printed("revision (\\d+)")).hasValue("5");
     assertThat(kw.adminGet("/routes/foo").headers().firstValue("ETag")).hasValue("\"4\"");
-    // the gateway loads its routes before it reports ready
+    // the gateway loads its routes before it reports ready, and the launcher is ready only when
+    // the gateway follows the store, not while it serves its snapshot waiting to reconnect
+    assertThat(kw.send(HttpRequest.newBuilder(kw.proxyStatusUri().resolve("/health/ready"))).body())
+        .containsPattern("\"live\"\\s*:\\s*\"true\"");
     assertThat(kw.proxyGet("/get").statusCode()).isEqualTo(200);
     assertThat(kw.proxyGet("/anything").statusCode()).isEqualTo(404);
   }

@@ -38,7 +38,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>Start-up order: 1. check the ports, 2. start or reach PostgreSQL, 3. start both servers at
  * once (each migrates the schema with Flyway; Flyway's lock lets only one do it), 4. wait until
- * both report ready. {@link #close()} stops them in the reverse order.
+ * both report ready, and the gateway's routes come from the store. {@link #close()} stops them in
+ * the reverse order.
  *
  * <p>An existing database that is down (unreachable, or not yet accepting connections) does not
  * stop the start: the gateway serves the routes it saved on disk and the admin API answers 503
@@ -186,6 +187,11 @@ public final class KeywatchSystem implements AutoCloseable {
           .join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    if (!startedWithoutStore) {
+      // "ready" means a route put now is served: the gateway follows the store, it does not only
+      // serve its snapshot of the last run
+      servers.get(ServerRole.PROXY).awaitLive(options.startTimeout());
     }
   }
 

@@ -63,6 +63,9 @@ public final class PayaraServer implements AutoCloseable {
   private static final Pattern HEALTH_CHECK =
       Pattern.compile("\"name\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"status\"\\s*:\\s*\"(UP|DOWN)\"");
 
+  /** A health check's data saying that what it reports comes from the store itself. */
+  private static final Pattern LIVE = Pattern.compile("\"live\"\\s*:\\s*\"true\"");
+
   /** The Keywatch WARs name every health check of theirs so. */
   private static final String KEYWATCH_CHECK_PREFIX = "keywatch-";
 
@@ -293,6 +296,16 @@ public final class PayaraServer implements AutoCloseable {
    */
   public void awaitReady(Duration timeout) {
     await(timeout, response -> response.statusCode() == 200);
+  }
+
+  /**
+   * Waits until {@code /health/ready} is 200 and its data say {@code "live": "true"}: the gateway's
+   * routes come from the store through its feed, not from its disk snapshot (with which it is ready
+   * while its feed still waits to reconnect to an admin that was deploying).
+   */
+  public void awaitLive(Duration timeout) {
+    await(
+        timeout, response -> response.statusCode() == 200 && LIVE.matcher(response.body()).find());
   }
 
   /**

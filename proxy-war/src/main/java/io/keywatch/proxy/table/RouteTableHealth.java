@@ -23,7 +23,7 @@ public class RouteTableHealth implements HealthCheck {
         .status(s.revision() >= 0)
         .withData("routes", s.size())
         .withData("revision", s.revision())
-        .withData("live", s.live())
+        .withData("live", String.valueOf(s.live())) // Payara drops boolean data
         .build();
   }
 }
