@@ -122,21 +122,7 @@ public final class PgKvStore implements KvStore {
   @Override
   public Optional<KeyValue> get(String key, long revision) {
     Keys.requireKey(key);
-    return read(
-        revision,
-        (c, at) -> {
-          try (Timed t = statements.prepare(c, PgStatements.GET);
-              PreparedStatement s = t.statement()) {
-            s.setString(1, key);
-            s.setString(2, key);
-            s.setLong(3, at);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(PgStatements.keyValue(rs, 1)).filter(kv -> !kv.isTombstone())
-                  : Optional.empty();
-            }
-          }
-        });
+    return readAt(KeyRange.single(key), revision).kvs().stream().findFirst();
   }
 
   @Override
@@ -147,23 +133,8 @@ public final class PgKvStore implements KvStore {
   @Override
   public Range list(String prefix, long revision) {
     Keys.requirePrefix(prefix);
-    return read(
-        revision,
-        (c, at) -> {
-          List<KeyValue> kvs = new ArrayList<>();
-          try (Timed t = statements.prepare(c, PgStatements.LIST);
-              PreparedStatement s = t.statement()) {
-            s.setString(1, prefix);
-            s.setString(2, PgStatements.prefixEnd(prefix));
-            s.setLong(3, at);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                kvs.add(PgStatements.keyValue(rs, 1));
-              }
-            }
-          }
-          return new Range(kvs, at);
-        });
+    RangeRead.Answer a = readAt(KeyRange.prefix(prefix), revision);
+    return new Range(a.kvs(), Math.min(revision, a.store().current()));
   }
 
   @Override
@@ -192,9 +163,9 @@ public final class PgKvStore implements KvStore {
   @Override
   public List<KeyValue> history(String key) {
     Keys.requireKey(key);
-    return read(
-        Long.MAX_VALUE,
-        (c, at) -> {
+    // one statement, one snapshot: nothing to check a revision against
+    return transactions.autocommit(
+        c -> {
           List<KeyValue> rows = new ArrayList<>();
           try (Timed t = statements.prepare(c, PgStatements.HISTORY);
               PreparedStatement s = t.statement()) {
@@ -223,16 +194,8 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public RangeResult range(RangeQuery query) {
-    RangeRead.Answer a =
-        transactions.autocommit(c -> new RangeRead(c, statements).run(query, query.revision()));
-    Revisions r = a.store();
-    if (query.revision() > r.current()) {
-      throw new FutureRevisionException(query.revision(), r.current());
-    }
-    if (query.revision() > 0 && query.revision() < r.compacted()) {
-      throw new CompactedException(query.revision(), r.compacted());
-    }
-    return a.result(r.current());
+    RangeRead.Answer a = rangeAt(query, query.revision());
+    return a.result(a.store().current());
   }
 
   @Override
@@ -380,6 +343,34 @@ public final class PgKvStore implements KvStore {
 
   private <T> T write(Transactions.Work<T> work) {
     return transactions.write(work);
+  }
+
+  /**
+   * The live keys of a range as of {@code revision} (Long.MAX_VALUE: now), checked as {@link #read}
+   * checks it. Below the store's first revision there is no key, only the compaction to check.
+   */
+  private RangeRead.Answer readAt(KeyRange range, long revision) {
+    if (revision < 1) {
+      return read(
+          revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
+    }
+    return rangeAt(RangeQuery.of(range), revision == Long.MAX_VALUE ? 0 : revision);
+  }
+
+  /**
+   * A range read at {@code at} (0: now) in one autocommit statement, which also reads the store's
+   * revisions that {@code at} is then checked against: the same snapshot as the rows.
+   */
+  private RangeRead.Answer rangeAt(RangeQuery query, long at) {
+    RangeRead.Answer a = transactions.autocommit(c -> new RangeRead(c, statements).run(query, at));
+    Revisions r = a.store();
+    if (at > r.current()) {
+      throw new FutureRevisionException(at, r.current());
+    }
+    if (at > 0 && at < r.compacted()) {
+      throw new CompactedException(at, r.compacted());
+    }
+    return a;
   }
 
   /**

@@ -64,14 +64,6 @@ final class PgStatements {
 
   static final Sql GET_REVISION =
       new Sql("get_revision", "SELECT " + ROW + " FROM kv WHERE revision = ?");
-  static final Sql LIST =
-      new Sql(
-          "list",
-          "SELECT * FROM (SELECT DISTINCT ON (key) "
-              + ROW
-              + " FROM kv"
-              + " WHERE key >= ? AND key < ? AND revision <= ? ORDER BY key, revision DESC) latest"
-              + " WHERE value IS NOT NULL ORDER BY key");
   static final Sql HISTORY =
       new Sql("history", "SELECT " + ROW + " FROM kv WHERE key = ? ORDER BY revision");
 
