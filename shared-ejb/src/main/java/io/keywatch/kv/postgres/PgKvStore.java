@@ -194,7 +194,7 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public RangeResult range(RangeQuery query) {
-    RangeRead.Answer a = rangeAt(query, query.revision());
+    RangeRead.Answer a = rangeAt(query);
     return a.result(a.store().current());
   }
 
@@ -354,14 +354,15 @@ public final class PgKvStore implements KvStore {
       return read(
           revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
     }
-    return rangeAt(RangeQuery.of(range), revision == Long.MAX_VALUE ? 0 : revision);
+    return rangeAt(RangeQuery.of(range).atRevision(revision == Long.MAX_VALUE ? 0 : revision));
   }
 
   /**
-   * A range read at {@code at} (0: now) in one autocommit statement, which also reads the store's
-   * revisions that {@code at} is then checked against: the same snapshot as the rows.
+   * A range read at its revision (0: now) in one autocommit statement, which also reads the store's
+   * revisions that the revision is then checked against: the same snapshot as the rows.
    */
-  private RangeRead.Answer rangeAt(RangeQuery query, long at) {
+  private RangeRead.Answer rangeAt(RangeQuery query) {
+    long at = query.revision();
     RangeRead.Answer a = transactions.autocommit(c -> new RangeRead(c, statements).run(query, at));
     Revisions r = a.store();
     if (at > r.current()) {
