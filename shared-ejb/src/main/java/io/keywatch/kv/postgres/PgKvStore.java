@@ -133,7 +133,15 @@ public final class PgKvStore implements KvStore {
   @Override
   public Range list(String prefix, long revision) {
     Keys.requirePrefix(prefix);
-    RangeRead.Answer a = readAt(KeyRange.prefix(prefix), revision);
+    if (revision < 1) {
+      return new Range(readBeforeFirst(revision).kvs(), revision);
+    }
+    long at = revision == Long.MAX_VALUE ? 0 : revision;
+    RangeRead.Answer a =
+        checked(
+            at,
+            transactions.autocommit(
+                c -> new RangeRead(c, statements).list(KeyRange.prefix(prefix), at)));
     return new Range(a.kvs(), Math.min(revision, a.store().current()));
   }
 
@@ -347,14 +355,19 @@ public final class PgKvStore implements KvStore {
 
   /**
    * The live keys of a range as of {@code revision} (Long.MAX_VALUE: now), checked as {@link #read}
-   * checks it. Below the store's first revision there is no key, only the compaction to check.
+   * checks it.
    */
   private RangeRead.Answer readAt(KeyRange range, long revision) {
     if (revision < 1) {
-      return read(
-          revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
+      return readBeforeFirst(revision);
     }
     return rangeAt(RangeQuery.of(range).atRevision(revision == Long.MAX_VALUE ? 0 : revision));
+  }
+
+  /** A read below the store's first revision: no key, only the compaction to check. */
+  private RangeRead.Answer readBeforeFirst(long revision) {
+    return read(
+        revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
   }
 
   /**
@@ -363,7 +376,13 @@ public final class PgKvStore implements KvStore {
    */
   private RangeRead.Answer rangeAt(RangeQuery query) {
     long at = query.revision();
-    RangeRead.Answer a = transactions.autocommit(c -> new RangeRead(c, statements).run(query, at));
+    return checked(at, transactions.autocommit(c -> new RangeRead(c, statements).run(query, at)));
+  }
+
+  /**
+   * The answer of a read at {@code at} (0: now), unless the revisions it read rule {@code at} out.
+   */
+  private static RangeRead.Answer checked(long at, RangeRead.Answer a) {
     Revisions r = a.store();
     if (at > r.current()) {
       throw new FutureRevisionException(at, r.current());

@@ -211,6 +211,20 @@ final class PgStatements {
   }
 
   /**
+   * The REST API's list: the store's revisions, then every live key of a range in key order
+   * (parameters 1 to 3: from, to, at or NULL for the current revision); one row of NULLs with the
+   * revisions when there is none. No count and no filters, so unlike {@link #range} its generic
+   * plan, one index range scan, is as good as a custom one and it is prepared once.
+   */
+  static final Sql LIST =
+      new Sql(
+          "list",
+          WITH_REVISIONS
+              + " SELECT rev.*, r.* FROM rev LEFT JOIN LATERAL ("
+              + live(false, AT_OR_CURRENT)
+              + ") r ON true ORDER BY r.key");
+
+  /**
    * A compare of a transaction on a range: how many live keys it holds and how many of them fail
    * {@code field operator ?} (parameter 1; {@code field} and {@code operator} are fixed strings of
    * {@link TxnRequestRun}); parameters 2 to 4 are the range's from, to and revision.

@@ -15,9 +15,10 @@ import java.util.List;
 import org.postgresql.PGStatement;
 
 /**
- * etcd's Range in SQL, in one statement on the caller's connection: in autocommit mode for {@link
- * PgKvStore#range}, where the statement's snapshot holds the store's revisions and the rows alike;
- * in the writing transaction for a range inside a txn (which then sees the txn's earlier writes).
+ * etcd's Range in SQL, and the REST API's list, in one statement on the caller's connection: in
+ * autocommit mode for {@link PgKvStore}'s reads, where the statement's snapshot holds the store's
+ * revisions and the rows alike; in the writing transaction for a range inside a txn (which then
+ * sees the txn's earlier writes).
  */
 final class RangeRead {
 
@@ -81,22 +82,49 @@ final class RangeRead {
       Revisions store = null;
       List<KeyValue> kvs = new ArrayList<>();
       long count = 0;
-      int row = 1 + PgStatements.REVISION_COLUMNS;
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           if (store == null) {
             // the same on every row, as the count
             store = PgStatements.revisions(rs);
-            count = rs.getLong(row + PgStatements.COLUMNS);
+            count = rs.getLong(1 + PgStatements.REVISION_COLUMNS + PgStatements.COLUMNS);
           }
-          rs.getLong(row);
-          if (!rs.wasNull()) {
-            kvs.add(PgStatements.keyValue(rs, row));
-          }
+          addKeyValue(rs, kvs);
         }
       }
       boolean more = q.limit() > 0 && kvs.size() > q.limit();
       return new Answer(store, more ? kvs.subList(0, (int) q.limit()) : kvs, count, more);
+    }
+  }
+
+  /**
+   * Every live key of {@code range} at {@code at} (0: the current revision) in key order: the REST
+   * API's list, which needs neither etcd's count nor its filters.
+   */
+  Answer list(KeyRange range, long at) throws SQLException {
+    try (Timed t = statements.prepare(c, PgStatements.LIST);
+        PreparedStatement s = t.statement()) {
+      bindRange(s, range, at);
+      Revisions store = null;
+      List<KeyValue> kvs = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          if (store == null) {
+            store = PgStatements.revisions(rs);
+          }
+          addKeyValue(rs, kvs);
+        }
+      }
+      return new Answer(store, kvs, kvs.size(), false);
+    }
+  }
+
+  /** Adds the key-value after a row's revisions, unless the row is the one of NULLs (no key). */
+  private static void addKeyValue(ResultSet rs, List<KeyValue> kvs) throws SQLException {
+    int at = 1 + PgStatements.REVISION_COLUMNS;
+    rs.getLong(at);
+    if (!rs.wasNull()) {
+      kvs.add(PgStatements.keyValue(rs, at));
     }
   }
 
