@@ -105,11 +105,11 @@ public final class Values {
   }
 
   /**
-   * The value as stored, for the feed key (a gateway mirrors the store): a route's or an ssl
-   * object's JSON, key included, else a base64 string.
+   * The value as stored, for the feed key (a gateway mirrors the store): a route's, an upstream's
+   * or an ssl object's JSON, key included, else a base64 string.
    */
   public static JsonValue renderStored(String key, byte[] value) {
-    if (isRouteKey(key) || isSslKey(key)) {
+    if (isDocumentKey(key)) {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {

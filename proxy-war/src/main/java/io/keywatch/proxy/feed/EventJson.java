@@ -11,9 +11,9 @@ import java.util.Base64;
 
 /**
  * The admin API's JSON of a key-value and of a watch event, read back into the store's types. A
- * value comes as the admin renders it to the feed key: a route or an ssl object as its JSON object
- * (whose text is the stored one, private key included), anything else as a base64 string of its
- * bytes.
+ * value comes as the admin renders it to the feed key: a route, an upstream or an ssl object as its
+ * JSON object (whose text is the stored one, private key included), anything else as a base64
+ * string of its bytes.
  */
 final class EventJson {
 
