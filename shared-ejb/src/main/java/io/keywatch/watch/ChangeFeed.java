@@ -101,6 +101,10 @@ public final class ChangeFeed implements AutoCloseable {
   private volatile boolean closed;
   private volatile ChangeLog.Follower follower;
   private final Object backoffSleep = new Object();
+
+  /** Whether a poll has succeeded yet; on the feed's thread. */
+  private boolean followed;
+
   private Thread thread;
 
   public ChangeFeed(ChangeLog log, Settings settings, FeedListener listener) {
@@ -173,6 +177,7 @@ public final class ChangeFeed implements AutoCloseable {
         follower = f;
         LOG.info(() -> "FOLLOW from revision " + revision);
         poll(f, true);
+        followed = true;
         backoff = settings.minBackoff();
         while (!closed) {
           f.awaitWrite(settings.heartbeat());
@@ -200,7 +205,11 @@ public final class ChangeFeed implements AutoCloseable {
             unavailable
                 ? backoff
                 : Duration.ofNanos(Math.min(backoff.toNanos(), Math.max(untilDeadline, 1)));
-        LOG.log(Level.WARNING, "RECONNECT in " + wait.toMillis() + " ms after: " + e.getMessage());
+        // before the first success the log is usually not up yet (an admin still deploying, a
+        // database still starting): no warning then; one that lasts is told at the deadline
+        LOG.log(
+            followed || unavailable ? Level.WARNING : Level.INFO,
+            "RECONNECT in " + wait.toMillis() + " ms after: " + e.getMessage());
         pause(wait);
         backoff =
             backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
