@@ -3,10 +3,14 @@ package io.keywatch.admin;
 import static io.keywatch.admin.Answers.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keywatch.launcher.ServerRole;
 import io.keywatch.testing.Keywatch;
 import io.keywatch.testing.KeywatchTest;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +57,26 @@ class AuthIT {
                 .timeout(Duration.ofSeconds(30))
                 .GET());
     assertThat(r.statusCode()).as("%s: %s", path, r.body()).isEqualTo(200);
+  }
+
+  /**
+   * Payara parses its tracing headers before the key is checked, and logs a stack trace for each
+   * one that is not a UUID: a caller without the key must not be able to write the admin's log.
+   */
+  @org.junit.jupiter.api.Test
+  void payaraTracingHeadersWithoutTheKeyLogNothing(Keywatch kw) throws IOException {
+    long logBefore = Files.size(kw.log(ServerRole.ADMIN));
+    for (String traceId : new String[] {"not-a-uuid", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}) {
+      HttpResponse<String> r =
+          kw.send(
+              HttpRequest.newBuilder(kw.adminUri().resolve("/routes"))
+                  .header("Payara-Tracing-TraceId", traceId));
+      assertThat(r.statusCode()).isEqualTo(401);
+    }
+    String log = Files.readString(kw.log(ServerRole.ADMIN), StandardCharsets.ISO_8859_1);
+    assertThat(log.substring((int) Math.min(logBefore, log.length())))
+        .doesNotContain("NCLS-CORE-00099")
+        .doesNotContain("NCLS-CORE-00100");
   }
 
   @org.junit.jupiter.api.Test

@@ -1,4 +1,4 @@
-package io.keywatch.proxy.forward;
+package io.keywatch.container;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
