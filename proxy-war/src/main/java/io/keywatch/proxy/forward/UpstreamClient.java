@@ -41,7 +41,7 @@ public class UpstreamClient {
   @Inject ProxySettings settings;
 
   private HttpClient client;
-  private HttpClient unverified;
+  private volatile HttpClient unverified;
   private ForwardedHeaders forwardedHeaders;
 
   @PostConstruct
@@ -56,16 +56,32 @@ public class UpstreamClient {
                 verifying.setTrustStore(
                     UpstreamTrustStore.load(file, settings.trustStorePassword())));
     client = newClient(verifying, "keywatch-upstream");
-    SslContextFactory.Client trustingAll = new SslContextFactory.Client(true);
-    trustingAll.setEndpointIdentificationAlgorithm(null);
-    unverified = newClient(trustingAll, "keywatch-upstream-unverified");
+  }
+
+  /**
+   * The client that checks no certificate, started for the first route that asks for it: Jetty
+   * warns "Trusting all certificates" when it starts, which is true only once such a route exists.
+   */
+  private HttpClient unverified() {
+    HttpClient u = unverified;
+    if (u == null) {
+      synchronized (this) {
+        u = unverified;
+        if (u == null) {
+          SslContextFactory.Client trustingAll = new SslContextFactory.Client(true);
+          trustingAll.setEndpointIdentificationAlgorithm(null);
+          u = newClient(trustingAll, "keywatch-upstream-unverified");
+          unverified = u;
+        }
+      }
+    }
+    return u;
   }
 
   private HttpClient newClient(SslContextFactory.Client tls, String name) {
     // Jetty's own pool: its selectors are long-running tasks a container-managed executor should
-    // not
-    // hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only a
-    // callback later
+    // not hold. Small, as nothing run on it waits: a slow client or upstream costs no thread, only
+    // a callback later
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName(name);
     threads.setDaemon(true);
@@ -103,7 +119,10 @@ public class UpstreamClient {
   void stop() {
     try {
       client.stop();
-      unverified.stop();
+      HttpClient u = unverified;
+      if (u != null) {
+        u.stop();
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the upstream HTTP client", e);
     }
@@ -114,7 +133,7 @@ public class UpstreamClient {
    * tunnel's): the same trust store and host name check, or neither for {@code verify: false}.
    */
   Socket overTls(Socket plain, Target.Address a, boolean verify) throws IOException {
-    SslContextFactory.Client tls = (verify ? client : unverified).getSslContextFactory();
+    SslContextFactory.Client tls = (verify ? client : unverified()).getSslContextFactory();
     SSLSocket socket =
         (SSLSocket)
             tls.getSslContext().getSocketFactory().createSocket(plain, a.host(), a.port(), true);
@@ -146,7 +165,7 @@ public class UpstreamClient {
    */
   Request newRequest(
       Target.Address a, boolean verifyTls, String method, String pathAndQuery, Duration timeout) {
-    HttpClient through = a.tls() && !verifyTls ? unverified : client;
+    HttpClient through = a.tls() && !verifyTls ? unverified() : client;
     return through
         .newRequest(a.host(), a.port())
         .scheme(a.tls() ? "https" : "http")
