@@ -110,16 +110,13 @@ public final class EmbeddedDatabase {
               // databases: a store must not lose acknowledged writes in a crash
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
-              // after a crash PostgreSQL syncs its data folder before redo: one syncfs instead of
-              // an
-              // fsync per file takes seconds off the restart (measured 2.4 s of a 2.8 s restart)
+              // after a crash PostgreSQL syncs its data folder before redo: one syncfs instead
+              // of an fsync per file takes seconds off the restart (2.4 s of a 2.8 s restart)
               .setServerConfig("recovery_init_sync_method", "syncfs")
-              // PostgreSQL's own output goes beside the servers' logs, not into the launcher's
-              // console
+              // PostgreSQL's output goes beside the servers' logs, not to the launcher's console
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              // the system closes it in order (servers first); zonky's own hook would race with
-              // that
+              // the system closes it in order (servers first); zonky's hook would race with that
               .setRegisterShutdownHook(false)
               .start();
       postmaster = readPostmaster();

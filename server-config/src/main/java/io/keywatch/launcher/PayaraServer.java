@@ -207,9 +207,8 @@ public final class PayaraServer implements AutoCloseable {
             .redirectOutput(log.toFile());
     if (!role.holdsApiKey()) {
       // the gateway faces the internet: its environment (inherited from the launcher's, where a
-      // user
-      // may have set the key) must not hand the admin key to whoever reads /proc/<pid>/environ
-      // there
+      // user may have set the key) must not hand the admin key to whoever reads
+      // /proc/<pid>/environ there
       pb.environment()
           .keySet()
           .removeIf(

@@ -96,8 +96,7 @@ public final class Values {
       try (var reader = JSON.createReader(new ByteArrayInputStream(value))) {
         return reader.readValue();
       } catch (jakarta.json.JsonException e) {
-        // written before the route rules existed, or by hand in SQL: show it rather than fail the
-        // read
+        // written before the route rules existed, or by hand in SQL: show it, do not fail the read
         return JSON.createValue(base64(value));
       }
     }

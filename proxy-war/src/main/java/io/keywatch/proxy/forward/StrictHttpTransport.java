@@ -229,10 +229,8 @@ final class StrictHttpTransport extends HttpClientTransportOverHTTP {
       }
       for (int i = rest.position(); i < rest.limit() && !surplus; i++) {
         byte b = rest.get(i);
-        surplus =
-            b != '\r'
-                && b != '\n'; // a stray line end after a response is tolerated, as Jetty's parser
-        // does
+        // a stray line end after a response is tolerated, as Jetty's parser does
+        surplus = b != '\r' && b != '\n';
       }
     }
   }
