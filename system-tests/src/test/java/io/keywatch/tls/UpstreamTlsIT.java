@@ -41,7 +41,8 @@ class UpstreamTlsIT {
     good = new HttpsUpstream("GOOD", trusted.issue("localhost"));
     untrusted = new HttpsUpstream("UNTRUSTED", stranger.issue("localhost"));
     misnamed = new HttpsUpstream("MISNAMED", trusted.issue("other.example"));
-    Path bundle = Files.createTempFile("keywatch-upstream-cas", ".pem");
+    // in this run's folder, which the next run deletes, not in /tmp, where it would stay
+    Path bundle = Files.createDirectories(Keywatch.runDir()).resolve("upstream-cas.pem");
     Files.writeString(bundle, trusted.certificatePem(), StandardCharsets.US_ASCII);
     kw =
         Keywatch.startPrivate(
