@@ -122,7 +122,9 @@ public final class PgKvStore implements KvStore {
   @Override
   public Optional<KeyValue> get(String key, long revision) {
     Keys.requireKey(key);
-    return readAt(KeyRange.single(key), revision).kvs().stream().findFirst();
+    RangeQuery one = RangeQuery.of(KeyRange.single(key));
+    return readAt(revision, (c, at) -> new RangeRead(c, statements).run(one, at)).kvs().stream()
+        .findFirst();
   }
 
   @Override
@@ -133,15 +135,8 @@ public final class PgKvStore implements KvStore {
   @Override
   public Range list(String prefix, long revision) {
     Keys.requirePrefix(prefix);
-    if (revision < 1) {
-      return new Range(readBeforeFirst(revision).kvs(), revision);
-    }
-    long at = revision == Long.MAX_VALUE ? 0 : revision;
     RangeRead.Answer a =
-        checked(
-            at,
-            transactions.autocommit(
-                c -> new RangeRead(c, statements).list(KeyRange.prefix(prefix), at)));
+        readAt(revision, (c, at) -> new RangeRead(c, statements).list(KeyRange.prefix(prefix), at));
     return new Range(a.kvs(), Math.min(revision, a.store().current()));
   }
 
@@ -202,7 +197,9 @@ public final class PgKvStore implements KvStore {
 
   @Override
   public RangeResult range(RangeQuery query) {
-    RangeRead.Answer a = rangeAt(query);
+    long at = query.revision();
+    RangeRead.Answer a =
+        checked(at, transactions.autocommit(c -> new RangeRead(c, statements).run(query, at)));
     return a.result(a.store().current());
   }
 
@@ -354,29 +351,18 @@ public final class PgKvStore implements KvStore {
   }
 
   /**
-   * The live keys of a range as of {@code revision} (Long.MAX_VALUE: now), checked as {@link #read}
-   * checks it.
+   * A read in one autocommit statement as of {@code revision} (Long.MAX_VALUE: now, which the read
+   * is given as 0), checked against the store's revisions that statement read beside its rows, as
+   * {@link #read} checks. Below the store's first revision there is no key, only the compaction to
+   * check.
    */
-  private RangeRead.Answer readAt(KeyRange range, long revision) {
+  private RangeRead.Answer readAt(long revision, Read<RangeRead.Answer> read) {
     if (revision < 1) {
-      return readBeforeFirst(revision);
+      return read(
+          revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
     }
-    return rangeAt(RangeQuery.of(range).atRevision(revision == Long.MAX_VALUE ? 0 : revision));
-  }
-
-  /** A read below the store's first revision: no key, only the compaction to check. */
-  private RangeRead.Answer readBeforeFirst(long revision) {
-    return read(
-        revision, (c, at) -> new RangeRead.Answer(statements.revisions(c), List.of(), 0, false));
-  }
-
-  /**
-   * A range read at its revision (0: now) in one autocommit statement, which also reads the store's
-   * revisions that the revision is then checked against: the same snapshot as the rows.
-   */
-  private RangeRead.Answer rangeAt(RangeQuery query) {
-    long at = query.revision();
-    return checked(at, transactions.autocommit(c -> new RangeRead(c, statements).run(query, at)));
+    long at = revision == Long.MAX_VALUE ? 0 : revision;
+    return checked(at, transactions.autocommit(c -> read.run(c, at)));
   }
 
   /**
