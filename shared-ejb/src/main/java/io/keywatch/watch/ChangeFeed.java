@@ -102,9 +102,6 @@ public final class ChangeFeed implements AutoCloseable {
   private volatile ChangeLog.Follower follower;
   private final Object backoffSleep = new Object();
 
-  /** Whether a poll has succeeded yet; on the feed's thread. */
-  private boolean followed;
-
   private Thread thread;
 
   public ChangeFeed(ChangeLog log, Settings settings, FeedListener listener) {
@@ -177,7 +174,6 @@ public final class ChangeFeed implements AutoCloseable {
         follower = f;
         LOG.info(() -> "FOLLOW from revision " + revision);
         poll(f, true);
-        followed = true;
         backoff = settings.minBackoff();
         while (!closed) {
           f.awaitWrite(settings.heartbeat());
@@ -208,7 +204,7 @@ public final class ChangeFeed implements AutoCloseable {
         // before the first success the log is usually not up yet (an admin still deploying, a
         // database still starting): no warning then; one that lasts is told at the deadline
         LOG.log(
-            followed || unavailable ? Level.WARNING : Level.INFO,
+            s.lastPoll() != null || unavailable ? Level.WARNING : Level.INFO,
             "RECONNECT in " + wait.toMillis() + " ms after: " + e.getMessage());
         pause(wait);
         backoff =
