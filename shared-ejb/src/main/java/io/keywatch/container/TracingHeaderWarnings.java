@@ -9,11 +9,11 @@ import java.util.logging.Logger;
 
 /**
  * Payara reads its request-tracing headers ({@code Payara-Tracing-TraceId}, {@code -ParentId}) from
- * every request before any filter sees it, and logs a WARNING with a stack trace for each one it
- * cannot parse (Payara 6's {@code ContainerMapper.service}), tracing on or off. On a port any
- * client reaches, that is two kilobytes of log per request at the sender's will; the gateway drops
- * those two messages, which say nothing about the gateway. The header itself is forwarded as any
- * other.
+ * every request before any filter or authentication sees it, and logs a WARNING with a stack trace
+ * for each one it cannot parse (Payara 6's {@code ContainerMapper.service}), tracing on or off. On
+ * a port any client reaches, that is two kilobytes of log per request at the sender's will; both
+ * servers drop those two messages, which say nothing about them. The gateway forwards the headers
+ * as any other.
  */
 @ApplicationScoped
 public class TracingHeaderWarnings {
