@@ -163,13 +163,18 @@ public final class KeywatchSystem implements AutoCloseable {
     // failure ends the wait; the other server need not be waited for to its time limit.
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     List<CompletableFuture<Void>> ready = new ArrayList<>();
-    for (PayaraServer server : servers.values()) {
+    for (Map.Entry<ServerRole, PayaraServer> entry : servers.entrySet()) {
+      PayaraServer server = entry.getValue();
       CompletableFuture<Void> one =
           inThread(
               "keywatch-await-ready",
               () -> {
                 if (startedWithoutStore) {
                   server.awaitDeployed(options.startTimeout());
+                } else if (entry.getKey() == ServerRole.PROXY) {
+                  // "ready" means a route put now is served: the gateway follows the store, it
+                  // does not only serve its snapshot of the last run
+                  server.awaitLive(options.startTimeout());
                 } else {
                   server.awaitReady(options.startTimeout());
                 }
@@ -187,11 +192,6 @@ public final class KeywatchSystem implements AutoCloseable {
           .join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
-    if (!startedWithoutStore) {
-      // "ready" means a route put now is served: the gateway follows the store, it does not only
-      // serve its snapshot of the last run
-      servers.get(ServerRole.PROXY).awaitLive(options.startTimeout());
     }
   }
 
